@@ -1,0 +1,407 @@
+"""The synthetic regulatory-code dataset (METHODS.md section 1).
+
+Positive sequences carry 3-7 motifs drawn from five "core" JASPAR motifs (both orientations);
+negative sequences draw from those plus 50 background motifs. Every nucleotide is sampled from the
+sequence's own position weight matrix (PWM), which is kept as the ground truth. Motifs come from
+the JASPAR 2018 CORE release bundled with ``pyjaspar``: nothing is downloaded.
+
+Arrays follow the book's conventions: one-hot sequences and PWMs are ``(N, L, 4)`` float32 with
+channels A, C, G, T; labels are ``(N, 1)`` float32.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .cache import atomic_directory, cache_key, read_json, resolve_cache_dir, write_json
+
+ALPHABET = "ACGT"
+
+#: The regulatory code: name -> JASPAR 2018 matrix ID (METHODS.md section 1).
+CORE_MOTIFS = {
+    "SP1": "MA0079.3",
+    "GABPA": "MA0062.2",
+    "CEBPB": "MA0466.2",
+    "MAX": "MA0058.3",
+    "YY1": "MA0095.2",
+}
+
+#: The 50 background motifs used (with the core ones) by negative sequences.
+BACKGROUND_MOTIF_IDS = tuple(
+    """MA0909.1 MA0004.1 MA0006.1 MA0913.1 MA0663.1 MA0664.1 MA0667.1 MA0668.1 MA0038.1 MA0046.2
+    MA0682.1 MA0050.2 MA0057.1 MA0063.1 MA0693.1 MA0697.1 MA0701.1 MA0080.4 MA0083.3 MA0084.1
+    MA0724.1 MA0103.2 MA0124.2 MA0749.1 MA0752.1 MA0754.1 MA0142.1 MA0143.3 MA0757.1 MA0763.1
+    MA0765.1 MA0160.1 MA0161.1 MA0163.1 MA0164.1 MA0461.2 MA0464.2 MA0786.1 MA0471.1 MA0482.1
+    MA0489.1 MA0492.1 MA0498.2 MA0823.1 MA0507.1 MA0830.1 MA0513.1 MA0512.2 MA0838.1 MA0593.1""".split()
+)
+
+#: Number of motifs per sequence -> probability.
+MOTIF_COUNT_PROBS = {3: 0.50, 4: 0.25, 5: 0.17, 6: 0.05, 7: 0.03}
+
+#: Positions whose information content exceeds this (bits) are motif positions.
+IC_THRESHOLD = 0.1
+
+# Bump when the generator changes in a way that changes its output: it is part of the cache key.
+_GENERATOR_VERSION = 1
+
+
+# --------------------------------------------------------------------------------------------
+# Motifs
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Motif:
+    """One PWM in one orientation."""
+
+    name: str
+    jaspar_id: str
+    strand: str  # "+" as in JASPAR, "-" for the reverse complement
+    pwm: np.ndarray = field(repr=False)  # (length, 4), rows sum to 1
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}({self.strand})"
+
+    def __len__(self) -> int:
+        return self.pwm.shape[0]
+
+
+def reverse_complement(x: np.ndarray) -> np.ndarray:
+    """Reverse complement of ``(..., L, 4)`` one-hot sequences or PWMs (A<->T, C<->G)."""
+    return np.ascontiguousarray(np.asarray(x)[..., ::-1, ::-1])
+
+
+@functools.lru_cache(maxsize=8)
+def _jaspar_pwms(ids: tuple[str, ...], release: str) -> tuple[tuple[str, np.ndarray], ...]:
+    from pyjaspar import jaspardb
+
+    db = jaspardb(release=release)
+    out = []
+    for jaspar_id in ids:
+        motif = db.fetch_motif_by_id(jaspar_id)
+        if motif is None:
+            raise ValueError(f"JASPAR ID {jaspar_id!r} is not in {release} as shipped by pyjaspar")
+        counts = np.array([motif.counts[c] for c in ALPHABET], dtype=np.float64).T  # (len, 4)
+        out.append((str(motif.name), counts / counts.sum(axis=1, keepdims=True)))
+    return tuple(out)
+
+
+def load_motifs(ids: tuple[str, ...] | list[str], release: str = "JASPAR2018") -> list[Motif]:
+    """Load JASPAR PFMs as PWMs (column / column sum), each followed by its reverse complement."""
+    motifs = []
+    for jaspar_id, (name, pwm) in zip(ids, _jaspar_pwms(tuple(ids), release)):
+        pwm.setflags(write=False)
+        rc = reverse_complement(pwm)
+        rc.setflags(write=False)
+        motifs.append(Motif(name.upper(), jaspar_id, "+", pwm))
+        motifs.append(Motif(name.upper(), jaspar_id, "-", rc))
+    return motifs
+
+
+# --------------------------------------------------------------------------------------------
+# Ground truth
+# --------------------------------------------------------------------------------------------
+
+
+def information_content(pwm: np.ndarray) -> np.ndarray:
+    """Per-position information content ``2 + sum_c p log2 p`` in bits: ``(..., L, 4) -> (..., L)``.
+
+    Background positions (p = 0.25 everywhere) have exactly 0 bits.
+    """
+    p = np.asarray(pwm, dtype=np.float64)
+    if p.shape[-1] != 4:
+        raise ValueError(f"a PWM needs 4 channels (A, C, G, T) in its last axis; got shape {p.shape}")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plogp = np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0)), 0.0)
+    ic = 2.0 + plogp.sum(axis=-1)
+    return np.where(np.abs(ic) < 1e-6, 0.0, ic)  # float32 PWMs give ~1e-7 at background
+
+
+def motif_mask(pwm: np.ndarray, threshold: float = IC_THRESHOLD) -> np.ndarray:
+    """Boolean ``(..., L)`` mask of motif positions: information content above ``threshold`` bits."""
+    return information_content(pwm) > threshold
+
+
+def background_mask(pwm: np.ndarray) -> np.ndarray:
+    """Boolean ``(..., L)`` mask of pure-background positions (information content exactly 0)."""
+    return information_content(pwm) == 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# Dataset containers
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Split:
+    """One split of the dataset.
+
+    ``planted`` is an ``(M, 3)`` int array with one row per planted motif instance:
+    ``(sequence index in this split, motif index in SyntheticDataset.motifs, start position)``.
+    """
+
+    x: np.ndarray  # (N, L, 4) float32 one-hot
+    y: np.ndarray  # (N, 1) float32 labels
+    pwm: np.ndarray  # (N, L, 4) float32 ground-truth PWM
+    planted: np.ndarray  # (M, 3) int64
+
+    def __len__(self) -> int:
+        return self.x.shape[0]
+
+    @property
+    def positives(self) -> "Split":
+        """The positive sequences only (attribution quality and consistency use these)."""
+        return self.subset(self.y[:, 0] == 1)
+
+    def subset(self, index) -> "Split":
+        """Rows selected by a boolean mask or integer index, with ``planted`` re-indexed."""
+        idx = np.arange(len(self))[index]
+        if idx.size == 0:
+            raise ValueError("the selection is empty: no sequence matches")
+        new_pos = np.full(len(self), -1)
+        new_pos[idx] = np.arange(idx.size)
+        keep = new_pos[self.planted[:, 0]] >= 0
+        planted = self.planted[keep].copy()
+        planted[:, 0] = new_pos[planted[:, 0]]
+        order = np.lexsort((planted[:, 2], planted[:, 0]))
+        return Split(self.x[idx], self.y[idx], self.pwm[idx], planted[order])
+
+    @property
+    def information_content(self) -> np.ndarray:
+        return information_content(self.pwm)
+
+    @property
+    def motif_mask(self) -> np.ndarray:
+        return motif_mask(self.pwm)
+
+
+@dataclass
+class SyntheticDataset:
+    """Train/valid/test splits plus the motifs they were built from and the generating params."""
+
+    train: Split
+    valid: Split
+    test: Split
+    motifs: list[Motif]  # index 0 .. 2*len(core)-1 are the core motifs (the positive pool)
+    params: dict
+
+    @property
+    def key(self) -> str:
+        """Cache key of the dataset: models trained on it include this in their own key."""
+        return dataset_key(self.params)
+
+    @property
+    def n_core(self) -> int:
+        return 2 * len(self.params["core_ids"])
+
+
+# --------------------------------------------------------------------------------------------
+# Generation
+# --------------------------------------------------------------------------------------------
+
+
+def _gap_lengths(proportions: np.ndarray, free: int) -> np.ndarray:
+    """Split ``free`` positions into integer gaps proportional to ``proportions``, summing exactly.
+
+    Largest-remainder rounding: floor every share, then hand the leftover positions to the shares
+    with the largest fractional parts (ties go to the earlier gap).
+    """
+    raw = proportions / proportions.sum() * free
+    gaps = np.floor(raw).astype(np.int64)
+    short = free - int(gaps.sum())
+    if short:
+        order = np.argsort(-(raw - gaps), kind="stable")
+        gaps[order[:short]] += 1
+    return gaps
+
+
+def _assemble_pwms(n_seq: int, length: int, planted: np.ndarray, motifs: list[Motif]) -> np.ndarray:
+    """The ``(N, L, 4)`` ground-truth PWM: motif columns where motifs sit, 0.25 elsewhere."""
+    pwm = np.full((n_seq, length, 4), 0.25, dtype=np.float64)
+    for seq, mot, start in planted:
+        m = motifs[mot].pwm
+        pwm[seq, start : start + m.shape[0]] = m
+    return pwm
+
+
+def _validate_params(n_per_class, length, split, motif_count_probs) -> None:
+    if int(n_per_class) != n_per_class or n_per_class < 1:
+        raise ValueError(f"n_per_class must be a positive integer; got {n_per_class!r}")
+    if int(length) != length or length < 1:
+        raise ValueError(f"length must be a positive integer; got {length!r}")
+    if len(split) != 3 or any(f < 0 for f in split) or not np.isclose(sum(split), 1.0):
+        raise ValueError(f"split must be three non-negative fractions summing to 1; got {split!r}")
+    counts = np.array(list(motif_count_probs.keys()))
+    probs = np.array(list(motif_count_probs.values()), dtype=float)
+    if counts.size == 0 or (counts < 1).any() or (probs < 0).any() or not np.isclose(probs.sum(), 1):
+        raise ValueError(
+            "motif_count_probs must map positive motif counts to probabilities summing to 1; "
+            f"got {motif_count_probs!r}"
+        )
+
+
+def _generate(params: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Motif]]:
+    """Return (sequence indices (N, L) uint8, labels (N,), planted (M, 3), motifs), unshuffled."""
+    motifs = load_motifs(tuple(params["core_ids"]) + tuple(params["background_ids"]), params["release"])
+    n_core = 2 * len(params["core_ids"])
+    lengths = np.array([len(m) for m in motifs])
+    n, length = params["n_per_class"], params["length"]
+    counts = np.array([int(k) for k in params["motif_count_probs"]])
+    probs = np.array(list(params["motif_count_probs"].values()), dtype=float)
+    worst = counts.max() * lengths.max()
+    if worst > length:
+        raise ValueError(
+            f"length={length} is too short: {counts.max()} motifs of up to {lengths.max()} nt need "
+            f"{worst} positions"
+        )
+
+    rng = np.random.default_rng(params["seed"])
+    n_seq = 2 * n
+    labels = np.repeat([1, 0], n)
+    n_motifs = rng.choice(counts, size=n_seq, p=probs / probs.sum())
+    pool = np.where(labels == 1, n_core, len(motifs))
+    seq_of = np.repeat(np.arange(n_seq), n_motifs)
+    # Uniform with replacement from each sequence's own pool.
+    motif_idx = np.floor(rng.random(seq_of.size) * pool[seq_of]).astype(np.int64)
+    proportions = rng.uniform(0.0, 2.0, size=seq_of.size + n_seq)  # n + 1 gaps per sequence
+
+    planted = np.empty((seq_of.size, 3), dtype=np.int64)
+    planted[:, 0] = seq_of
+    planted[:, 1] = motif_idx
+    m_off = np.concatenate([[0], np.cumsum(n_motifs)])
+    for i in range(n_seq):
+        a, b = m_off[i], m_off[i + 1]
+        mlen = lengths[motif_idx[a:b]]
+        gaps = _gap_lengths(proportions[a + i : b + i + 1], length - int(mlen.sum()))
+        # start of motif j = sum of the gaps before it and the motifs before it
+        planted[a:b, 2] = np.cumsum(gaps[:-1]) + np.concatenate([[0], np.cumsum(mlen[:-1])])
+
+    pwm = _assemble_pwms(n_seq, length, planted, motifs)
+    cdf = np.cumsum(pwm, axis=-1)
+    u = rng.random((n_seq, length, 1))
+    seq = np.minimum((u >= cdf).sum(axis=-1), 3).astype(np.uint8)
+    return seq, labels, planted, motifs
+
+
+def _split_arrays(params, seq, labels, planted, motifs) -> SyntheticDataset:
+    n_seq, length = seq.shape
+    rng = np.random.default_rng([params["seed"], 1])  # independent stream for the shuffle
+    perm = rng.permutation(n_seq)
+    fractions = np.array(params["split"], dtype=float)
+    sizes = np.floor(fractions * n_seq + 0.5).astype(int)
+    sizes[-1] = n_seq - sizes[:-1].sum()
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    where = np.empty(n_seq, dtype=np.int64)  # original index -> (split, row)
+    where[perm] = np.arange(n_seq)
+    eye = np.eye(4, dtype=np.float32)
+    splits = []
+    for s in range(3):
+        rows = perm[bounds[s] : bounds[s + 1]]
+        in_split = (where[planted[:, 0]] >= bounds[s]) & (where[planted[:, 0]] < bounds[s + 1])
+        p = planted[in_split].copy()
+        p[:, 0] = where[p[:, 0]] - bounds[s]
+        p = p[np.lexsort((p[:, 2], p[:, 0]))]
+        splits.append(
+            Split(
+                x=eye[seq[rows]],
+                y=labels[rows].astype(np.float32)[:, None],
+                pwm=_assemble_pwms(rows.size, length, p, motifs).astype(np.float32),
+                planted=p,
+            )
+        )
+    return SyntheticDataset(*splits, motifs=motifs, params=params)
+
+
+def dataset_params(
+    n_per_class: int = 10_000,
+    length: int = 200,
+    seed: int = 0,
+    split: tuple[float, float, float] = (0.7, 0.1, 0.2),
+    motif_count_probs: dict[int, float] | None = None,
+    core_ids: tuple[str, ...] | None = None,
+    background_ids: tuple[str, ...] | None = None,
+    release: str = "JASPAR2018",
+) -> dict:
+    """The full, explicit parameter set of a dataset (defaults from METHODS.md section 1)."""
+    motif_count_probs = dict(MOTIF_COUNT_PROBS if motif_count_probs is None else motif_count_probs)
+    _validate_params(n_per_class, length, split, motif_count_probs)
+    return {
+        "n_per_class": int(n_per_class),
+        "length": int(length),
+        "seed": int(seed),
+        "split": [float(f) for f in split],
+        "motif_count_probs": {int(k): float(v) for k, v in motif_count_probs.items()},
+        "core_ids": list(CORE_MOTIFS.values() if core_ids is None else core_ids),
+        "background_ids": list(BACKGROUND_MOTIF_IDS if background_ids is None else background_ids),
+        "release": release,
+    }
+
+
+def dataset_key(params: dict) -> str:
+    return cache_key({"dataset": params, "generator": _GENERATOR_VERSION})
+
+
+def generate_dataset(
+    n_per_class: int = 10_000,
+    length: int = 200,
+    seed: int = 0,
+    split: tuple[float, float, float] = (0.7, 0.1, 0.2),
+    motif_count_probs: dict[int, float] | None = None,
+    core_ids: tuple[str, ...] | None = None,
+    background_ids: tuple[str, ...] | None = None,
+    release: str = "JASPAR2018",
+    cache_dir=None,
+    use_cache: bool = True,
+    verbose: bool = False,
+) -> SyntheticDataset:
+    """Generate (or load from the cache) the synthetic dataset of METHODS.md section 1.
+
+    The result is a deterministic function of the arguments: the same ``seed`` gives bit-identical
+    arrays. With ``use_cache`` the compact arrays are stored under ``cache_dir`` (default
+    ``$ACME_CACHE_DIR`` or ``~/.cache/acme_utils``) in ``datasets/<key>``.
+    """
+    params = dataset_params(
+        n_per_class, length, seed, split, motif_count_probs, core_ids, background_ids, release
+    )
+    start = time.perf_counter()
+    entry = resolve_cache_dir(cache_dir) / "datasets" / dataset_key(params)
+    if use_cache and (entry / "arrays.npz").is_file():
+        with np.load(entry / "arrays.npz") as f:
+            seq, labels, planted = f["seq"], f["labels"], f["planted"]
+        motifs = load_motifs(tuple(params["core_ids"]) + tuple(params["background_ids"]), release)
+        source = f"loaded from cache {entry}"
+    else:
+        seq, labels, planted, motifs = _generate(params)
+        if use_cache:
+            with atomic_directory(entry) as tmp:
+                np.savez(tmp / "arrays.npz", seq=seq, labels=labels, planted=planted)
+                write_json(tmp / "params.json", {"params": params, "acme_utils": __version__})
+        source = "generated"
+    data = _split_arrays(params, seq, labels, planted, motifs)
+    if verbose:
+        print(
+            f"dataset {dataset_key(params)} {source} in {time.perf_counter() - start:.1f} s: "
+            f"train {len(data.train):,}, valid {len(data.valid):,}, test {len(data.test):,} "
+            f"sequences of {length} nt"
+        )
+    return data
+
+
+def one_hot_to_string(x: np.ndarray) -> str | list[str]:
+    """Decode one ``(L, 4)`` one-hot sequence to a string, or ``(N, L, 4)`` to a list of strings."""
+    x = np.asarray(x)
+    if x.ndim == 2:
+        return "".join(ALPHABET[i] for i in x.argmax(-1))
+    return [one_hot_to_string(s) for s in x]
+
+
+def read_cached_params(entry: Path) -> dict:
+    """The parameters stored with a cached dataset entry (for inspecting the cache)."""
+    return read_json(Path(entry) / "params.json")["params"]

@@ -1,0 +1,99 @@
+"""The baseline CNN of the ACME study (METHODS.md section 2).
+
+Each convolutional block is Conv1D (same padding) -> optional BatchNorm -> activation -> Dropout,
+then MaxPool where listed. The first layer's activation (``relu`` or ``exponential``) and batch
+norm are the variables under study. The pre-sigmoid logit is its own layer, named ``"logit"``,
+so attribution methods can differentiate the logit rather than the saturating probability.
+"""
+
+from __future__ import annotations
+
+import keras
+
+#: (filters at width 1, kernel size, max-pool size or None) for the four convolutional blocks.
+CONV_BLOCKS = ((24, 19, None), (32, 7, 4), (48, 5, 4), (64, 5, 3))
+DENSE_UNITS = 96
+ACTIVATIONS = ("relu", "exponential")
+
+
+def cnn_config(
+    activation: str = "relu",
+    batch_norm: bool = True,
+    width: float = 1.0,
+    conv_dropout: float = 0.1,
+    dense_dropout: float = 0.5,
+    input_length: int = 200,
+) -> dict:
+    """The complete configuration of a baseline CNN, validated; ``build_cnn(**config)`` builds it."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {ACTIVATIONS}; got {activation!r}")
+    if not width > 0:
+        raise ValueError(f"width must be positive; got {width!r}")
+    for name, rate in (("conv_dropout", conv_dropout), ("dense_dropout", dense_dropout)):
+        if not 0 <= rate < 1:
+            raise ValueError(f"{name} must be in [0, 1); got {rate!r}")
+    if int(input_length) != input_length or input_length < 4 * 4 * 3:
+        raise ValueError(f"input_length must be an integer >= 48 (three poolings); got {input_length!r}")
+    return {
+        "activation": activation,
+        "batch_norm": bool(batch_norm),
+        "width": float(width),
+        "conv_dropout": float(conv_dropout),
+        "dense_dropout": float(dense_dropout),
+        "input_length": int(input_length),
+    }
+
+
+def _block(x, layer, name, activation, batch_norm, dropout):
+    x = layer(x)
+    if batch_norm:
+        x = keras.layers.BatchNormalization(name=f"{name}_bn")(x)
+    x = keras.layers.Activation(activation, name=f"{name}_act")(x)
+    return keras.layers.Dropout(dropout, name=f"{name}_dropout")(x)
+
+
+def build_cnn(
+    activation: str = "relu",
+    batch_norm: bool = True,
+    width: float = 1.0,
+    conv_dropout: float = 0.1,
+    dense_dropout: float = 0.5,
+    input_length: int = 200,
+) -> keras.Model:
+    """Build the baseline CNN. Output: sigmoid probability ``(N, 1)``; layer ``"logit"`` before it.
+
+    Weights are initialised from Keras' global seed: call ``training.set_seed`` first for a
+    reproducible model.
+    """
+    cfg = cnn_config(activation, batch_norm, width, conv_dropout, dense_dropout, input_length)
+    inputs = keras.Input((cfg["input_length"], 4), name="sequence")
+    x = inputs
+    for i, (filters, kernel, pool) in enumerate(CONV_BLOCKS, start=1):
+        act = cfg["activation"] if i == 1 else "relu"
+        conv = keras.layers.Conv1D(
+            max(1, round(filters * cfg["width"])), kernel, padding="same", name=f"conv{i}"
+        )
+        x = _block(x, conv, f"conv{i}", act, cfg["batch_norm"], cfg["conv_dropout"])
+        if pool:
+            x = keras.layers.MaxPooling1D(pool, name=f"conv{i}_pool")(x)
+    x = keras.layers.Flatten(name="flatten")(x)
+    dense = keras.layers.Dense(max(1, round(DENSE_UNITS * cfg["width"])), name="dense")
+    x = _block(x, dense, "dense", "relu", cfg["batch_norm"], cfg["dense_dropout"])
+    logit = keras.layers.Dense(1, name="logit")(x)
+    prob = keras.layers.Activation("sigmoid", name="output")(logit)
+    name = f"cnn_{cfg['activation']}_{'bn' if cfg['batch_norm'] else 'nobn'}"
+    return keras.Model(inputs, prob, name=name)
+
+
+def logit_model(model: keras.Model, layer: str = "logit") -> keras.Model:
+    """A model sharing ``model``'s weights whose output is the pre-sigmoid logit ``(N, 1)``."""
+    try:
+        out = model.get_layer(layer).output
+    except ValueError as err:
+        raise ValueError(f"model {model.name!r} has no layer named {layer!r}") from err
+    return keras.Model(model.input, out, name=f"{model.name}_logit")
+
+
+def first_layer_activation_model(model: keras.Model) -> keras.Model:
+    """A model returning the first convolutional layer's activations ``(N, L, filters)``."""
+    return keras.Model(model.input, model.get_layer("conv1_act").output)

@@ -1,0 +1,251 @@
+"""Training with early stopping on validation AUROC, test metrics, and the trained-model cache.
+
+METHODS.md section 2: Adam (lr 1e-3), binary cross-entropy, batch size 100, up to 100 epochs,
+early stopping on validation AUROC with patience 10 and the best weights restored. The train step
+is a compiled ``tf.function`` written out by hand (rather than ``model.fit``) so that later
+chapters can add regularisers and attribution priors to the same loop.
+
+``train_model`` is the entry point the chapters use: it returns a cached model when one trained
+with exactly the same data, configuration and package version exists, and otherwise trains one
+and stores it atomically (see ``acme_utils.cache``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from . import __version__
+from .cache import atomic_directory, cache_key, read_json, resolve_cache_dir, write_json
+from .data import Split, SyntheticDataset
+from .evaluation import classification_scores
+from .models import build_cnn, cnn_config, logit_model
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, NumPy and Keras/TensorFlow and make TF ops deterministic (same seed, same model)."""
+    keras.utils.set_random_seed(int(seed))
+    tf.config.experimental.enable_op_determinism()
+
+
+def train_config(
+    epochs: int = 100,
+    batch_size: int = 100,
+    learning_rate: float = 1e-3,
+    patience: int = 10,
+    seed: int = 0,
+) -> dict:
+    """The complete, validated training configuration (defaults: METHODS.md section 2)."""
+    for name, value in (("epochs", epochs), ("batch_size", batch_size), ("patience", patience)):
+        if int(value) != value or value < 1:
+            raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    if not learning_rate > 0:
+        raise ValueError(f"learning_rate must be positive; got {learning_rate!r}")
+    return {
+        "epochs": int(epochs),
+        "batch_size": int(batch_size),
+        "learning_rate": float(learning_rate),
+        "patience": int(patience),
+        "seed": int(seed),
+    }
+
+
+def predict(model: keras.Model, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+    """Model output for ``x`` as a flat float64 array, computed in batches."""
+    out = [np.asarray(model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
+    return np.concatenate(out).reshape(-1).astype(np.float64)
+
+
+def evaluate(model: keras.Model, split: Split, batch_size: int = 1000) -> dict:
+    """Exact test AUROC and AUPR of ``model`` on ``split``."""
+    return classification_scores(split.y, predict(model, split.x, batch_size))
+
+
+def _check_split(split: Split, name: str, input_length: int) -> None:
+    x, y = split.x, split.y
+    if x.ndim != 3 or x.shape[-1] != 4:
+        raise ValueError(f"{name}.x must have shape (N, L, 4); got {x.shape}")
+    if x.shape[1] != input_length:
+        raise ValueError(f"{name}.x has length {x.shape[1]} but the model expects {input_length}")
+    if y.shape != (x.shape[0], 1):
+        raise ValueError(f"{name}.y must have shape ({x.shape[0]}, 1); got {y.shape}")
+
+
+def fit(
+    model: keras.Model,
+    train: Split,
+    valid: Split,
+    epochs: int = 100,
+    batch_size: int = 100,
+    learning_rate: float = 1e-3,
+    patience: int = 10,
+    seed: int = 0,
+    verbose: bool = True,
+) -> dict:
+    """Train ``model`` in place with early stopping on validation AUROC; restore the best weights.
+
+    Returns the history: per-epoch lists ``loss``, ``val_loss``, ``val_auroc``, ``val_aupr``,
+    ``seconds``, plus ``best_epoch`` (1-based) and ``stopped_epoch``.
+    """
+    cfg = train_config(epochs, batch_size, learning_rate, patience, seed)
+    length = model.input_shape[1]
+    _check_split(train, "train", length)
+    _check_split(valid, "valid", length)
+    logits = logit_model(model)
+    optimizer = keras.optimizers.Adam(cfg["learning_rate"])
+    weights = model.trainable_variables
+
+    @tf.function(reduce_retracing=True)
+    def train_step(x, y):
+        with tf.GradientTape() as tape:
+            z = logits(x, training=True)
+            loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z))
+        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+        return loss
+
+    def bce(split):
+        z = predict(logits, split.x)
+        y = split.y[:, 0]
+        return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+
+    rng = np.random.default_rng([cfg["seed"], 2])
+    history = {k: [] for k in ("loss", "val_loss", "val_auroc", "val_aupr", "seconds")}
+    best, best_epoch, best_weights = -np.inf, 0, model.get_weights()
+    n = len(train)
+    for epoch in range(1, cfg["epochs"] + 1):
+        start = time.perf_counter()
+        order = rng.permutation(n)
+        losses = []
+        for i in range(0, n, cfg["batch_size"]):
+            idx = np.sort(order[i : i + cfg["batch_size"]])
+            losses.append(float(train_step(train.x[idx], train.y[idx])))
+        scores = evaluate(model, valid)
+        history["loss"].append(float(np.mean(losses)))
+        history["val_loss"].append(bce(valid))
+        history["val_auroc"].append(scores["auroc"])
+        history["val_aupr"].append(scores["aupr"])
+        history["seconds"].append(time.perf_counter() - start)
+        if scores["auroc"] > best:
+            best, best_epoch, best_weights = scores["auroc"], epoch, model.get_weights()
+        if verbose:
+            print(
+                f"  epoch {epoch:3d}/{cfg['epochs']}  loss {history['loss'][-1]:.4f}  "
+                f"val_loss {history['val_loss'][-1]:.4f}  val_auroc {scores['auroc']:.4f}  "
+                f"(best {best:.4f} at {best_epoch})  {history['seconds'][-1]:.1f} s",
+                flush=True,
+            )
+        if epoch - best_epoch >= cfg["patience"]:
+            if verbose:
+                print(f"  early stop: no better val_auroc for {cfg['patience']} epochs", flush=True)
+            break
+    model.set_weights(best_weights)
+    history["best_epoch"] = best_epoch
+    history["stopped_epoch"] = epoch
+    return history
+
+
+@dataclass
+class TrainedModel:
+    """A trained model with what it was trained on and how it scored."""
+
+    model: keras.Model
+    name: str
+    model_config: dict
+    train_config: dict
+    history: dict
+    test_metrics: dict  # {"auroc": ..., "aupr": ...} on the test split
+    key: str  # cache key
+    path: Path | None  # cache entry, or None if not cached
+    from_cache: bool
+
+
+def model_key(data_key: str, model_cfg: dict, train_cfg: dict) -> str:
+    """Cache key of a trained model: data, architecture, training, and software versions."""
+    return cache_key(
+        {
+            "data": data_key,
+            "model": model_cfg,
+            "train": train_cfg,
+            "acme_utils": __version__,
+            "keras": keras.__version__.split(".")[0],
+        }
+    )
+
+
+def _load_entry(entry: Path, name: str) -> TrainedModel:
+    meta = read_json(entry / "meta.json")
+    model = keras.models.load_model(entry / "model.keras", compile=False)
+    return TrainedModel(
+        model=model,
+        name=name or meta["name"],
+        model_config=meta["model_config"],
+        train_config=meta["train_config"],
+        history=meta["history"],
+        test_metrics=meta["test_metrics"],
+        key=entry.name,
+        path=entry,
+        from_cache=True,
+    )
+
+
+def train_model(
+    data: SyntheticDataset,
+    model_config: dict | None = None,
+    train_cfg: dict | None = None,
+    name: str | None = None,
+    cache_dir=None,
+    use_cache: bool = True,
+    verbose: bool = True,
+) -> TrainedModel:
+    """Train a baseline CNN on ``data`` (or load the identical one from the cache).
+
+    ``model_config`` and ``train_cfg`` are dicts as returned by ``models.cnn_config`` and
+    ``train_config``; missing keys take the METHODS.md defaults.
+    """
+    model_cfg = cnn_config(**{"input_length": data.params["length"], **(model_config or {})})
+    tcfg = train_config(**(train_cfg or {}))
+    key = model_key(data.key, model_cfg, tcfg)
+    name = name or f"{model_cfg['activation']}{'+bn' if model_cfg['batch_norm'] else ''} seed {tcfg['seed']}"
+    entry = resolve_cache_dir(cache_dir) / "models" / key
+    if use_cache and (entry / "meta.json").is_file() and (entry / "model.keras").is_file():
+        if verbose:
+            print(f"{name}: loaded from cache ({entry})", flush=True)
+        return _load_entry(entry, name)
+
+    if verbose:
+        print(f"{name}: training (cache key {key})", flush=True)
+    start = time.perf_counter()
+    set_seed(tcfg["seed"])
+    model = build_cnn(**model_cfg)
+    history = fit(model, data.train, data.valid, **tcfg, verbose=verbose)
+    metrics = evaluate(model, data.test)
+    seconds = time.perf_counter() - start
+    if verbose:
+        print(
+            f"{name}: best epoch {history['best_epoch']}, test AUROC {metrics['auroc']:.4f}, "
+            f"AUPR {metrics['aupr']:.4f} ({seconds:.0f} s)",
+            flush=True,
+        )
+    meta = {
+        "name": name,
+        "model_config": model_cfg,
+        "train_config": tcfg,
+        "data_key": data.key,
+        "history": history,
+        "test_metrics": metrics,
+        "train_seconds": seconds,
+        "acme_utils": __version__,
+        "keras": keras.__version__,
+    }
+    path = None
+    if use_cache:
+        with atomic_directory(entry) as tmp:
+            model.save(tmp / "model.keras")
+            write_json(tmp / "meta.json", meta)
+        path = entry
+    return TrainedModel(model, name, model_cfg, tcfg, history, metrics, key, path, from_cache=False)
