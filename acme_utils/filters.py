@@ -1,0 +1,225 @@
+"""First-layer filters turned into PWMs and matched to known motifs.
+
+Two steps, as in the ACME study and the work it builds on:
+
+- ``filter_pwms``: the activation-alignment method of Koo & Eddy (2019, PLoS Comput Biol). For
+  every first-layer filter, collect the input windows (the filter's receptive field) at each
+  position where the filter's activation exceeds a fraction of its maximum over the data, and
+  average them into a position probability matrix (a PWM). Unlike the raw weights, this PWM
+  is in the units of the motifs it is compared with, whatever the activation function.
+- ``match_filters``: compare each filter PWM with a list of known motifs by the maximum Pearson
+  correlation over relative offsets (a simplified Tomtom score), and report the best match.
+
+Conventions: PWMs are ``(K, 4)`` arrays, channels A, C, G, T, rows summing to 1. An *offset* ``o``
+means that column 0 of the motif lies under column ``o`` of the filter PWM (so ``o < 0`` means the
+motif starts before the filter's window).
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pandas as pd
+
+from .data import Motif, information_content
+from .models import first_layer_activation_model
+
+
+def _check_onehot(x) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 3 or x.shape[-1] != 4:
+        raise ValueError(f"x must be one-hot sequences of shape (N, L, 4); got shape {x.shape}")
+    if x.shape[0] == 0:
+        raise ValueError("x holds no sequences")
+    if not np.isfinite(x).all():
+        raise ValueError("x contains NaN or infinite values")
+    return x
+
+
+def _window_offset(conv: keras.layers.Layer, length: int) -> int:
+    """Input position of the first kernel column for output position 0 (``-left padding``)."""
+    kernel = int(conv.kernel_size[0])
+    if int(conv.strides[0]) != 1 or int(conv.dilation_rate[0]) != 1:
+        raise ValueError("filter_pwms needs a first convolution with stride 1 and no dilation")
+    if conv.padding == "same":
+        # TensorFlow/Keras 'same': total padding K - 1, the smaller half on the left.
+        return -((kernel - 1) // 2)
+    if conv.padding == "valid":
+        return 0
+    raise ValueError(f"filter_pwms supports 'same' or 'valid' padding; got {conv.padding!r}")
+
+
+def first_layer_activations(model: keras.Model, x, batch_size: int = 500) -> np.ndarray:
+    """Activations of layer ``conv1_act`` for ``x``: ``(N, L_out, F)`` float32, batched."""
+    x = _check_onehot(x)
+    if int(batch_size) != batch_size or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    act_model = first_layer_activation_model(model)
+    out = [
+        np.asarray(act_model(x[i : i + batch_size], training=False), dtype=np.float32)
+        for i in range(0, len(x), batch_size)
+    ]
+    return np.concatenate(out)
+
+
+def filter_pwms(
+    model: keras.Model,
+    x,
+    threshold: float = 0.5,
+    batch_size: int = 500,
+    edges: str = "drop",
+) -> tuple[np.ndarray, np.ndarray]:
+    """PWMs of the first-layer filters by activation alignment (Koo & Eddy 2019).
+
+    For each filter ``f`` of layer ``conv1`` (activations taken after ``conv1_act``, i.e. after
+    batch norm and the activation function), every position of ``x`` where the activation is
+    strictly greater than ``threshold * max`` (the filter's maximum activation over all of ``x``)
+    is a *hit*. The one-hot window of the kernel's width that the filter saw at that position is
+    taken (for ``'same'`` padding the window starts ``(K - 1) // 2`` positions to the left of the
+    output position, exactly as Keras pads), and the windows are averaged column by column into a
+    position probability matrix, whose rows therefore sum to 1.
+
+    Windows that reach past either end of the sequence (where the filter saw Keras' zero padding)
+    are *dropped* by default (``edges="drop"``), as in Koo & Eddy's code; ``edges="pad"`` keeps
+    them, filling the missing columns with the uniform 0.25 (no information). A filter with no
+    hit (for example a dead ReLU filter: a filter whose maximum activation is not positive has
+    none) gets the uniform PWM
+    (0.25 everywhere) and a count of 0.
+
+    Parameters
+    ----------
+    model : keras.Model with layers ``conv1`` (stride 1, no dilation) and ``conv1_act``.
+    x : ``(N, L, 4)`` one-hot sequences.
+    threshold : fraction of each filter's maximum activation, in ``[0, 1)``.
+    batch_size : sequences per model call.
+    edges : ``"drop"`` or ``"pad"``, see above.
+
+    Returns
+    -------
+    pwms : ``(F, K, 4)`` float64, one PWM per filter.
+    n_sites : ``(F,)`` int64, the number of windows averaged into each PWM.
+    """
+    x = _check_onehot(x)
+    if not 0 <= threshold < 1:
+        raise ValueError(f"threshold must be in [0, 1); got {threshold!r}")
+    if edges not in ("drop", "pad"):
+        raise ValueError(f"edges must be 'drop' or 'pad'; got {edges!r}")
+    try:
+        conv = model.get_layer("conv1")
+    except ValueError as err:
+        raise ValueError(f"model {model.name!r} has no first convolution named 'conv1'") from err
+    kernel = int(conv.kernel_size[0])
+    n, length, _ = x.shape
+    start0 = _window_offset(conv, length)
+
+    act = first_layer_activations(model, x, batch_size)  # (N, L_out, F)
+    n_filters = act.shape[-1]
+    # Pad every sequence so that any window start in [start0, start0 + L_out) is a valid slice.
+    left = max(0, -start0)
+    right = max(0, start0 + act.shape[1] - 1 + kernel - length)
+    fill = 0.25 if edges == "pad" else 0.0  # with "drop" the padded columns are never read
+    xp = np.pad(x, ((0, 0), (left, right), (0, 0)), constant_values=fill)
+    columns = np.arange(kernel)
+
+    pwms = np.full((n_filters, kernel, 4), 0.25)
+    n_sites = np.zeros(n_filters, dtype=np.int64)
+    peak = act.reshape(-1, n_filters).max(axis=0)
+    for f in range(n_filters):
+        seq_idx, pos = np.nonzero(act[:, :, f] > threshold * peak[f])
+        start = pos + start0  # window start in input coordinates
+        if edges == "drop":
+            inside = (start >= 0) & (start + kernel <= length)
+            seq_idx, start = seq_idx[inside], start[inside]
+        if seq_idx.size == 0:
+            continue
+        # Sum the hit windows column by column: (hits, K, 4) summed over hits, in chunks to bound
+        # memory when a filter fires everywhere.
+        total = np.zeros((kernel, 4))
+        for c in range(0, seq_idx.size, 20_000):
+            s, p = seq_idx[c : c + 20_000], start[c : c + 20_000] + left
+            total += xp[s[:, None], p[:, None] + columns].sum(axis=0)
+        pwms[f] = total / total.sum(axis=1, keepdims=True)
+        n_sites[f] = seq_idx.size
+    return pwms, n_sites
+
+
+def _check_pwms(pwms, name: str) -> np.ndarray:
+    pwms = np.asarray(pwms, dtype=np.float64)
+    if pwms.ndim != 3 or pwms.shape[-1] != 4 or pwms.shape[0] == 0 or pwms.shape[1] == 0:
+        raise ValueError(f"{name} must have shape (F, K, 4) with F, K >= 1; got shape {pwms.shape}")
+    if not np.isfinite(pwms).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return pwms
+
+
+def match_filters(pwms, motifs: list[Motif], min_overlap: int = 6) -> pd.DataFrame:
+    """Best-matching known motif of each filter PWM by offset-maximised Pearson correlation.
+
+    For a filter PWM (``K`` columns) and a motif (``M`` columns), every relative offset ``o``
+    (motif column 0 under filter column ``o``) with at least ``min(min_overlap, K, M)``
+    overlapping columns is scored by the Pearson correlation between the overlapping columns of
+    the two matrices, flattened. A motif's score is its best offset's; the filter's match is the
+    motif with the highest score. This is a simplified Tomtom (Gupta et al. 2007) without
+    p-values. Both orientations are searched because ``motifs`` (as built by
+    ``data.load_motifs``) lists each motif and its reverse complement.
+
+    An overlap in which either matrix is constant (e.g. a uniform, no-hit filter) has no
+    correlation and is skipped; a filter with no defined score at all gets no motif and
+    correlation NaN (missing values in the table).
+
+    ``motifs`` is a list of ``data.Motif`` (or of bare ``(M, 4)`` PWMs, labelled by their index).
+
+    Returns a DataFrame with one row per filter: ``filter``, ``motif`` (label such as
+    ``"MAX(+)"``), ``motif_index`` (into ``motifs``), ``correlation``, ``offset``, ``overlap``
+    (columns compared) and ``information_content`` (total bits of the filter PWM).
+    """
+    pwms = _check_pwms(pwms, "pwms")
+    if len(motifs) == 0:
+        raise ValueError("motifs is empty")
+    if int(min_overlap) != min_overlap or min_overlap < 1:
+        raise ValueError(f"min_overlap must be a positive integer; got {min_overlap!r}")
+    n_filters, kernel, _ = pwms.shape
+
+    best = np.full(n_filters, -np.inf)
+    best_motif = np.full(n_filters, -1)
+    best_offset = np.zeros(n_filters, dtype=np.int64)
+    best_overlap = np.zeros(n_filters, dtype=np.int64)
+    for m_idx, motif in enumerate(motifs):
+        mpwm = np.asarray(motif.pwm if isinstance(motif, Motif) else motif, dtype=np.float64)
+        if mpwm.ndim != 2 or mpwm.shape[1] != 4 or mpwm.shape[0] == 0:
+            raise ValueError(f"motif {m_idx} must be an (M, 4) PWM; got shape {mpwm.shape}")
+        if not np.isfinite(mpwm).all():
+            raise ValueError(f"motif {m_idx} contains NaN or infinite values")
+        m_len = mpwm.shape[0]
+        need = min(int(min_overlap), kernel, m_len)
+        for off in range(need - m_len, kernel - need + 1):
+            lo, hi = max(0, off), min(kernel, off + m_len)
+            a = pwms[:, lo:hi].reshape(n_filters, -1)  # (F, 4 * overlap)
+            b = mpwm[lo - off : hi - off].reshape(-1)
+            a = a - a.mean(axis=1, keepdims=True)
+            b = b - b.mean()
+            denom = np.sqrt((a * a).sum(axis=1) * (b * b).sum())
+            with np.errstate(invalid="ignore", divide="ignore"):
+                r = np.where(denom > 1e-12, (a @ b) / np.where(denom > 1e-12, denom, 1.0), -np.inf)
+            better = r > best
+            best[better] = r[better]
+            best_motif[better] = m_idx
+            best_offset[better] = off
+            best_overlap[better] = hi - lo
+
+    found = best_motif >= 0
+    labels = [
+        (motifs[i].label if isinstance(motifs[i], Motif) else str(i)) if ok else None
+        for i, ok in zip(best_motif, found)
+    ]
+    return pd.DataFrame(
+        {
+            "filter": np.arange(n_filters),
+            "motif": labels,
+            "motif_index": pd.Series(best_motif, dtype="Int64").mask(~found),
+            "correlation": np.where(found, np.minimum(best, 1.0), np.nan),
+            "offset": pd.Series(best_offset, dtype="Int64").mask(~found),
+            "overlap": pd.Series(best_overlap, dtype="Int64").mask(~found),
+            "information_content": information_content(pwms).sum(axis=1),
+        }
+    )

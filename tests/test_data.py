@@ -1,0 +1,151 @@
+"""The synthetic dataset against METHODS.md section 1."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from acme_utils import data
+
+
+@pytest.fixture(scope="module")
+def full_data(cache_dir):
+    return data.generate_dataset(seed=0, cache_dir=cache_dir)
+
+
+def test_split_sizes_and_shapes(full_data):
+    for split, n in ((full_data.train, 14_000), (full_data.valid, 2_000), (full_data.test, 4_000)):
+        assert split.x.shape == (n, 200, 4) and split.x.dtype == np.float32
+        assert split.pwm.shape == (n, 200, 4) and split.pwm.dtype == np.float32
+        assert split.y.shape == (n, 1) and split.y.dtype == np.float32
+        assert set(np.unique(split.y)) == {0.0, 1.0}
+    total = sum(s.y.sum() for s in (full_data.train, full_data.valid, full_data.test))
+    assert total == 10_000  # exact class balance overall
+
+
+def test_one_hot_and_pwm_are_valid(full_data):
+    x, pwm = full_data.test.x, full_data.test.pwm
+    assert set(np.unique(x)) == {0.0, 1.0}
+    np.testing.assert_array_equal(x.sum(-1), 1.0)
+    np.testing.assert_allclose(pwm.sum(-1), 1.0, atol=1e-5)
+    # every sampled base has non-zero probability under the ground-truth PWM
+    assert (pwm[x.astype(bool)] > 0).all()
+
+
+def test_class_balance_per_split_within_sampling_error(full_data):
+    for split in (full_data.train, full_data.valid, full_data.test):
+        n, k = len(split), int(split.y.sum())
+        assert stats.binomtest(k, n, 0.5).pvalue > 1e-3
+
+
+def test_motif_counts_follow_the_stated_proportions(full_data):
+    planted = np.concatenate([s.planted for s in (full_data.train, full_data.valid, full_data.test)])
+    # per-split sequence indices -> counts per sequence
+    counts = []
+    for s in (full_data.train, full_data.valid, full_data.test):
+        counts.append(np.bincount(s.planted[:, 0], minlength=len(s)))
+    counts = np.concatenate(counts)
+    assert counts.min() >= 3 and counts.max() <= 7
+    observed = np.array([(counts == k).sum() for k in range(3, 8)])
+    expected = np.array([data.MOTIF_COUNT_PROBS[k] for k in range(3, 8)]) * counts.size
+    assert stats.chisquare(observed, expected).pvalue > 1e-3
+    assert planted.shape[0] == counts.sum()
+
+
+def test_positives_use_core_motifs_only_negatives_use_all(full_data):
+    s = full_data.train
+    is_pos = s.y[s.planted[:, 0], 0] == 1
+    assert s.planted[is_pos, 1].max() < full_data.n_core == 10
+    neg_motifs = s.planted[~is_pos, 1]
+    assert neg_motifs.max() >= 10 and neg_motifs.min() == 0
+    assert len(np.unique(neg_motifs)) == len(full_data.motifs) == 110
+
+
+def test_ground_truth_mask_coincides_with_planted_motifs(full_data):
+    s = full_data.test
+    planted_mask = np.zeros(s.x.shape[:2], dtype=bool)
+    for seq, mot, start in s.planted:
+        m = full_data.motifs[mot]
+        np.testing.assert_allclose(s.pwm[seq, start : start + len(m)], m.pwm, atol=1e-6)
+        planted_mask[seq, start : start + len(m)] = True
+    # outside motifs the PWM is exactly uniform and IC is exactly 0
+    assert (s.information_content[~planted_mask] == 0).all()
+    assert np.array_equal(s.pwm[~planted_mask], np.full((int((~planted_mask).sum()), 4), 0.25, np.float32))
+    # the IC > 0.1 mask only ever marks planted positions and covers most of them
+    assert not (s.motif_mask & ~planted_mask).any()
+    assert s.motif_mask[planted_mask].mean() > 0.8
+
+
+def test_motifs_never_overlap_and_stay_inside(full_data):
+    s = full_data.train
+    lengths = np.array([len(m) for m in full_data.motifs])
+    ends = s.planted[:, 2] + lengths[s.planted[:, 1]]
+    assert (s.planted[:, 2] >= 0).all() and (ends <= 200).all()
+    same_seq = s.planted[1:, 0] == s.planted[:-1, 0]
+    assert (s.planted[1:, 2][same_seq] >= ends[:-1][same_seq]).all()  # may touch, never overlap
+
+
+def test_same_seed_gives_bit_identical_arrays_and_other_seed_differs(cache_dir):
+    a = data.generate_dataset(n_per_class=200, seed=11, use_cache=False)
+    b = data.generate_dataset(n_per_class=200, seed=11, use_cache=False)
+    c = data.generate_dataset(n_per_class=200, seed=12, use_cache=False)
+    for name in ("x", "y", "pwm", "planted"):
+        assert np.array_equal(getattr(a.test, name), getattr(b.test, name))
+    assert not np.array_equal(a.test.x, c.test.x)
+
+
+def test_cache_roundtrip_is_bit_identical(tmp_path):
+    fresh = data.generate_dataset(n_per_class=100, seed=5, cache_dir=tmp_path)
+    assert len(list((tmp_path / "datasets").iterdir())) == 1
+    cached = data.generate_dataset(n_per_class=100, seed=5, cache_dir=tmp_path)
+    for split in ("train", "valid", "test"):
+        for name in ("x", "y", "pwm", "planted"):
+            assert np.array_equal(getattr(getattr(fresh, split), name), getattr(getattr(cached, split), name))
+    data.generate_dataset(n_per_class=100, seed=6, cache_dir=tmp_path)
+    assert len(list((tmp_path / "datasets").iterdir())) == 2  # keyed by parameters
+
+
+def test_information_content_closed_form():
+    pwm = np.array([[0.25] * 4, [1, 0, 0, 0], [0.5, 0.5, 0, 0]])
+    np.testing.assert_allclose(data.information_content(pwm), [0.0, 2.0, 1.0])
+    np.testing.assert_array_equal(data.motif_mask(pwm), [False, True, True])
+    np.testing.assert_array_equal(data.background_mask(pwm), [True, False, False])
+
+
+def test_motifs_come_in_both_orientations():
+    motifs = data.load_motifs(list(data.CORE_MOTIFS.values()))
+    assert [m.name for m in motifs[::2]] == list(data.CORE_MOTIFS)
+    for fwd, rev in zip(motifs[::2], motifs[1::2]):
+        assert (fwd.strand, rev.strand) == ("+", "-")
+        np.testing.assert_allclose(rev.pwm, fwd.pwm[::-1, ::-1])
+        np.testing.assert_allclose(fwd.pwm.sum(1), 1.0)
+
+
+def test_subset_reindexes_planted(full_data):
+    pos = full_data.test.positives
+    assert (pos.y == 1).all() and len(pos) == int(full_data.test.y.sum())
+    for seq, mot, start in pos.planted[:50]:
+        m = full_data.motifs[mot]
+        np.testing.assert_allclose(pos.pwm[seq, start : start + len(m)], m.pwm, atol=1e-6)
+    with pytest.raises(ValueError, match="empty"):
+        full_data.test.subset(np.zeros(len(full_data.test), bool))
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"n_per_class": 0}, "n_per_class"),
+        ({"n_per_class": 2.5}, "n_per_class"),
+        ({"length": 100}, "too short"),
+        ({"split": (0.5, 0.5, 0.5)}, "split"),
+        ({"motif_count_probs": {3: 0.5, 4: 0.2}}, "motif_count_probs"),
+        ({"core_ids": ("MA9999.9",)}, "MA9999.9"),
+    ],
+)
+def test_bad_arguments_raise_clear_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        data.generate_dataset(**{"n_per_class": 10, **kwargs}, use_cache=False)
+
+
+def test_information_content_rejects_wrong_shape():
+    with pytest.raises(ValueError, match="4 channels"):
+        data.information_content(np.ones((3, 5)))

@@ -1,0 +1,86 @@
+"""Every chapter: paired .md/.ipynb in sync, opens with the book's template, and executes.
+
+Chapters run under papermill with small parameters (their defaults are publication-size). They
+share one private cache directory, in chapter order, so a later chapter reuses what an earlier one
+trained, exactly as in the book build.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md"))
+
+#: Small settings per chapter: each key must be a parameter of that chapter.
+SMALL_PARAMETERS = {
+    "01_synthetic_data": {"N_PER_CLASS": 300, "SEED": 0},
+    "02_training_cnns": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2},
+}
+
+
+def _repository_url() -> str:
+    return yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+
+
+def test_every_chapter_is_in_the_toc_and_has_small_parameters():
+    toc = (ROOT / "_toc.yml").read_text()
+    for md in NOTEBOOKS:
+        assert f"notebooks/{md.stem}" in toc, f"{md.name} is not listed in _toc.yml"
+        assert md.stem in SMALL_PARAMETERS, f"add small test parameters for {md.stem} to SMALL_PARAMETERS"
+    assert NOTEBOOKS, "no chapters found"
+
+
+@pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
+def test_pair_in_sync_and_stripped(md):
+    ipynb = md.with_suffix(".ipynb")
+    assert ipynb.is_file(), f"{md.name} has no paired {ipynb.name}: run `jupytext --to ipynb {md}`"
+    a, b = jupytext.read(md), jupytext.read(ipynb)
+    cells = lambda nb: [(c.cell_type, c.source.strip()) for c in nb.cells]  # noqa: E731
+    assert cells(a) == cells(b), f"{md.name} and {ipynb.name} differ: run `jupytext --sync {md}`"
+    raw = nbformat.read(ipynb, as_version=4)
+    for cell in raw.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, f"{ipynb.name} carries outputs"
+
+
+@pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_template(md):
+    nb = jupytext.read(md)
+    text = md.read_text()
+    for heading in ("## Overview", "## Prerequisites", "## Summary", "## References"):
+        assert heading in text, f"{md.name} lacks the section {heading!r}"
+    assert re.search(r"GPU", text), f"{md.name} must say whether a GPU helps"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    install = code[0].source
+    assert "google.colab" in install and "%pip install" in install, "first code cell must install in Colab"
+    url = _repository_url()
+    assert f"git+{url}" in install, f"the Colab install cell must use the repository URL of _config.yml ({url})"
+    assert "parameters" in code[1].metadata.get("tags", []), "second code cell must be tagged 'parameters'"
+    defined = set(re.findall(r"^([A-Z_][A-Z0-9_]*)\s*=", code[1].source, flags=re.M))
+    unknown = set(SMALL_PARAMETERS[md.stem]) - defined
+    assert not unknown, f"test parameters {unknown} are not parameters of {md.name}"
+
+
+@pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_executes_with_small_parameters(md, tmp_path, cache_dir, monkeypatch):
+    papermill = pytest.importorskip("papermill")
+    monkeypatch.setenv("ACME_CACHE_DIR", str(cache_dir))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    out = tmp_path / f"{md.stem}.ipynb"
+    papermill.execute_notebook(
+        str(md.with_suffix(".ipynb")),
+        str(out),
+        parameters=SMALL_PARAMETERS[md.stem],
+        cwd=str(md.parent),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    executed = nbformat.read(out, as_version=4)
+    errors = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors

@@ -1,0 +1,180 @@
+"""Figures draw without error on small inputs and reject bad input with a clear ValueError.
+
+The Agg backend is selected in conftest.py, before pyplot is imported.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from acme_utils import plotting
+from acme_utils.data import MOTIF_COUNT_PROBS
+
+
+def test_backend_is_agg():
+    assert plt.get_backend().lower() == "agg"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _toy_pwm(length=30):
+    """A background PWM (0.25 everywhere) with one 4-nt motif at positions 5-8 and one at 12-17."""
+    pwm = np.full((length, 4), 0.25)
+    pwm[5:9] = np.eye(4)
+    pwm[12:18] = [0.7, 0.1, 0.1, 0.1]
+    return pwm
+
+
+# ---------------------------------------------------------------------------- logos
+
+
+def test_plot_pwm_logo_draws():
+    ax = plotting.plot_pwm_logo(_toy_pwm(), title="toy")
+    assert ax.get_ylim() == (0, 2)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((5, 3)), np.zeros(5), np.full((5, 4), np.nan)])
+def test_plot_logo_rejects_bad_matrix(bad):
+    with pytest.raises(ValueError):
+        plotting.plot_logo(bad)
+
+
+# ---------------------------------------------------------------------------- motif layout
+
+
+def test_plot_motif_layout_draws_boxes_and_gaps():
+    fig, ax = plt.subplots()
+    out = plotting.plot_motif_layout([5, 12], [4, 6], 30, ["A(+)", "B(-)"], ax=ax, title="t")
+    assert out is ax
+    assert len(ax.patches) == 2  # one box per motif
+    texts = {t.get_text() for t in ax.texts}
+    assert {"A(+)", "B(-)"} <= texts
+    assert {"5", "3", "12"} <= texts  # gaps: 0-5, 9-12, 18-30
+
+
+def test_plot_motif_layout_without_motifs_or_labels():
+    plotting.plot_motif_layout([], [], 50)
+    plotting.plot_motif_layout([0, 3], [3, 3], 6)  # motifs touching, no labels, no free space
+
+
+@pytest.mark.parametrize(
+    "starts, lengths, length, message",
+    [
+        ([0, 5], [4], 30, "equal size"),
+        ([[0, 5]], [[4, 4]], 30, "1-D"),
+        ([np.nan], [4], 30, "NaN"),
+        ([1.5], [4], 30, "whole numbers"),
+        ([28], [4], 30, "inside the sequence"),
+        ([0, 2], [4, 4], 30, "overlap"),
+        ([0], [0], 30, "length >= 1"),
+    ],
+)
+def test_plot_motif_layout_rejects_bad_placements(starts, lengths, length, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.plot_motif_layout(starts, lengths, length)
+
+
+def test_plot_motif_layout_rejects_bad_length_and_labels():
+    with pytest.raises(ValueError, match="seq_length"):
+        plotting.plot_motif_layout([0], [4], 0)
+    with pytest.raises(ValueError, match="labels"):
+        plotting.plot_motif_layout([0], [4], 30, labels=["A", "B"])
+
+
+# ---------------------------------------------------------------------------- sequence PWM
+
+
+def test_plot_sequence_pwm_marks_motifs():
+    ax = plotting.plot_sequence_pwm(_toy_pwm(), [12, 5], [6, 4], ["B(-)", "A(+)"], title="toy")
+    assert {"A(+)", "B(-)"} <= {t.get_text() for t in ax.texts}
+    assert ax.get_ylim()[1] > 2  # room for the names above the 2-bit maximum
+    plotting.plot_sequence_pwm(_toy_pwm())  # no motifs given
+
+
+def test_plot_sequence_pwm_rejects_bad_input():
+    with pytest.raises(ValueError, match=r"\(L, 4\)"):
+        plotting.plot_sequence_pwm(np.full((30, 3), 1 / 3))
+    pwm = _toy_pwm()
+    pwm[3, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        plotting.plot_sequence_pwm(pwm)
+    with pytest.raises(ValueError, match="inside the sequence"):
+        plotting.plot_sequence_pwm(_toy_pwm(), [28], [4])
+    with pytest.raises(ValueError, match="lengths"):
+        plotting.plot_sequence_pwm(_toy_pwm(), [5])
+
+
+# ---------------------------------------------------------------------------- summaries
+
+
+def test_plot_class_balance_draws_counts():
+    labels = {"train": np.array([[1], [0], [1]]), "test": np.array([0, 0, 1, 1])}
+    ax = plotting.plot_class_balance(labels)
+    heights = sorted(p.get_height() for p in ax.patches)
+    assert heights == [1, 2, 2, 2]
+
+
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        ({}, "empty"),
+        ({"train": np.zeros((3, 2))}, "shape"),
+        ({"train": np.array([0.0, np.nan])}, "NaN"),
+        ({"train": np.array([0, 2])}, "0 or 1"),
+    ],
+)
+def test_plot_class_balance_rejects_bad_labels(labels, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.plot_class_balance(labels)
+
+
+def test_plot_count_histogram_draws_fractions():
+    counts = np.array([3, 3, 4, 7])
+    ax = plotting.plot_count_histogram(counts, MOTIF_COUNT_PROBS)
+    assert sum(p.get_height() for p in ax.patches) == pytest.approx(1.0)
+    assert list(ax.get_xticks()) == [3, 4, 5, 6, 7]
+    plotting.plot_count_histogram(counts)  # without expected probabilities
+
+
+@pytest.mark.parametrize(
+    "counts, expected, message",
+    [
+        (np.array([]), None, "non-empty"),
+        (np.ones((2, 2)), None, "1-D"),
+        (np.array([3.0, np.nan]), None, "NaN"),
+        (np.array([3.5]), None, "whole numbers"),
+        (np.array([-1]), None, "non-negative"),
+        (np.array([3]), {3: 0.5, 4: 0.2}, "sum to 1"),
+        (np.array([3]), {3: np.nan}, "NaN"),
+    ],
+)
+def test_plot_count_histogram_rejects_bad_input(counts, expected, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.plot_count_histogram(counts, expected)
+
+
+def test_plot_motif_usage_draws_fractions():
+    ax = plotting.plot_motif_usage([2, 6, 0], ["A", "B", "C"], expected=1 / 3, highlight={"B"},
+                                   title="usage")
+    assert [p.get_height() for p in ax.patches] == pytest.approx([0.25, 0.75, 0.0])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["A", "B", "C"]
+
+
+@pytest.mark.parametrize(
+    "counts, names, expected, message",
+    [
+        ([1, 2], ["A"], None, "names"),
+        ([[1, 2]], ["A", "B"], None, "1-D"),
+        ([1, np.nan], ["A", "B"], None, "NaN"),
+        ([0, 0], ["A", "B"], None, "not all zero"),
+        ([1, -1], ["A", "B"], None, "non-negative"),
+        ([1, 2], ["A", "B"], np.nan, "finite"),
+    ],
+)
+def test_plot_motif_usage_rejects_bad_input(counts, names, expected, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.plot_motif_usage(counts, names, expected=expected)
