@@ -52,3 +52,57 @@ def average_precision(y_true, score) -> float:
 def classification_scores(y_true, prob) -> dict:
     """``{"auroc": ..., "aupr": ...}`` for a binary classifier's predictions."""
     return {"auroc": auroc(y_true, prob), "aupr": average_precision(y_true, prob)}
+
+
+# --------------------------------------------------------------------------------------------
+# Row-wise versions: one score per row (e.g. per sequence, over its positions), vectorised.
+# --------------------------------------------------------------------------------------------
+
+
+def _check_rows(labels, scores, include):
+    labels = np.asarray(labels)
+    scores = np.asarray(scores, dtype=np.float64)
+    if labels.shape != scores.shape or scores.ndim != 2:
+        raise ValueError(f"labels and scores must be 2-D with the same shape; got {labels.shape} and {scores.shape}")
+    include = np.ones(scores.shape, bool) if include is None else np.asarray(include, bool)
+    if include.shape != scores.shape:
+        raise ValueError(f"include must have shape {scores.shape}; got {include.shape}")
+    if not np.isfinite(scores[include]).all():
+        raise ValueError("scores contain NaN or infinite values")
+    return labels.astype(bool) & include, scores, include
+
+
+def rowwise_auroc(labels, scores, include=None) -> np.ndarray:
+    """AUROC of each row, over the entries where ``include`` is True; NaN where a class is missing."""
+    pos, scores, include = _check_rows(labels, scores, include)
+    # Excluded entries get +inf: they rank above every included entry, leaving included ranks intact.
+    ranks = rankdata(np.where(include, scores, np.inf), axis=1)
+    n_pos = pos.sum(1)
+    n_neg = include.sum(1) - n_pos
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u = np.where(pos, ranks, 0).sum(1) - n_pos * (n_pos + 1) / 2
+        return np.where((n_pos > 0) & (n_neg > 0), u / (n_pos * n_neg), np.nan)
+
+
+def rowwise_average_precision(labels, scores, include=None) -> np.ndarray:
+    """Average precision of each row over the included entries; NaN where a class is missing."""
+    pos, scores, include = _check_rows(labels, scores, include)
+    order = np.argsort(-np.where(include, scores, -np.inf), axis=1, kind="mergesort")
+    s = np.take_along_axis(scores, order, 1)
+    y = np.take_along_axis(pos, order, 1)
+    n_inc = include.sum(1)
+    k = np.arange(scores.shape[1])
+    inc_sorted = k[None, :] < n_inc[:, None]  # included entries come first after sorting
+    # a threshold ends at the last of each run of tied scores among included entries
+    nxt_differs = np.ones_like(inc_sorted)
+    nxt_differs[:, :-1] = s[:, 1:] != s[:, :-1]
+    is_end = inc_sorted & (nxt_differs | (k[None, :] == n_inc[:, None] - 1))
+    tp = np.cumsum(y, axis=1)
+    tp_end = np.where(is_end, tp, 0)
+    prev = np.zeros_like(tp_end)
+    prev[:, 1:] = np.maximum.accumulate(tp_end, axis=1)[:, :-1]
+    n_pos = pos.sum(1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        contrib = np.where(is_end, (tp - prev) * tp / (k[None, :] + 1), 0.0)
+        ap = contrib.sum(1) / n_pos
+    return np.where((n_pos > 0) & (n_inc > n_pos), ap, np.nan)

@@ -95,6 +95,7 @@ def plot_learning_curves(histories: dict, axes=None, colors=None):
     ax_auc.set_ylabel("validation AUROC")
     for ax in axes:
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     ax_auc.legend(frameon=False, fontsize=8, loc="lower right", title="★ best epoch",
@@ -159,6 +160,7 @@ def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols
         ax_f.set_xlim(lo - 0.5, hi - 0.5)
         ax_f.tick_params(labelbottom=False, labelsize=6)
         ax_m.tick_params(labelsize=6)
+        ax_m.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         for ax in (ax_f, ax_m):
             ax.set_ylabel("")
             ax.set_yticks([0, 2])
@@ -192,7 +194,9 @@ def _motif_spans(starts, lengths, labels, seq_length: int):
     order = np.argsort(starts, kind="stable")
     starts, lengths = starts[order].astype(np.int64), lengths[order].astype(np.int64)
     if (starts[1:] < starts[:-1] + lengths[:-1]).any():
-        raise ValueError("motifs overlap: each motif must start at or after the end of the previous one")
+        raise ValueError(
+            "motifs overlap: each motif must start at or after the end of the previous one"
+        )
     return starts, lengths, [labels[i] for i in order]
 
 
@@ -345,7 +349,9 @@ def plot_class_balance(labels_by_split, ax=None, class_names=("positive", "negat
         if y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
         if y.ndim != 1:
-            raise ValueError(f"labels of split {name!r} must have shape (N,) or (N, 1); got {y.shape}")
+            raise ValueError(
+                f"labels of split {name!r} must have shape (N,) or (N, 1); got {y.shape}"
+            )
         if not np.isfinite(y).all():
             raise ValueError(f"labels of split {name!r} contain NaN or infinite values")
         if not np.isin(y, (0.0, 1.0)).all():
@@ -454,8 +460,9 @@ def plot_motif_usage(counts, names, ax=None, expected: float | None = None, high
     if expected is not None:
         if not np.isfinite(expected):
             raise ValueError("expected must be a finite number")
-        ax.axhline(expected, color="black", ls="--", lw=0.8, label="uniform")
-        ax.legend(frameon=False, fontsize=8, loc="upper right")
+        ax.axhline(expected, color="black", ls="--", lw=0.8)
+        ax.annotate("uniform", xy=(1, expected), xycoords=("axes fraction", "data"),
+                    xytext=(0, 2), textcoords="offset points", ha="right", va="bottom", fontsize=7)
     ax.set_xticks(x, names, rotation=90, fontsize=6)
     ax.set_xlim(-0.6, counts.size - 0.4)
     ax.set_ylabel("fraction of instances")

@@ -1,0 +1,322 @@
+"""Attribution maps and gradient correction (METHODS.md sections 4 and 5).
+
+Every method takes a Keras model with one scalar output per sequence and one-hot sequences
+``x`` of shape ``(N, L, 4)``, and returns an ``(N, L, 4)`` float32 map. By default the target is
+the pre-sigmoid logit (the model's layer ``"logit"``); pass ``target="output"`` for the model's
+own output. Gradients are computed in batches inside compiled ``tf.function``s; ``batch_size`` is
+the number of model inputs per forward/backward pass, so memory stays bounded for methods that
+evaluate many inputs per sequence (integrated gradients, SmoothGrad, ISM).
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .models import logit_model
+
+BASELINES = ("zeros", "uniform", "shuffle")
+RULES = ("trapezoid", "gauss-legendre")
+
+
+# --------------------------------------------------------------------------------------------
+# Input checks and the compiled gradient
+# --------------------------------------------------------------------------------------------
+
+
+def check_one_hot(x, name: str = "x") -> np.ndarray:
+    """Return ``x`` as float32 after checking it is ``(N, L, 4)``, finite and one-hot."""
+    x = np.asarray(x)
+    if x.ndim != 3 or x.shape[-1] != 4:
+        raise ValueError(f"{name} must have shape (N, L, 4); got {x.shape}")
+    if x.shape[0] == 0:
+        raise ValueError(f"{name} is empty: no sequences to explain")
+    x = x.astype(np.float32, copy=False)
+    if not np.isfinite(x).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    if not (np.isin(x, (0.0, 1.0)).all() and (x.sum(-1) == 1).all()):
+        raise ValueError(f"{name} is not one-hot: every position needs exactly one 1 among 4 channels")
+    return x
+
+
+def check_map(attr, name: str = "attribution map") -> np.ndarray:
+    """Return ``attr`` as float64 after checking it is ``(N, L, 4)`` and finite."""
+    attr = np.asarray(attr)
+    if attr.ndim != 3 or attr.shape[-1] != 4:
+        raise ValueError(f"{name} must have shape (N, L, 4); got {attr.shape}")
+    if not np.isfinite(attr).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return attr.astype(np.float64, copy=False)
+
+
+def target_model(model: keras.Model, target: str = "logit") -> keras.Model:
+    """The model whose scalar output is explained: its logit layer, or its own output."""
+    if target == "logit":
+        return logit_model(model)
+    if target == "output":
+        return model
+    raise ValueError(f"target must be 'logit' or 'output'; got {target!r}")
+
+
+def _gradient_fn(f: keras.Model, length: int):
+    """Compiled ``x -> (d sum_i f(x_i) / d x, f(x))`` for a batch ``x`` of shape ``(B, L, 4)``."""
+
+    @tf.function(input_signature=[tf.TensorSpec([None, length, 4], tf.float32)])
+    def grad(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reshape(f(x, training=False), [-1])
+        return tape.gradient(y, x), y
+
+    return grad
+
+
+def _in_batches(fn, arrays, batch_size):
+    """Apply ``fn`` to aligned row-batches of ``arrays`` and concatenate the numpy results."""
+    n = arrays[0].shape[0]
+    out = [fn(*(a[i : i + batch_size] for a in arrays)) for i in range(0, n, batch_size)]
+    return np.concatenate(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Methods
+# --------------------------------------------------------------------------------------------
+
+
+def predict_target(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
+    """The explained scalar ``f(x)`` per sequence, shape ``(N,)``."""
+    f = target_model(model, target)
+    x = np.asarray(x, dtype=np.float32)
+    return _in_batches(lambda b: np.asarray(f(b, training=False)).reshape(-1), [x], batch_size)
+
+
+def saliency(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
+    """Saliency map ``d f / d x`` (Simonyan et al. 2014; METHODS.md section 4)."""
+    x = check_one_hot(x)
+    grad = _gradient_fn(target_model(model, target), x.shape[1])
+    return _in_batches(lambda b: grad(b)[0].numpy(), [x], batch_size)
+
+
+def gradient_times_input(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
+    """Gradient × input: the saliency map kept only at the observed nucleotide."""
+    x = check_one_hot(x)
+    return saliency(model, x, target, batch_size) * x
+
+
+def dinucleotide_shuffle(x, seed: int = 0) -> np.ndarray:
+    """Shuffle each one-hot sequence preserving its dinucleotide counts (Altschul-Erickson).
+
+    Uses the Eulerian-walk algorithm: for each base, keep the last outgoing edge fixed to build a
+    spanning arborescence into the final base, shuffle the other outgoing edges, then walk.
+    """
+    x = check_one_hot(x)
+    rng = np.random.default_rng(seed)
+    out = np.empty_like(x)
+    eye = np.eye(4, dtype=np.float32)
+    for i, seq in enumerate(x.argmax(-1)):
+        out[i] = eye[_shuffle_one(seq, rng)]
+    return out
+
+
+def _shuffle_one(seq: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    n = seq.size
+    if n < 3:
+        return seq.copy()
+    edges = [list(seq[1:][seq[:-1] == b]) for b in range(4)]  # successors of each base, in order
+    last = seq[-1]
+    while True:
+        # random last-edges forming an arborescence rooted at the last base (Wilson-style check)
+        last_edge = {}
+        for b in range(4):
+            if edges[b] and b != last:
+                last_edge[b] = edges[b][rng.integers(len(edges[b]))]
+        ok = True
+        for b in last_edge:
+            seen, c = set(), b
+            while c != last:
+                if c in seen or c not in last_edge:
+                    ok = False
+                    break
+                seen.add(c)
+                c = last_edge[c]
+            if not ok:
+                break
+        if ok:
+            break
+    order = []
+    for b in range(4):
+        succ = list(edges[b])
+        if b in last_edge:
+            succ.remove(last_edge[b])
+            rng.shuffle(succ)
+            succ.append(last_edge[b])
+        else:
+            rng.shuffle(succ)
+        order.append(succ)
+    walk = [seq[0]]
+    pos = [0, 0, 0, 0]
+    for _ in range(n - 1):
+        b = walk[-1]
+        walk.append(order[b][pos[b]])
+        pos[b] += 1
+    return np.array(walk)
+
+
+def _baseline(x: np.ndarray, baseline, seed: int) -> np.ndarray:
+    if isinstance(baseline, str):
+        if baseline == "zeros":
+            return np.zeros_like(x)
+        if baseline == "uniform":
+            return np.full_like(x, 0.25)
+        if baseline == "shuffle":
+            return dinucleotide_shuffle(x, seed)
+        raise ValueError(f"baseline must be one of {BASELINES} or an array; got {baseline!r}")
+    b = np.asarray(baseline, dtype=np.float32)
+    if b.shape == x.shape[1:]:
+        b = np.broadcast_to(b, x.shape)
+    if b.shape != x.shape or not np.isfinite(b).all():
+        raise ValueError(f"an array baseline must be finite with shape {x.shape[1:]} or {x.shape}; got {b.shape}")
+    return np.ascontiguousarray(b)
+
+
+def path_nodes(steps: int, rule: str = "trapezoid") -> tuple[np.ndarray, np.ndarray]:
+    """Nodes ``alpha`` in [0, 1] and weights (summing to 1) for the path integral of IG.
+
+    ``trapezoid``: ``steps`` intervals, ``steps + 1`` nodes. ``gauss-legendre``: ``steps`` nodes.
+    """
+    if int(steps) != steps or steps < 1:
+        raise ValueError(f"steps must be a positive integer; got {steps!r}")
+    if rule == "trapezoid":
+        alphas = np.linspace(0.0, 1.0, steps + 1)
+        weights = np.full(steps + 1, 1.0 / steps)
+        weights[[0, -1]] /= 2
+    elif rule == "gauss-legendre":
+        nodes, w = np.polynomial.legendre.leggauss(steps)
+        alphas, weights = (nodes + 1) / 2, w / 2
+    else:
+        raise ValueError(f"rule must be one of {RULES}; got {rule!r}")
+    return alphas.astype(np.float32), weights.astype(np.float32)
+
+
+def integrated_gradients(
+    model,
+    x,
+    baseline="zeros",
+    steps: int = 25,
+    rule: str = "trapezoid",
+    target: str = "logit",
+    batch_size: int = 1024,
+    seed: int = 0,
+    return_gap: bool = False,
+):
+    """Integrated gradients (Sundararajan et al. 2017; METHODS.md section 4).
+
+    ``(x - x') * integral_0^1 grad f(x' + a (x - x')) da`` with the integral by the trapezoid rule
+    (``steps`` intervals) or Gauss-Legendre (``steps`` nodes). ``baseline``: ``"zeros"``,
+    ``"uniform"`` (0.25), ``"shuffle"`` (dinucleotide-shuffled ``x``, seeded) or an array.
+    With ``return_gap`` also returns the completeness gap ``sum attr - (f(x) - f(x'))`` per sequence.
+    """
+    x = check_one_hot(x)
+    base = _baseline(x, baseline, seed)
+    alphas, weights = path_nodes(steps, rule)
+    f = target_model(model, target)
+    grad = _gradient_fn(f, x.shape[1])
+    a_t, w_t = tf.constant(alphas), tf.constant(weights)
+    length = x.shape[1]
+
+    @tf.function(input_signature=[tf.TensorSpec([None, length, 4], tf.float32)] * 2)
+    def ig_batch(xb, bb):
+        diff = xb - bb
+        path = bb[None] + a_t[:, None, None, None] * diff[None]  # (S, B, L, 4)
+        g, _ = grad(tf.reshape(path, [-1, length, 4]))
+        g = tf.reshape(g, tf.shape(path))
+        return tf.tensordot(w_t, g, axes=1) * diff
+
+    per_pass = max(1, batch_size // alphas.size)
+    attr = _in_batches(lambda xb, bb: ig_batch(xb, bb).numpy(), [x, base], per_pass)
+    if not return_gap:
+        return attr
+    gap = attr.sum(axis=(1, 2)) - (predict_target(model, x, target) - predict_target(model, base, target))
+    return attr, gap
+
+
+def smoothgrad(
+    model,
+    x,
+    n_samples: int = 50,
+    noise: float = 0.1,
+    target: str = "logit",
+    batch_size: int = 1024,
+    seed: int = 0,
+) -> np.ndarray:
+    """SmoothGrad (Smilkov et al. 2017): gradients averaged over ``x + N(0, noise^2)`` copies."""
+    x = check_one_hot(x)
+    if int(n_samples) != n_samples or n_samples < 1:
+        raise ValueError(f"n_samples must be a positive integer; got {n_samples!r}")
+    if not noise >= 0:
+        raise ValueError(f"noise must be >= 0; got {noise!r}")
+    length = x.shape[1]
+    grad = _gradient_fn(target_model(model, target), length)
+    rng = np.random.default_rng(seed)
+
+    @tf.function(input_signature=[tf.TensorSpec([None, None, length, 4], tf.float32)])
+    def mean_grad(noisy):  # (S, B, L, 4) -> (B, L, 4)
+        g, _ = grad(tf.reshape(noisy, [-1, length, 4]))
+        return tf.reduce_mean(tf.reshape(g, tf.shape(noisy)), axis=0)
+
+    def batch(xb):
+        eps = rng.standard_normal((n_samples,) + xb.shape, dtype=np.float32) * np.float32(noise)
+        return mean_grad(xb[None] + eps).numpy()
+
+    return _in_batches(batch, [x], max(1, batch_size // n_samples))
+
+
+def ism(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
+    """In-silico saturation mutagenesis: ``f(x with base c at l) - f(x)`` for every ``(l, c)``.
+
+    Returns ``(N, L, 4)``, exactly 0 at the observed base.
+    """
+    x = check_one_hot(x)
+    f = target_model(model, target)
+    length = x.shape[1]
+    eye = tf.eye(4, dtype=tf.float32)
+
+    @tf.function(input_signature=[tf.TensorSpec([None, length, 4], tf.float32)])
+    def ism_batch(xb):  # (B, L, 4) -> (B, L, 4)
+        b = tf.shape(xb)[0]
+        pos = tf.eye(length, dtype=tf.float32)[:, None, :, None]  # (L, 1, L, 1): mutated position
+        mutants = xb[:, None, None] * (1 - pos) + pos * eye[None, :, None, :]  # (B, L, 4, L, 4)
+        y = tf.reshape(f(tf.reshape(mutants, [-1, length, 4]), training=False), [b, length, 4])
+        ref = tf.reshape(f(xb, training=False), [b, 1, 1])
+        return (y - ref) * (1 - xb)
+
+    return _in_batches(lambda xb: ism_batch(xb).numpy(), [x], max(1, batch_size // (4 * length)))
+
+
+# --------------------------------------------------------------------------------------------
+# Gradient correction (METHODS.md section 5)
+# --------------------------------------------------------------------------------------------
+
+
+def correct_gradients(attr) -> np.ndarray:
+    """Remove the component normal to the simplex: ``G[l, c] - mean_c' G[l, c']``.
+
+    One-hot DNA lives on the plane ``sum_c x_c = 1``; a gradient's component along the plane's
+    normal ``(1, 1, 1, 1)`` cannot be realised by any valid sequence and is noise
+    (Majdandzic et al. 2022). The corrected map sums to zero at every position.
+    """
+    attr = check_map(attr)
+    return (attr - attr.mean(axis=-1, keepdims=True)).astype(np.float32)
+
+
+def gradient_angles(attr) -> np.ndarray:
+    """Angle in degrees between each position's gradient and the simplex plane, ``(N, L)``.
+
+    ``theta_l = arcsin( sum_c G[l, c] / (2 ||G[l]||) )``; 0 for a zero gradient.
+    """
+    attr = check_map(attr)
+    norm = np.linalg.norm(attr, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = np.where(norm > 0, attr.sum(-1) / (2 * norm), 0.0)
+    return np.degrees(np.arcsin(np.clip(s, -1.0, 1.0)))
