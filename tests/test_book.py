@@ -28,5 +28,5 @@ def test_readme_commands_are_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text()
     test_cmd = 'python -m pip install -e ".[test]" && python -m pytest'
     assert test_cmd in readme
-    assert test_cmd.replace("-e", "-q -e") in ci
+    assert test_cmd in ci
     assert "jupyter-book build --all --warningiserror" in readme
