@@ -10,10 +10,14 @@ evaluate many inputs per sequence (integrated gradients, SmoothGrad, ISM).
 
 from __future__ import annotations
 
+import hashlib
+import time
+
 import keras
 import numpy as np
 import tensorflow as tf
 
+from .cache import atomic_directory, cache_key, resolve_cache_dir, write_json
 from .models import logit_model
 
 BASELINES = ("zeros", "uniform", "shuffle")
@@ -320,3 +324,57 @@ def gradient_angles(attr) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         s = np.where(norm > 0, attr.sum(-1) / (2 * norm), 0.0)
     return np.degrees(np.arcsin(np.clip(s, -1.0, 1.0)))
+
+
+# --------------------------------------------------------------------------------------------
+# One entry point, with an on-disk cache
+# --------------------------------------------------------------------------------------------
+
+#: Method name -> function; every function takes ``(model, x, **options)``.
+METHODS = {
+    "saliency": saliency,
+    "grad_x_input": gradient_times_input,
+    "integrated_gradients": integrated_gradients,
+    "smoothgrad": smoothgrad,
+    "ism": ism,
+}
+
+
+def explain(trained, x, method: str = "saliency", cache_dir=None, use_cache: bool = True,
+            verbose: bool = True, **options) -> np.ndarray:
+    """Attribution map of ``x`` by ``method`` for a ``training.TrainedModel``, cached on disk.
+
+    The cache key combines the trained model's own key, the method, its options and a hash of
+    ``x``, so chapters that explain the same sequences with the same model share the result.
+    ``trained`` may also be a bare Keras model, in which case nothing is cached.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {tuple(METHODS)}; got {method!r}")
+    x = check_one_hot(x)
+    fn = METHODS[method]
+    model = getattr(trained, "model", trained)
+    model_key = getattr(trained, "key", None)
+    if model_key is None or not use_cache:
+        return fn(model, x, **options)
+    options.pop("return_gap", None)
+    key = cache_key({
+        "model": model_key,
+        "method": method,
+        "options": {k: v for k, v in options.items() if k != "batch_size"},
+        "x": hashlib.sha256(np.ascontiguousarray(x).tobytes()).hexdigest(),
+        "shape": x.shape,
+    })
+    entry = resolve_cache_dir(cache_dir) / "attributions" / key
+    name = getattr(trained, "name", "model")
+    if (entry / "map.npy").is_file():
+        if verbose:
+            print(f"{method} for {name}: loaded from cache", flush=True)
+        return np.load(entry / "map.npy")
+    start = time.perf_counter()
+    attr = fn(model, x, **options).astype(np.float32)
+    if verbose:
+        print(f"{method} for {name}: {len(x):,} sequences in {time.perf_counter() - start:.1f} s", flush=True)
+    with atomic_directory(entry) as tmp:
+        np.save(tmp / "map.npy", attr)
+        write_json(tmp / "meta.json", {"model": model_key, "method": method, "options": options})
+    return attr

@@ -471,3 +471,65 @@ def plot_motif_usage(counts, names, ax=None, expected: float | None = None, high
     if title:
         ax.set_title(title, fontsize=9, loc="left")
     return ax
+
+
+# --------------------------------------------------------------------------------------------
+# Attribution maps
+# --------------------------------------------------------------------------------------------
+
+
+def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int | None = None,
+                           title: str | None = None, height: float = 1.1, width: float | None = None):
+    """One sequence: its ground-truth PWM (IC logo) on top, then one logo row per attribution map.
+
+    ``maps`` is ``{label: (L, 4) array}``; ``start``/``end`` crop all rows to the same window.
+    Returns the figure.
+    """
+    pwm = np.asarray(pwm)
+    if pwm.ndim != 2 or pwm.shape[1] != 4:
+        raise ValueError(f"pwm must be one sequence's (L, 4) ground truth; got shape {pwm.shape}")
+    if not maps:
+        raise ValueError("maps is empty: give at least one attribution map")
+    end = pwm.shape[0] if end is None else end
+    if not 0 <= start < end <= pwm.shape[0]:
+        raise ValueError(f"window [{start}, {end}) is outside the sequence of length {pwm.shape[0]}")
+    for label, m in maps.items():
+        if np.shape(m) != pwm.shape:
+            raise ValueError(f"map {label!r} has shape {np.shape(m)}; expected {pwm.shape}")
+    n = len(maps) + 1
+    width = width or max(6.0, (end - start) * 0.06)
+    fig, axes = plt.subplots(n, 1, figsize=(width, height * n), sharex=True)
+    plot_pwm_logo(pwm[start:end], ax=axes[0], title="ground truth", start=start)
+    for ax, (label, m) in zip(axes[1:], maps.items()):
+        plot_logo(np.asarray(m)[start:end], ax=ax, title=label, start=start)
+    if title:
+        fig.suptitle(title, fontsize=10, x=0.01, ha="left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None):
+    """Histograms of gradient angles to the simplex plane (degrees), one per labelled array.
+
+    ``mask`` (same shape as each array) restricts the positions counted, e.g. motif positions.
+    """
+    if not angles:
+        raise ValueError("angles is empty: give at least one array of angles")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3))
+    for label, a in angles.items():
+        a = np.asarray(a, dtype=float)
+        if mask is not None:
+            if np.shape(mask) != a.shape:
+                raise ValueError(f"mask has shape {np.shape(mask)} but angles {label!r} have {a.shape}")
+            a = a[np.asarray(mask, bool)]
+        a = a.reshape(-1)
+        if not np.isfinite(a).all():
+            raise ValueError(f"angles {label!r} contain NaN or infinite values")
+        ax.hist(a, bins=bins, range=(-90, 90), histtype="step", density=True, label=label)
+    ax.set_xlabel("angle to the simplex plane (degrees)")
+    ax.set_ylabel("density")
+    ax.legend(fontsize=8, frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax

@@ -166,3 +166,23 @@ def test_nan_inputs_are_rejected(model, x):
         A.correct_gradients(np.full((1, 3, 4), np.nan))
     with pytest.raises(ValueError, match="shape"):
         A.gradient_angles(np.zeros((3, 4)))
+
+
+def test_explain_caches_by_model_method_options_and_input(model, x, tmp_path):
+    class Trained:  # the two attributes of training.TrainedModel that explain() uses
+        def __init__(self, m, key):
+            self.model, self.key, self.name = m, key, "toy"
+
+    t = Trained(model, "k1")
+    first = A.explain(t, x, "integrated_gradients", cache_dir=tmp_path, steps=5)
+    np.testing.assert_allclose(first, A.integrated_gradients(model, x, steps=5), atol=1e-6)
+    assert len(list((tmp_path / "attributions").iterdir())) == 1
+    again = A.explain(t, x, "integrated_gradients", cache_dir=tmp_path, steps=5, batch_size=3)
+    np.testing.assert_array_equal(first, again)  # batch size is not part of the key
+    assert len(list((tmp_path / "attributions").iterdir())) == 1
+    A.explain(t, x, "integrated_gradients", cache_dir=tmp_path, steps=6)
+    A.explain(t, x[:3], "integrated_gradients", cache_dir=tmp_path, steps=5)
+    A.explain(Trained(model, "k2"), x, "integrated_gradients", cache_dir=tmp_path, steps=5)
+    assert len(list((tmp_path / "attributions").iterdir())) == 4
+    with pytest.raises(ValueError, match="method"):
+        A.explain(t, x, "deeplift")

@@ -178,3 +178,25 @@ def test_plot_motif_usage_draws_fractions():
 def test_plot_motif_usage_rejects_bad_input(counts, names, expected, message):
     with pytest.raises(ValueError, match=message):
         plotting.plot_motif_usage(counts, names, expected=expected)
+
+
+def test_attribution_panel_and_angle_histogram():
+    import matplotlib.pyplot as plt
+
+    from acme_utils import plotting
+
+    rng = np.random.default_rng(0)
+    pwm = np.full((40, 4), 0.25)
+    pwm[10:15] = np.eye(4)[[0, 1, 2, 3, 0]]
+    fig = plotting.plot_attribution_panel({"saliency": rng.normal(size=(40, 4))}, pwm, start=5, end=30)
+    assert len(fig.axes) == 2
+    plt.close(fig)
+    with pytest.raises(ValueError, match="expected"):
+        plotting.plot_attribution_panel({"bad": np.zeros((39, 4))}, pwm)
+    with pytest.raises(ValueError, match="outside"):
+        plotting.plot_attribution_panel({"ok": np.zeros((40, 4))}, pwm, start=30, end=50)
+    ax = plotting.plot_angle_histogram({"raw": rng.uniform(-90, 90, (3, 40))}, mask=np.ones((3, 40), bool))
+    assert ax.get_xlabel().startswith("angle")
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="NaN"):
+        plotting.plot_angle_histogram({"raw": np.array([np.nan])})
