@@ -1,0 +1,251 @@
+"""Consistency metrics of attribution maps, which need no ground truth (METHODS.md sections 7-8).
+
+- ``kmer_kld``: do the most attributed stretches of sequence spell a few recurring k-mers
+  (motifs), or look like the background k-mer distribution? (section 7)
+- ``kattr_mean_kld``: do the local mean attribution vectors, embedded on the sphere of the
+  sum-zero subspace, cluster into a few directions? (section 8)
+
+Both return a KL divergence in nats (higher = more consistent) and, with ``return_details=True``,
+the intermediates the chapters plot. Both are vectorised over sequences and positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import uniform_filter
+
+from .attribution import check_map, check_one_hot, correct_gradients
+
+#: Orthonormal basis of the sum-zero subspace of R^4 (rows), channels A, C, G, T (section 8).
+#: The reference code omits the G term of e2, which makes the basis non-orthonormal.
+SIMPLEX_BASIS = np.array(
+    [
+        [-1.0, 1.0, 0.0, 0.0] / np.sqrt(2.0),
+        [-1.0, -1.0, 2.0, 0.0] / np.sqrt(6.0),
+        [-1.0, -1.0, -1.0, 3.0] / np.sqrt(12.0),
+    ]
+)
+
+
+def kl_divergence(p, q) -> float:
+    """``KL(p || q) = sum p log(p / q)`` in nats over entries with ``p > 0``.
+
+    Both are normalised to sum 1 first. Raises if ``q`` is 0 where ``p`` is not (infinite KL).
+    """
+    p = np.asarray(p, dtype=np.float64).reshape(-1)
+    q = np.asarray(q, dtype=np.float64).reshape(-1)
+    if p.shape != q.shape:
+        raise ValueError(f"p and q must have the same size; got {p.size} and {q.size}")
+    if (p < 0).any() or (q < 0).any() or p.sum() <= 0 or q.sum() <= 0:
+        raise ValueError("p and q must be non-negative with a positive sum")
+    p, q = p / p.sum(), q / q.sum()
+    support = p > 0
+    if (q[support] == 0).any():
+        raise ValueError("q is 0 where p is positive: the KL divergence is infinite")
+    return float(np.sum(p[support] * np.log(p[support] / q[support])))
+
+
+def _check_pair(attr, x):
+    attr = check_map(attr)
+    x = check_one_hot(x, "sequences")
+    if attr.shape != x.shape:
+        raise ValueError(f"attribution maps {attr.shape} and sequences {x.shape} must have the same shape")
+    return attr, x
+
+
+def _above_percentile(values: np.ndarray, percentile: float) -> np.ndarray:
+    """Per row: values strictly above the row's ``percentile`` (linear interpolation)."""
+    if not 0 <= percentile < 100:
+        raise ValueError(f"percentile must be in [0, 100); got {percentile!r}")
+    return values > np.percentile(values, percentile, axis=1, keepdims=True)
+
+
+# --------------------------------------------------------------------------------------------
+# k-mer KLD (section 7)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class KmerDetails:
+    """Intermediates of ``kmer_kld``."""
+
+    score: float
+    p: np.ndarray  # (4**k,) attributed k-mer distribution
+    q: np.ndarray  # (4**k,) prior: k-mer frequencies over all positions
+    counts: np.ndarray  # (4**k,) attributed k-mer counts
+    attributed: np.ndarray  # (N, L) bool: positions above the per-sequence percentile
+    segments: np.ndarray  # (N, L) bool: attributed runs after the 3' extension and merging
+    k: int
+
+    def top_kmers(self, n: int = 10) -> list[tuple[str, float, float]]:
+        """The ``n`` most frequent attributed k-mers as ``(kmer, p, q)``."""
+        order = np.argsort(-self.p, kind="stable")[:n]
+        return [(kmer_string(i, self.k), float(self.p[i]), float(self.q[i])) for i in order if self.p[i] > 0]
+
+
+def kmer_string(index: int, k: int) -> str:
+    """Decode a k-mer index (base-4, first base most significant) to its string."""
+    return "".join("ACGT"[(index >> (2 * (k - 1 - j))) & 3] for j in range(k))
+
+
+def kmer_codes(x, k: int) -> np.ndarray:
+    """Index of the k-mer starting at every position: ``(N, L - k + 1)`` ints in [0, 4**k)."""
+    x = check_one_hot(x, "sequences")
+    if not 1 <= k <= x.shape[1]:
+        raise ValueError(f"sequences of length {x.shape[1]} are shorter than k={k}")
+    if k > 15:
+        raise ValueError(f"k={k} is too large: 4**k k-mers would not fit in memory")
+    base = x.argmax(-1).astype(np.int64)
+    windows = np.lib.stride_tricks.sliding_window_view(base, k, axis=1)  # (N, L-k+1, k)
+    return windows @ (4 ** np.arange(k - 1, -1, -1))
+
+
+def attributed_segments(attr, percentile: float = 90.0, extend: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """Steps 1-3 of section 7: (attributed positions, merged segments), both ``(N, L)`` bool.
+
+    A position is attributed when the L2 norm of its 4-vector is strictly above the sequence's
+    ``percentile``; each run of attributed positions is extended by ``extend`` positions on its 3'
+    (higher-index) side, clipped to the sequence; runs that then overlap or touch merge. The union
+    of the extended runs is exactly the attributed mask dilated ``extend`` steps to the right.
+    """
+    attr = check_map(attr)
+    if int(extend) != extend or extend < 0:
+        raise ValueError(f"extend must be a non-negative integer; got {extend!r}")
+    attributed = _above_percentile(np.linalg.norm(attr, axis=-1), percentile)
+    segments = attributed.copy()
+    for shift in range(1, int(extend) + 1):
+        segments[:, shift:] |= attributed[:, :-shift]
+    return attributed, segments
+
+
+def kmer_kld(attr, x, k: int = 6, percentile: float = 90.0, extend: int = 2, correct: bool = True,
+             return_details: bool = False):
+    """k-mer KLD of attribution maps ``attr`` for one-hot ``x`` (METHODS.md section 7).
+
+    The maps are gradient-corrected first (``correct=True``; correcting a corrected map changes
+    nothing, so already-corrected maps may be passed as they are).
+
+    Counts every overlapping k-mer that lies wholly inside an attributed segment (segments shorter
+    than k contribute none), pooled over sequences, and compares their distribution ``p`` with the
+    k-mer distribution ``q`` of all positions of the same sequences: ``KL(p || q)`` in nats.
+    A sequence with no attributed k-mer contributes nothing, to ``p`` or to ``q``.
+    """
+    attr, x = _check_pair(attr, x)
+    if correct:
+        attr = correct_gradients(attr)
+    codes = kmer_codes(x, k)
+    attributed, segments = attributed_segments(attr, percentile, extend)
+    # a k-mer starting at l is counted when positions l .. l+k-1 are all inside segments
+    cs = np.concatenate([np.zeros((len(x), 1), np.int64), np.cumsum(segments, axis=1)], axis=1)
+    inside = (cs[:, k:] - cs[:, :-k]) == k
+    n = 4**k
+    counts = np.bincount(codes[inside], minlength=n).astype(np.float64)
+    if counts.sum() == 0:
+        raise ValueError(
+            f"no attributed segment of length >= k={k} in any sequence: the k-mer KLD is undefined "
+            "(are the maps all zero or constant?)"
+        )
+    # The prior counts every position of the contributing sequences only: a sequence without any
+    # attributed k-mer must not shift the score (METHODS.md section 7, last line).
+    contributing = inside.any(axis=1)
+    prior = np.bincount(codes[contributing].reshape(-1), minlength=n).astype(np.float64)
+    p, q = counts / counts.sum(), prior / prior.sum()
+    score = kl_divergence(p, q)
+    if return_details:
+        return KmerDetails(score, p, q, counts, attributed, segments, k)
+    return score
+
+
+# --------------------------------------------------------------------------------------------
+# k-attr-mean KLD (section 8)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class KattrDetails:
+    """Intermediates of ``kattr_mean_kld``."""
+
+    score: float
+    points: np.ndarray  # (M, 3) embedded local means that were kept
+    sequence: np.ndarray  # (M,) sequence index of each kept point
+    position: np.ndarray  # (M,) start position of each kept point's window
+    theta: np.ndarray  # (M,) polar angle
+    phi: np.ndarray  # (M,) azimuth
+    weight: np.ndarray  # (M,) r^2
+    p: np.ndarray  # (n_theta, n_phi) empirical angular density
+    q: np.ndarray  # (n_theta, n_phi) smoothed prior
+    theta_edges: np.ndarray
+    phi_edges: np.ndarray
+
+
+def local_means(attr, window: int = 3) -> np.ndarray:
+    """Mean 4-vector over each full window of ``window`` positions: ``(N, L - window + 1, 4)``."""
+    attr = check_map(attr)
+    if int(window) != window or not 1 <= window <= attr.shape[1]:
+        raise ValueError(f"sequences of length {attr.shape[1]} are shorter than the window k={window}")
+    cs = np.concatenate([np.zeros_like(attr[:, :1]), np.cumsum(attr, axis=1)], axis=1)
+    return (cs[:, window:] - cs[:, :-window]) / window
+
+
+def embed(vectors) -> np.ndarray:
+    """Coordinates ``(..., 3)`` of ``(..., 4)`` vectors in the orthonormal basis ``SIMPLEX_BASIS``."""
+    return np.asarray(vectors, dtype=np.float64) @ SIMPLEX_BASIS.T
+
+
+def spherical(points) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(r, theta in [0, pi], phi in (-pi, pi])`` of ``(..., 3)`` points (theta from the e3 axis)."""
+    points = np.asarray(points, dtype=np.float64)
+    r = np.linalg.norm(points, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        theta = np.arccos(np.clip(np.where(r > 0, points[..., 2] / r, 1.0), -1.0, 1.0))
+    phi = np.arctan2(points[..., 1], points[..., 0])
+    phi = np.where(phi == -np.pi, np.pi, phi)
+    return r, theta, phi
+
+
+def kattr_mean_kld(attr, window: int = 3, percentile: float = 90.0, bin_width: float = 0.1,
+                   smooth_width: float = 0.5, correct: bool = True, return_details: bool = False):
+    """k-attr-mean KLD of attribution maps (METHODS.md section 8).
+
+    Gradient-correct each map and divide it by ``sum_l ||a_l||``; take local means over windows of
+    ``window`` positions; embed them in 3-D (``SIMPLEX_BASIS``); keep, per sequence, the points with
+    radius strictly above its ``percentile``; histogram their angles on a ``bin_width`` lattice
+    weighted by r^2 into ``p``; smooth ``p`` with a ``smooth_width`` boxcar (periodic in phi,
+    mirrored in theta) into the prior ``q``; return ``KL(p || q)`` in nats.
+    """
+    attr = check_map(attr)
+    if not bin_width > 0:
+        raise ValueError(f"bin_width must be positive; got {bin_width!r}")
+    size = int(round(smooth_width / bin_width))
+    if size < 1 or size % 2 == 0:
+        raise ValueError(
+            f"smooth_width / bin_width must round to an odd number of bins (a centred boxcar); got {size}"
+        )
+    corrected = (correct_gradients(attr) if correct else attr).astype(np.float64)
+    total = np.linalg.norm(corrected, axis=-1).sum(axis=1)
+    nonzero = total > 0  # an all-zero map contributes nothing
+    corrected[nonzero] /= total[nonzero, None, None]
+    points = embed(local_means(corrected, window))  # (N, L - window + 1, 3)
+    r, theta, phi = spherical(points)
+    keep = _above_percentile(r, percentile) & nonzero[:, None]
+    if not keep.any():
+        raise ValueError("no position is above the radius percentile in any sequence: the maps are constant")
+    n_theta = int(np.ceil(np.pi / bin_width - 1e-9))
+    n_phi = int(np.ceil(2 * np.pi / bin_width - 1e-9))
+    ti = np.minimum(np.floor(theta[keep] / bin_width).astype(np.int64), n_theta - 1)
+    pj = np.minimum(np.floor((phi[keep] + np.pi) / bin_width).astype(np.int64), n_phi - 1)
+    weight = r[keep] ** 2
+    p = np.bincount(ti * n_phi + pj, weights=weight, minlength=n_theta * n_phi).reshape(n_theta, n_phi)
+    p /= p.sum()
+    q = uniform_filter(p, size=size, mode=("reflect", "wrap"))
+    q = np.maximum(q, 0.0)  # the filter's running sums leave round-off negatives (~1e-18) at 0
+    q /= q.sum()
+    score = kl_divergence(p, q)
+    if not return_details:
+        return score
+    seq, pos = np.nonzero(keep)
+    edges_t = np.minimum(np.arange(n_theta + 1) * bin_width, np.pi)
+    edges_p = np.minimum(np.arange(n_phi + 1) * bin_width, 2 * np.pi) - np.pi
+    return KattrDetails(score, points[keep], seq, pos, theta[keep], phi[keep], weight, p, q, edges_t, edges_p)
