@@ -158,6 +158,94 @@ def kmer_kld(attr, x, k: int = 6, percentile: float = 90.0, extend: int = 2, cor
     return score
 
 
+def match_kmers(kmers, motifs, pseudocount: float = 0.01, min_overlap: int | None = None):
+    """Best-matching motif of each k-mer by log-odds against a uniform background.
+
+    A k-mer is slid along every motif PWM, including offsets where it hangs over either end of
+    the motif by up to ``k - min_overlap`` bases (default ``min_overlap``: ``ceil(k / 2)``). At
+    each offset its score is the log-likelihood ratio, in bits, of "this motif sits here, uniform
+    background elsewhere" against "uniform background throughout":
+    ``sum_j log2(pwm'[o + j, b_j] / 0.25)`` over the bases ``b_j`` that fall inside the motif
+    (overhanging bases contribute 0). ``pwm' = (pwm + pseudocount) / (1 + 4 pseudocount)`` keeps
+    the log finite where a JASPAR column has a zero count. The best offset of the best motif wins
+    (ties: the first motif, then the smallest offset).
+
+    Only the orientations in ``motifs`` are searched: pass both strands, as ``data.load_motifs``
+    and ``SyntheticDataset.motifs`` do (each motif followed by its reverse complement).
+
+    ``kmers`` is a list of equal-length strings over ``ACGT``; ``motifs`` a list of ``data.Motif``
+    (or of bare ``(M, 4)`` PWMs, labelled by their index). Returns a DataFrame with one row per
+    k-mer: ``kmer``, ``motif`` (label such as ``"MAX(+)"``), ``motif_index``, ``offset`` (motif
+    column under the k-mer's first base; negative when it hangs over the 5' end), ``overlap``
+    (bases inside the motif), ``log_odds`` (bits), ``max_log_odds`` (the best any k-mer could
+    score at that alignment), ``consensus`` (the motif's consensus under the k-mer, ``-`` where it
+    hangs over) and ``mismatches`` (against that consensus, over the overlap).
+    """
+    import pandas as pd
+
+    kmers = [str(s).upper() for s in kmers]
+    if not kmers:
+        raise ValueError("kmers is empty")
+    k = len(kmers[0])
+    if k == 0 or any(len(s) != k for s in kmers) or any(set(s) - set("ACGT") for s in kmers):
+        raise ValueError("kmers must be non-empty strings of equal length over A, C, G, T")
+    if len(motifs) == 0:
+        raise ValueError("motifs is empty")
+    if not pseudocount > 0:
+        raise ValueError(f"pseudocount must be positive; got {pseudocount!r}")
+    need = -(-k // 2) if min_overlap is None else int(min_overlap)
+    if min_overlap is not None and (int(min_overlap) != min_overlap or not 1 <= min_overlap <= k):
+        raise ValueError(f"min_overlap must be an integer in [1, k={k}]; got {min_overlap!r}")
+    codes = np.array([["ACGT".index(c) for c in s] for s in kmers])  # (n, k)
+    n = len(kmers)
+    best = np.full(n, -np.inf)
+    best_motif = np.zeros(n, dtype=np.int64)
+    best_offset = np.zeros(n, dtype=np.int64)
+    pwms = []
+    for m_idx, motif in enumerate(motifs):
+        pwm = np.asarray(getattr(motif, "pwm", motif), dtype=np.float64)
+        if pwm.ndim != 2 or pwm.shape[1] != 4 or pwm.shape[0] == 0:
+            raise ValueError(f"motif {m_idx} must be an (M, 4) PWM; got shape {pwm.shape}")
+        if not np.isfinite(pwm).all() or (pwm < 0).any():
+            raise ValueError(f"motif {m_idx} must hold finite, non-negative probabilities")
+        pwms.append(pwm)
+        m_len = pwm.shape[0]
+        lo = np.log2((pwm + pseudocount) / (1 + 4 * pseudocount) / 0.25)
+        padded = np.vstack([np.zeros((k, 4)), lo, np.zeros((k, 4))])  # overhang scores 0
+        need_m = min(need, m_len)
+        offsets = np.arange(need_m - k, m_len - need_m + 1)  # (n_off,)
+        rows = offsets[:, None] + np.arange(k)[None, :] + k  # (n_off, k) rows of padded
+        scores = padded[rows[None, :, :], codes[:, None, :]].sum(-1)  # (n, n_off)
+        j = scores.argmax(axis=1)
+        s = scores[np.arange(n), j]
+        better = s > best + 1e-12
+        best[better] = s[better]
+        best_motif[better] = m_idx
+        best_offset[better] = offsets[j[better]]
+
+    out = []
+    for i, s in enumerate(kmers):
+        m_idx, off = int(best_motif[i]), int(best_offset[i])
+        pwm = pwms[m_idx]
+        cols = np.arange(off, off + k)
+        inside = (cols >= 0) & (cols < pwm.shape[0])
+        cons = "".join("ACGT"[pwm[c].argmax()] if ok else "-" for c, ok in zip(cols, inside))
+        lo = np.log2((pwm + pseudocount) / (1 + 4 * pseudocount) / 0.25)
+        motif = motifs[m_idx]
+        out.append({
+            "kmer": s,
+            "motif": getattr(motif, "label", str(m_idx)),
+            "motif_index": m_idx,
+            "offset": off,
+            "overlap": int(inside.sum()),
+            "log_odds": float(best[i]),
+            "max_log_odds": float(lo[cols[inside]].max(axis=1).sum()),
+            "consensus": cons,
+            "mismatches": int(sum(a != b for a, b, ok in zip(s, cons, inside) if ok)),
+        })
+    return pd.DataFrame(out)
+
+
 # --------------------------------------------------------------------------------------------
 # k-attr-mean KLD (section 8)
 # --------------------------------------------------------------------------------------------

@@ -533,3 +533,196 @@ def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None):
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return ax
+
+
+def plot_before_after(before: dict, after: dict, ax=None, labels=("before", "after"),
+                      ylabel: str | None = None, title: str | None = None, colors: dict | None = None,
+                      legend: bool = True):
+    """Slope chart: one line per key, from its value in ``before`` to its value in ``after``.
+
+    Parameters
+    ----------
+    before, after : dict
+        Key (e.g. a method name) -> number; both need the same keys. A NaN leaves that end out:
+        only the other point is drawn, without a line.
+    ax : matplotlib Axes, optional
+    labels : (str, str)
+        Tick labels of the two columns.
+    ylabel, title : str, optional
+    colors : dict, optional
+        Key -> colour.
+    legend : bool
+        Draw a legend of the keys.
+
+    Returns
+    -------
+    The axes.
+    """
+    if not before:
+        raise ValueError("before is empty: give at least one value")
+    if list(before) != list(after):
+        raise ValueError(f"before and after need the same keys in the same order; got {list(before)} "
+                         f"and {list(after)}")
+    values = {}
+    for key in before:
+        try:
+            pair = np.array([before[key], after[key]], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"the values of {key!r} must be numbers") from None
+        if np.isinf(pair).any():
+            raise ValueError(f"the values of {key!r} contain infinite numbers")
+        values[key] = pair
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3, 3))
+    colors = colors or {}
+    for i, (key, pair) in enumerate(values.items()):
+        shown = np.isfinite(pair)
+        color = colors.get(key, f"C{i}")
+        style = "-" if shown.all() else "none"
+        ax.plot(np.arange(2)[shown], pair[shown], ls=style, marker="o", ms=4, lw=1.2, color=color,
+                label=str(key))
+    ax.set_xticks([0, 1], list(labels))
+    ax.set_xlim(-0.35, 1.35)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=9, loc="left")
+    if legend:
+        ax.legend(frameon=False, fontsize=7)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def plot_grouped_bars(values, ax=None, ylabel: str | None = None, title: str | None = None,
+                      colors=None, fmt: str | None = None, legend: bool = True):
+    """Grouped bar chart: one group per row of ``values``, one bar per column within a group.
+
+    Parameters
+    ----------
+    values : pandas DataFrame
+        Rows are the groups along the x axis (e.g. attribution methods), columns the bars within
+        each group (e.g. models). NaN values are left as gaps.
+    ax : matplotlib Axes, optional
+    ylabel, title : str, optional
+    colors : dict, optional
+        Column name -> colour.
+    fmt : str, optional
+        Format of a value label written on each bar, e.g. ``"{:.2f}"``; no labels if omitted.
+    legend : bool
+        Draw a legend of the columns.
+
+    Returns
+    -------
+    The axes.
+    """
+    if not isinstance(values, pd.DataFrame):
+        raise ValueError(f"values must be a pandas DataFrame; got {type(values).__name__}")
+    if values.empty:
+        raise ValueError("values is empty: give at least one row and one column")
+    try:
+        data = values.to_numpy(dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"values must be numeric: {err}") from None
+    if np.isinf(data).any():
+        raise ValueError("values contain infinite numbers")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(4.0, 0.9 * len(values)), 3))
+    colors = colors or {}
+    n_rows, n_cols = data.shape
+    width = 0.8 / n_cols
+    x = np.arange(n_rows)
+    for j, column in enumerate(values.columns):
+        heights = data[:, j]
+        shown = np.isfinite(heights)
+        bars = ax.bar(x[shown] + (j - (n_cols - 1) / 2) * width, heights[shown], width,
+                      label=str(column), color=colors.get(column, f"C{j}"))
+        if fmt:
+            ax.bar_label(bars, fmt=fmt, fontsize=6, padding=1)
+    ax.set_xticks(x, [str(i) for i in values.index])
+    ax.set_xlim(-0.5, n_rows - 0.5)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=9, loc="left")
+    if legend:
+        ax.legend(frameon=False, fontsize=8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+# --------------------------------------------------------------------------------------------
+# Chapter 5: k-mer consistency
+# --------------------------------------------------------------------------------------------
+
+
+def mask_runs(mask) -> list[tuple[int, int]]:
+    """Runs of ``True`` in a 1-D boolean mask as half-open ``(start, end)`` index pairs."""
+    mask = np.asarray(mask)
+    if mask.ndim != 1:
+        raise ValueError(f"mask must be 1-D; got shape {mask.shape}")
+    padded = np.concatenate([[False], mask.astype(bool), [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def shade_runs(ax, mask, color="tab:orange", alpha: float = 0.25, label: str | None = None,
+               start: int = 0, **kwargs):
+    """Shade every run of ``True`` in a 1-D mask as a vertical span on ``ax``.
+
+    Position ``i`` of the mask is drawn at ``start + i``; a run covers its positions' full width
+    (``[a - 0.5, b - 0.5]``), as on a sequence logo. Only the first span gets ``label`` (one
+    legend entry). Returns the runs as ``(start, end)`` pairs in plot coordinates.
+    """
+    runs = [(a + start, b + start) for a, b in mask_runs(mask)]
+    for i, (a, b) in enumerate(runs):
+        ax.axvspan(a - 0.5, b - 0.5, color=color, alpha=alpha, lw=0, zorder=0,
+                   label=label if i == 0 else None, **kwargs)
+    return runs
+
+
+def plot_ranked_kmers(distributions: dict, ax=None, styles: dict | None = None,
+                      uniform: int | None = None):
+    """Rank-frequency plot (log-log) of k-mer distributions: probabilities sorted descending.
+
+    Parameters
+    ----------
+    distributions : dict
+        Label -> 1-D probability vector over k-mers (non-negative, positive sum; normalised
+        here). Only the k-mers with positive probability are drawn, most frequent at rank 1.
+    ax : matplotlib Axes, optional
+    styles : dict, optional
+        Label -> keyword arguments for ``ax.plot`` (colour, line style, ...).
+    uniform : int, optional
+        Number of possible k-mers (``4**k``): draws the uniform level ``1 / uniform``.
+
+    Returns
+    -------
+    The axes.
+    """
+    if not distributions:
+        raise ValueError("distributions is empty")
+    styles = styles or {}
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.5))
+    for i, (label, p) in enumerate(distributions.items()):
+        p = np.asarray(p, dtype=np.float64).reshape(-1)
+        if not np.isfinite(p).all() or (p < 0).any() or p.sum() <= 0:
+            raise ValueError(f"distribution {label!r} must be finite, non-negative, with a positive sum")
+        ranked = np.sort(p[p > 0] / p.sum())[::-1]
+        style = {"color": f"C{i}", "lw": 1.5, **styles.get(label, {})}
+        ax.plot(np.arange(1, ranked.size + 1), ranked, label=f"{label} ({ranked.size:,} k-mers)",
+                **style)
+    if uniform is not None:
+        if int(uniform) != uniform or uniform < 1:
+            raise ValueError(f"uniform must be a positive integer; got {uniform!r}")
+        ax.axhline(1 / uniform, color="0.5", lw=0.8, ls=":", label=f"uniform (1/{int(uniform):,})")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("rank")
+    ax.set_ylabel("probability")
+    ax.legend(frameon=False, fontsize=8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax

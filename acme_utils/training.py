@@ -25,6 +25,7 @@ from .cache import atomic_directory, cache_key, read_json, resolve_cache_dir, wr
 from .data import Split, SyntheticDataset
 from .evaluation import classification_scores
 from .models import build_cnn, cnn_config, logit_model
+from . import regularizers
 
 
 def set_seed(seed: int) -> None:
@@ -39,20 +40,32 @@ def train_config(
     learning_rate: float = 1e-3,
     patience: int = 10,
     seed: int = 0,
+    regularizer: str = "none",
+    regularizer_options: dict | None = None,
 ) -> dict:
-    """The complete, validated training configuration (defaults: METHODS.md section 2)."""
+    """The complete, validated training configuration (defaults: METHODS.md sections 2-3).
+
+    ``regularizer`` names one of ``regularizers.REGULARIZERS``; ``regularizer_options`` overrides
+    its defaults. For the unregularised baseline the two keys are left out of the result, so the
+    baseline's cache key does not depend on them.
+    """
     for name, value in (("epochs", epochs), ("batch_size", batch_size), ("patience", patience)):
         if int(value) != value or value < 1:
             raise ValueError(f"{name} must be a positive integer; got {value!r}")
     if not learning_rate > 0:
         raise ValueError(f"learning_rate must be positive; got {learning_rate!r}")
-    return {
+    cfg = {
         "epochs": int(epochs),
         "batch_size": int(batch_size),
         "learning_rate": float(learning_rate),
         "patience": int(patience),
         "seed": int(seed),
     }
+    options = regularizers.regularizer_options(regularizer, regularizer_options)
+    if regularizer != "none":
+        cfg["regularizer"] = regularizer
+        cfg["regularizer_options"] = options
+    return cfg
 
 
 def predict(model: keras.Model, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
@@ -85,28 +98,25 @@ def fit(
     learning_rate: float = 1e-3,
     patience: int = 10,
     seed: int = 0,
+    regularizer: str = "none",
+    regularizer_options: dict | None = None,
     verbose: bool = True,
 ) -> dict:
     """Train ``model`` in place with early stopping on validation AUROC; restore the best weights.
 
+    ``regularizer`` (and its options) select a regulariser or attribution prior of
+    ``acme_utils.regularizers``, applied inside the compiled train step.
+
     Returns the history: per-epoch lists ``loss``, ``val_loss``, ``val_auroc``, ``val_aupr``,
     ``seconds``, plus ``best_epoch`` (1-based) and ``stopped_epoch``.
     """
-    cfg = train_config(epochs, batch_size, learning_rate, patience, seed)
+    cfg = train_config(epochs, batch_size, learning_rate, patience, seed, regularizer, regularizer_options)
     length = model.input_shape[1]
     _check_split(train, "train", length)
     _check_split(valid, "valid", length)
     logits = logit_model(model)
     optimizer = keras.optimizers.Adam(cfg["learning_rate"])
-    weights = model.trainable_variables
-
-    @tf.function(reduce_retracing=True)
-    def train_step(x, y):
-        with tf.GradientTape() as tape:
-            z = logits(x, training=True)
-            loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z))
-        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
-        return loss
+    train_step = regularizers.make_train_step(model, optimizer, regularizer, cfg.get("regularizer_options"), cfg["seed"])
 
     def bce(split):
         z = predict(logits, split.x)
@@ -123,7 +133,7 @@ def fit(
         losses = []
         for i in range(0, n, cfg["batch_size"]):
             idx = np.sort(order[i : i + cfg["batch_size"]])
-            losses.append(float(train_step(train.x[idx], train.y[idx])))
+            losses.append(float(train_step(train.x[idx], train.y[idx], epoch)))
         scores = evaluate(model, valid)
         history["loss"].append(float(np.mean(losses)))
         history["val_loss"].append(bce(valid))
@@ -210,7 +220,9 @@ def train_model(
     model_cfg = cnn_config(**{"input_length": data.params["length"], **(model_config or {})})
     tcfg = train_config(**(train_cfg or {}))
     key = model_key(data.key, model_cfg, tcfg)
-    name = name or f"{model_cfg['activation']}{'+bn' if model_cfg['batch_norm'] else ''} seed {tcfg['seed']}"
+    reg = tcfg.get("regularizer", "none")
+    name = name or (f"{model_cfg['activation']}{'+bn' if model_cfg['batch_norm'] else ''}"
+                    f"{'' if reg == 'none' else ' ' + reg} seed {tcfg['seed']}")
     entry = resolve_cache_dir(cache_dir) / "models" / key
     if use_cache and (entry / "meta.json").is_file() and (entry / "model.keras").is_file():
         if verbose:
@@ -222,7 +234,7 @@ def train_model(
     start = time.perf_counter()
     set_seed(tcfg["seed"])
     model = build_cnn(**model_cfg)
-    history = fit(model, data.train, data.valid, **tcfg, verbose=verbose)
+    history = fit(model, data.train, data.valid, **tcfg, verbose=verbose)  # tcfg holds the regularizer
     metrics = evaluate(model, data.test)
     seconds = time.perf_counter() - start
     if verbose:

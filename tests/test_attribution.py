@@ -90,6 +90,25 @@ def test_integrated_gradients_exact_for_a_linear_model(x):
     np.testing.assert_allclose(ig, w[None] * (x - 0.25), atol=1e-6)
 
 
+@pytest.mark.parametrize("baseline", ["zeros", "uniform", "shuffle"])
+def test_average_path_gradient_times_difference_is_integrated_gradients(model, x, baseline):
+    avg = A.average_path_gradient(model, x, baseline=baseline, steps=10, seed=2, batch_size=33)
+    base = A._baseline(x, baseline, 2)
+    ig = A.integrated_gradients(model, x, baseline=baseline, steps=10, seed=2)
+    np.testing.assert_allclose(avg * (x - base), ig, atol=1e-6)
+    # with a zero baseline the IG map loses the unobserved channels; the averaged gradient keeps them
+    if baseline == "zeros":
+        assert np.abs(avg[x == 0]).max() > 0
+
+
+def test_average_path_gradient_of_a_linear_model_is_its_weights(x):
+    inp = keras.Input((L, 4))
+    z = keras.layers.Dense(1, name="logit")(keras.layers.Flatten()(inp))
+    lin = keras.Model(inp, z)
+    w = lin.get_layer("logit").get_weights()[0].reshape(L, 4)
+    np.testing.assert_allclose(A.average_path_gradient(lin, x, steps=3), np.broadcast_to(w, x.shape), atol=1e-6)
+
+
 def test_integrated_gradients_nodes():
     for rule in ("trapezoid", "gauss-legendre"):
         a, w = A.path_nodes(25, rule)

@@ -196,3 +196,41 @@ def test_bad_input_gives_clear_errors():
         metrics.kmer_kld(np.zeros((1, 5, 4)), x, k=2)
     with pytest.raises(ValueError, match="odd"):
         metrics.kattr_mean_kld(np.random.default_rng(0).normal(size=(2, 20, 4)), smooth_width=0.4)
+
+
+# ------------------------------------------------------------------ k-mer to motif matching
+
+
+def test_match_kmers_finds_the_planted_motif_offset_and_strand():
+    from acme_utils.data import reverse_complement
+
+    rng = np.random.default_rng(0)
+    motif = np.eye(4)[[0, 1, 2, 2, 3, 3, 0, 1]] * 0.9 + 0.025  # consensus ACGGTTAC, rows sum 1
+    other = rng.dirichlet(np.ones(4), size=10)
+    motifs = [motif, reverse_complement(motif), other]
+    table = metrics.match_kmers(["GGTTAC", "AACCGT", "ACGGTT"], motifs)
+    assert table["motif_index"].tolist() == [0, 1, 0]  # AACCGT is on the reverse strand (GTAACCGT)
+    assert table["offset"].tolist() == [2, 2, 0]
+    assert table["mismatches"].tolist() == [0, 0, 0]
+    assert table["consensus"].tolist() == ["GGTTAC", "AACCGT", "ACGGTT"]
+    # a perfect consensus match scores the maximum possible at its alignment
+    np.testing.assert_allclose(table["log_odds"], table["max_log_odds"])
+    expected = 6 * np.log2((0.925 + 0.01) / 1.04 / 0.25)
+    assert table["log_odds"].iloc[0] == pytest.approx(expected)
+
+
+def test_match_kmers_overhang_scores_zero_and_min_overlap_limits_it():
+    motif = np.eye(4)[[0, 0, 0, 0]]  # AAAA
+    # TTAAAA: best alignment puts AAAA under the last four bases (offset -2), overhang 2
+    t = metrics.match_kmers(["TTAAAA"], [motif])
+    assert t["offset"].iloc[0] == -2 and t["overlap"].iloc[0] == 4
+    assert t["consensus"].iloc[0] == "--AAAA" and t["mismatches"].iloc[0] == 0
+    assert t["log_odds"].iloc[0] == pytest.approx(4 * np.log2((1.01 / 1.04) / 0.25))
+    t = metrics.match_kmers(["TTTTTA"], [motif], min_overlap=1)
+    assert t["overlap"].iloc[0] == 1 and t["offset"].iloc[0] == -5
+    with pytest.raises(ValueError, match="equal length"):
+        metrics.match_kmers(["ACG", "AC"], [motif])
+    with pytest.raises(ValueError, match="min_overlap"):
+        metrics.match_kmers(["ACG"], [motif], min_overlap=4)
+    with pytest.raises(ValueError, match="empty"):
+        metrics.match_kmers(["ACG"], [])

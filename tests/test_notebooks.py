@@ -21,6 +21,10 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md"))
 SMALL_PARAMETERS = {
     "01_synthetic_data": {"N_PER_CLASS": 300, "SEED": 0},
     "02_training_cnns": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2},
+    "03_attribution_methods": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40, "N_ISM": 8},
+    "04_gradient_correction": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40, "N_ISM": 8},
+    "05_kmer_consistency": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40},
+    "06_kattr_mean_consistency": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40},
 }
 
 

@@ -200,3 +200,95 @@ def test_attribution_panel_and_angle_histogram():
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="NaN"):
         plotting.plot_angle_histogram({"raw": np.array([np.nan])})
+
+
+def test_plot_grouped_bars_draws_one_bar_per_finite_value():
+    import pandas as pd
+
+    table = pd.DataFrame({"relu": [1.0, 2.0, np.nan], "exp": [3.0, 4.0, 5.0]},
+                         index=["saliency", "IG", "ISM"])
+    ax = plotting.plot_grouped_bars(table, ylabel="SNR", title="toy", colors={"relu": "red"},
+                                    fmt="{:.1f}")
+    assert len(ax.patches) == 5  # the NaN is a gap
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["saliency", "IG", "ISM"]
+    assert ax.get_ylabel() == "SNR"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["relu", "exp"]
+    heights = sorted(p.get_height() for p in ax.patches)
+    assert heights == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ([[1.0]], "DataFrame"),
+        ("empty", "empty"),
+        ("text", "numeric"),
+        ("inf", "infinite"),
+    ],
+)
+def test_plot_grouped_bars_rejects_bad_input(bad, message):
+    import pandas as pd
+
+    if bad == "empty":
+        bad = pd.DataFrame()
+    elif bad == "text":
+        bad = pd.DataFrame({"a": ["x", "y"]})
+    elif bad == "inf":
+        bad = pd.DataFrame({"a": [1.0, np.inf]})
+    with pytest.raises(ValueError, match=message):
+        plotting.plot_grouped_bars(bad)
+
+
+def test_plot_before_after_draws_one_line_per_key():
+    ax = plotting.plot_before_after({"saliency": 1.0, "ISM": np.nan}, {"saliency": 2.0, "ISM": 3.0},
+                                    labels=("raw", "corrected"), ylabel="SNR", title="toy")
+    lines = ax.get_lines()
+    assert len(lines) == 2
+    np.testing.assert_array_equal(lines[0].get_ydata(), [1.0, 2.0])
+    np.testing.assert_array_equal(lines[1].get_xdata(), [1])  # the NaN end is left out
+    assert lines[1].get_linestyle() == "None"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["raw", "corrected"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["saliency", "ISM"]
+
+
+@pytest.mark.parametrize(
+    "before, after, message",
+    [
+        ({}, {}, "empty"),
+        ({"a": 1.0}, {"b": 1.0}, "same keys"),
+        ({"a": 1.0}, {"a": np.inf}, "infinite"),
+        ({"a": "x"}, {"a": 1.0}, "numbers"),
+    ],
+)
+def test_plot_before_after_rejects_bad_input(before, after, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.plot_before_after(before, after)
+
+
+def test_mask_runs_and_shade_runs():
+    mask = np.array([0, 1, 1, 0, 0, 1, 0, 1, 1, 1], bool)
+    assert plotting.mask_runs(mask) == [(1, 3), (5, 6), (7, 10)]
+    assert plotting.mask_runs(np.zeros(4, bool)) == []
+    fig, ax = plt.subplots()
+    runs = plotting.shade_runs(ax, mask, label="segments", start=100)
+    assert runs == [(101, 103), (105, 106), (107, 110)]
+    assert len(ax.patches) == 3
+    assert [h.get_label() for h in ax.get_legend_handles_labels()[0]] == ["segments"]
+    with pytest.raises(ValueError, match="1-D"):
+        plotting.mask_runs(np.zeros((2, 2), bool))
+
+
+def test_plot_ranked_kmers():
+    p = np.zeros(64)
+    p[[3, 7, 9]] = [0.2, 0.5, 0.3]
+    q = np.full(64, 1 / 64)
+    ax = plotting.plot_ranked_kmers({"p": p, "q": q}, styles={"q": {"ls": "--"}}, uniform=64)
+    lines = ax.get_lines()
+    np.testing.assert_allclose(lines[0].get_ydata(), [0.5, 0.3, 0.2])
+    np.testing.assert_allclose(lines[0].get_xdata(), [1, 2, 3])
+    assert lines[1].get_linestyle() == "--" and len(lines[1].get_xdata()) == 64
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_ranked_kmers({})
+    with pytest.raises(ValueError, match="non-negative"):
+        plotting.plot_ranked_kmers({"bad": -p})

@@ -1,0 +1,299 @@
+"""Regularisers and attribution priors for training (METHODS.md section 3; the paper's appendix B).
+
+Each regulariser is selected by name through ``training.train_config(regularizer=..., ...)`` and
+runs inside the same compiled (graph-mode) train step as the baseline, built by
+``make_train_step``. Every constant is an option with the METHODS.md default
+(``REGULARIZERS[name]``).
+
+- ``mixup`` / ``manifold_mixup``: mix the batch with a permutation of itself, inputs (or a hidden
+  activation) and labels alike, with lambda ~ Beta(alpha, alpha) drawn once per batch.
+- ``input_noise`` / ``manifold_noise``: add Gaussian noise to the input (or a hidden activation).
+- ``adversarial``: projected gradient descent (PGD) in an L-infinity ball, on a schedule.
+- ``spectral_norm``: penalty ``(lambda/2) sum_l sigma(W_l)^2`` by power iteration.
+- ``fourier_prior`` / ``tv_prior``: attribution priors on the gradient-times-input track of the
+  positive sequences (Tseng, Shrikumar & Kundaje 2020); they need second derivatives.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+#: name -> default options (METHODS.md section 3). "none" is the unregularised baseline.
+REGULARIZERS = {
+    "none": {},
+    "mixup": {"alpha": 1.0},
+    "manifold_mixup": {"alpha": 1.0},
+    "input_noise": {"std": 0.15},
+    "manifold_noise": {"std": 0.15},
+    "adversarial": {"epsilon": 0.05, "step": 0.005, "n_steps": 15, "clean_epochs": 5, "mixed_until": 20},
+    "spectral_norm": {"weight": 0.01, "n_power_iterations": 5},
+    "fourier_prior": {"weight": 1.0, "cutoff": 30, "softness": 0.2, "smooth_sigma": 3.0},
+    "tv_prior": {"weight": 1.0, "normalize": True},
+}
+
+
+def regularizer_options(name: str, options: dict | None = None) -> dict:
+    """The complete options of regulariser ``name``: defaults updated by ``options``, validated."""
+    if name not in REGULARIZERS:
+        raise ValueError(f"unknown regularizer {name!r}; choose one of {tuple(REGULARIZERS)}")
+    options = dict(options or {})
+    unknown = set(options) - set(REGULARIZERS[name])
+    if unknown:
+        raise ValueError(f"regularizer {name!r} has no option(s) {sorted(unknown)}; it takes {sorted(REGULARIZERS[name])}")
+    full = {**REGULARIZERS[name], **options}
+    for key, value in full.items():
+        if isinstance(value, bool):
+            continue
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"option {key!r} of {name!r} must be a finite, non-negative number; got {value!r}")
+    for key in ("alpha",):
+        if key in full and full[key] <= 0:
+            raise ValueError(f"option {key!r} of {name!r} must be positive; got {full[key]!r}")
+    return full
+
+
+# --------------------------------------------------------------------------------------------
+# Building blocks (pure TensorFlow functions, tested on their own)
+# --------------------------------------------------------------------------------------------
+
+
+def layer_chain(model: keras.Model) -> list:
+    """The layers of a chain-shaped model from the input to the ``"logit"`` layer, in order."""
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    names = [layer.name for layer in layers]
+    if "logit" not in names:
+        raise ValueError(f"model {model.name!r} has no 'logit' layer")
+    return layers[: names.index("logit") + 1]
+
+
+def perturbation_points(chain: list) -> list[int]:
+    """Where manifold regularisers may act: 0 is the input; ``i + 1`` is after ``chain[i]``,
+    for every hidden activation layer (names ending in ``_act``)."""
+    return [0] + [i + 1 for i, layer in enumerate(chain) if layer.name.endswith("_act")]
+
+
+def forward(chain: list, x, training: bool, point=None, perturb=None):
+    """Run ``chain`` on ``x``; if ``point`` (a scalar tensor) is given, apply ``perturb`` to the
+    hidden state at that point (0 = input). Returns the logits ``(B, 1)``."""
+    h = x
+    if point is not None and perturb is not None:
+        h = tf.cond(tf.equal(point, 0), lambda: perturb(h), lambda: h)
+    for i, layer in enumerate(chain):
+        h = layer(h, training=training)
+        if point is not None and perturb is not None and layer.name.endswith("_act"):
+            h = tf.cond(tf.equal(point, i + 1), lambda h=h: perturb(h), lambda h=h: h)
+    return h
+
+
+def mix(tensor, lam, perm):
+    """``lam * t + (1 - lam) * t[perm]``: mixup of a batch with a permutation of itself."""
+    lam = tf.cast(lam, tensor.dtype)
+    return lam * tensor + (1.0 - lam) * tf.gather(tensor, perm)
+
+
+def sample_beta(gen: tf.random.Generator, alpha: float):
+    """One draw from Beta(alpha, alpha), as the ratio of two Gamma(alpha) draws."""
+    seeds = gen.make_seeds(2)
+    g1 = tf.random.stateless_gamma([], seed=seeds[:, 0], alpha=alpha)
+    g2 = tf.random.stateless_gamma([], seed=seeds[:, 1], alpha=alpha)
+    return g1 / (g1 + g2)
+
+
+def bce_with_logits(y, z):
+    """Mean binary cross-entropy on logits; ``y`` may be soft (mixup)."""
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z))
+
+
+def pgd_attack(logit_fn, x, y, epsilon: float, step: float, n_steps: int):
+    """Projected gradient ascent on the loss in the L-infinity ball of radius ``epsilon`` around x.
+
+    ``n_steps`` steps of size ``step`` along the sign of the input gradient, each followed by
+    projection back into the ball. Returns the adversarial inputs (no gradient flows through).
+    """
+    x_adv = tf.identity(x)
+    for _ in range(int(n_steps)):
+        with tf.GradientTape() as tape:
+            tape.watch(x_adv)
+            loss = bce_with_logits(y, logit_fn(x_adv))
+        g = tape.gradient(loss, x_adv)
+        x_adv = x_adv + step * tf.sign(g)
+        x_adv = x + tf.clip_by_value(x_adv - x, -epsilon, epsilon)
+    return tf.stop_gradient(x_adv)
+
+
+def kernel_matrix(kernel):
+    """A Dense ``(in, out)`` or Conv1D ``(k, in, out)`` kernel as a ``(k*in, out)`` matrix."""
+    return tf.reshape(kernel, [-1, tf.shape(kernel)[-1]])
+
+
+def spectral_norm(matrix, u, n_iter: int):
+    """Largest singular value of ``matrix`` by ``n_iter`` power iterations from ``u`` (out-dim).
+
+    Returns ``(sigma, u_new)``; sigma is differentiable in ``matrix`` (u and v held fixed).
+    """
+    v = None
+    for _ in range(max(1, int(n_iter))):
+        v = tf.math.l2_normalize(tf.linalg.matvec(matrix, u))
+        u = tf.math.l2_normalize(tf.linalg.matvec(matrix, v, transpose_a=True))
+    u, v = tf.stop_gradient(u), tf.stop_gradient(v)
+    return tf.tensordot(v, tf.linalg.matvec(matrix, u), 1), u
+
+
+def gaussian_kernel(sigma: float) -> np.ndarray:
+    """Normalised Gaussian weights truncated at 1 sigma (METHODS.md section 3: sigma 3 -> 7 taps)."""
+    radius = int(np.floor(sigma))
+    if radius < 1:
+        return np.ones(1, np.float32)
+    t = np.arange(-radius, radius + 1, dtype=np.float64)
+    w = np.exp(-0.5 * (t / sigma) ** 2)
+    return (w / w.sum()).astype(np.float32)
+
+
+def attribution_track(logit_fn, x):
+    """Gradient x input of the logit, |.| summed over channels: ``(B, L)``; differentiable in the
+    weights (a second-order quantity, so it must be used inside a persistent outer tape)."""
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        z = tf.reduce_sum(logit_fn(x))
+    g = tape.gradient(z, x)
+    return tf.reduce_sum(tf.abs(g * x), axis=-1)
+
+
+def fourier_prior_loss(track, cutoff: int, softness: float = 0.2, smooth_sigma: float = 3.0):
+    """Fourier attribution prior (Tseng et al. 2020): ``1 - sum_f w_f |A_f| / sum |A|``, averaged.
+
+    The track is smoothed by a Gaussian (truncated at 1 sigma), its rFFT magnitudes normalised to
+    sum 1, the DC term dropped, and frequencies weighted by 1 up to ``cutoff`` and by
+    ``1 / (1 + x^softness)`` for the x-th frequency above it. Low for smooth tracks (mass at low
+    frequencies), high for noisy ones.
+    """
+    kernel = gaussian_kernel(smooth_sigma)
+    if kernel.size > 1:
+        k = tf.constant(kernel)[:, None, None]
+        track = tf.nn.conv1d(track[:, :, None], k, stride=1, padding="SAME")[:, :, 0]
+    mags = tf.abs(tf.signal.rfft(track))
+    total = tf.reduce_sum(mags, axis=1, keepdims=True)
+    mags = mags / tf.where(total > 0, total, tf.ones_like(total))
+    mags = mags[:, 1:]  # drop DC
+    n = int(mags.shape[1])
+    above = np.arange(1, max(n - cutoff, 0) + 1, dtype=np.float64)
+    weights = np.concatenate([np.ones(min(cutoff, n)), 1.0 / (1.0 + above**softness)]).astype(np.float32)
+    score = tf.reduce_sum(mags * tf.constant(weights)[None, :], axis=1)
+    return tf.reduce_mean(1.0 - score)
+
+
+def tv_prior_loss(track, normalize: bool = True):
+    """Total variation ``sum_l |a_{l+1} - a_l|`` of the track, averaged over the batch.
+
+    With ``normalize`` (default) it is divided by ``sum_l a_l``, which makes it invariant to the
+    scale of the attributions like the Fourier prior; unnormalised, a network can lower it by
+    shrinking all its input gradients without making them any smoother.
+    """
+    tv = tf.reduce_sum(tf.abs(track[:, 1:] - track[:, :-1]), axis=1)
+    if normalize:
+        total = tf.reduce_sum(track, axis=1)
+        tv = tv / tf.where(total > 0, total, tf.ones_like(total))
+    return tf.reduce_mean(tv)
+
+
+# --------------------------------------------------------------------------------------------
+# The compiled train step
+# --------------------------------------------------------------------------------------------
+
+
+def _spectral_penalty(chain: list, opts: dict, seed: int):
+    """``() -> (lambda/2) sum_l sigma(W_l)^2`` over every kernel in ``chain``, with one persistent
+    power-iteration vector per kernel (warm-started from the previous step)."""
+    kernels = [layer.kernel for layer in chain if hasattr(layer, "kernel")]
+    us = [tf.Variable(tf.math.l2_normalize(tf.random.stateless_normal([int(k.shape[-1])], [seed, i])), trainable=False)
+          for i, k in enumerate(kernels)]
+
+    def penalty():
+        total = 0.0
+        for kernel, u in zip(kernels, us):
+            sigma, u_new = spectral_norm(kernel_matrix(kernel), u, opts["n_power_iterations"])
+            u.assign(u_new)
+            total += sigma**2
+        return 0.5 * opts["weight"] * total
+
+    return penalty
+
+
+def adversarial_phase(epoch: int, clean_epochs: int, mixed_until: int) -> str:
+    """``"clean"`` for epochs 1..clean_epochs, ``"mixed"`` up to mixed_until, then ``"adversarial"``."""
+    if epoch <= clean_epochs:
+        return "clean"
+    return "mixed" if epoch <= mixed_until else "adversarial"
+
+
+def make_train_step(model: keras.Model, optimizer, name: str = "none", options: dict | None = None, seed: int = 0):
+    """A function ``step(x, y, epoch) -> loss`` that runs one compiled optimisation step.
+
+    ``x`` is a ``(B, L, 4)`` float32 batch, ``y`` its ``(B, 1)`` labels, ``epoch`` the 1-based
+    epoch (only the adversarial schedule uses it: one graph is traced per phase).
+    """
+    opts = regularizer_options(name, options)
+    chain = layer_chain(model)
+    points = tf.constant(perturbation_points(chain), tf.int32)
+    weights = model.trainable_variables
+    gen = tf.random.Generator.from_seed(int(seed))
+
+    functional = keras.Model(model.input, model.get_layer("logit").output)
+
+    def logits(x, training=True):
+        # The functional model, not the layer chain: same maths, but this keeps the baseline
+        # bit-identical to models trained (and cached) before regularisers existed.
+        return functional(x, training=training)
+
+    spectral = _spectral_penalty(chain, opts, seed) if name == "spectral_norm" else None
+
+    def loss_fn(x, y, phase):
+        if name in ("mixup", "manifold_mixup"):
+            lam = sample_beta(gen, opts["alpha"])
+            perm = tf.argsort(gen.uniform([tf.shape(x)[0]]))
+            point = tf.constant(0) if name == "mixup" else tf.gather(points, gen.uniform([], 0, len(points), tf.int32))
+            z = forward(chain, x, True, point, lambda h: mix(h, lam, perm))
+            return bce_with_logits(mix(y, lam, perm), z)
+        if name in ("input_noise", "manifold_noise"):
+            point = tf.constant(0) if name == "input_noise" else tf.gather(points, gen.uniform([], 0, len(points), tf.int32))
+            z = forward(chain, x, True, point, lambda h: h + opts["std"] * gen.normal(tf.shape(h)))
+            return bce_with_logits(y, z)
+        if name == "adversarial" and phase != "clean":
+            x_adv = pgd_attack(lambda v: logits(v, training=False), x, y, opts["epsilon"], opts["step"], opts["n_steps"])
+            if phase == "mixed":
+                x, y = tf.concat([x, x_adv], 0), tf.concat([y, y], 0)
+            else:
+                x = x_adv
+        loss = bce_with_logits(y, logits(x))
+        if spectral is not None:
+            loss += spectral()
+        if name in ("fourier_prior", "tv_prior"):
+            positive = tf.boolean_mask(x, y[:, 0] > 0.5)
+            # inference mode: the prior is about the attribution maps the trained model will give,
+            # and a positives-only pass in training mode would corrupt the BatchNorm statistics
+            track = attribution_track(lambda v: logits(v, training=False), positive)
+            prior = (fourier_prior_loss(track, int(opts["cutoff"]), opts["softness"], opts["smooth_sigma"])
+                     if name == "fourier_prior" else tv_prior_loss(track, bool(opts["normalize"])))
+            prior = tf.where(tf.shape(positive)[0] > 0, prior, 0.0)
+            loss += opts["weight"] * prior
+        return loss
+
+    compiled = {}
+
+    def step(x, y, epoch: int = 1):
+        phase = (adversarial_phase(epoch, opts["clean_epochs"], opts["mixed_until"])
+                 if name == "adversarial" else "clean")
+        if phase not in compiled:
+            @tf.function(reduce_retracing=True)
+            def train_step(xb, yb, phase=phase):
+                with tf.GradientTape() as tape:
+                    loss = loss_fn(xb, yb, phase)
+                optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+                return loss
+
+            compiled[phase] = train_step
+        return compiled[phase](x, y)
+
+    return step

@@ -1,0 +1,165 @@
+"""Regularisers and attribution priors (METHODS.md section 3) against independent references."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from acme_utils import models, regularizers as R, training
+
+
+def _batch(n=32, length=64, seed=0):
+    rng = np.random.default_rng(seed)
+    x = np.eye(4, dtype=np.float32)[rng.integers(0, 4, (n, length))]
+    y = (np.arange(n) % 2).astype(np.float32)[:, None]
+    return x, y
+
+
+def test_mixup_with_lambda_one_is_the_identity_and_mixes_inputs_and_labels_alike():
+    x, y = _batch(8)
+    perm = tf.constant([3, 2, 1, 0, 7, 6, 5, 4])
+    np.testing.assert_array_equal(R.mix(tf.constant(x), 1.0, perm).numpy(), x)
+    lam = 0.3
+    xm, ym = R.mix(tf.constant(x), lam, perm).numpy(), R.mix(tf.constant(y), lam, perm).numpy()
+    np.testing.assert_allclose(xm, lam * x + (1 - lam) * x[perm.numpy()], atol=1e-7)
+    np.testing.assert_allclose(ym, lam * y + (1 - lam) * y[perm.numpy()], atol=1e-7)
+
+
+def test_beta_one_one_draws_are_uniform():
+    gen = tf.random.Generator.from_seed(0)
+    draws = np.array([float(R.sample_beta(gen, 1.0)) for _ in range(400)])
+    assert 0 <= draws.min() and draws.max() <= 1
+    assert abs(draws.mean() - 0.5) < 0.05 and abs(draws.var() - 1 / 12) < 0.02
+
+
+@pytest.mark.parametrize("point_index", [0, 1, 3])
+def test_manifold_perturbation_changes_only_the_chosen_layer(point_index):
+    keras.utils.set_random_seed(0)
+    model = models.build_cnn(width=0.25, input_length=64)
+    chain = R.layer_chain(model)
+    points = R.perturbation_points(chain)
+    assert points[0] == 0 and len(points) == 6  # input + 4 conv activations + dense activation
+    point = points[point_index]
+    x, _ = _batch(4)
+    got = R.forward(chain, tf.constant(x), False, tf.constant(point), lambda h: h + 1.0).numpy()
+    # independent reference: run layer by layer, adding 1 at exactly one place
+    h = x + (1.0 if point == 0 else 0.0)
+    for i, layer in enumerate(chain):
+        h = layer(h, training=False)
+        if i + 1 == point:
+            h = h + 1.0
+    np.testing.assert_allclose(got, np.asarray(h), rtol=1e-5, atol=1e-6)
+    clean = R.forward(chain, tf.constant(x), False).numpy()
+    np.testing.assert_allclose(clean, np.asarray(models.logit_model(model)(x)), rtol=1e-5, atol=1e-6)
+    assert not np.allclose(got, clean)
+
+
+def test_pgd_stays_in_the_ball_and_increases_the_loss():
+    keras.utils.set_random_seed(1)
+    model = models.build_cnn(width=0.25, input_length=64)
+    logits = models.logit_model(model)
+    x, y = _batch(16)
+    x_adv = R.pgd_attack(lambda v: logits(v, training=False), tf.constant(x), tf.constant(y), 0.05, 0.005, 15).numpy()
+    assert np.abs(x_adv - x).max() <= 0.05 + 1e-6
+    assert np.abs(x_adv - x).max() > 0.04  # it does move to the boundary
+    before = float(R.bce_with_logits(y, logits(x, training=False)))
+    after = float(R.bce_with_logits(y, logits(x_adv, training=False)))
+    assert after > before
+
+
+def test_adversarial_schedule():
+    phases = [R.adversarial_phase(e, 5, 20) for e in (1, 5, 6, 20, 21, 60)]
+    assert phases == ["clean", "clean", "mixed", "mixed", "adversarial", "adversarial"]
+
+
+@pytest.mark.parametrize("shape", [(19, 4, 24), (7, 24, 32), (256, 96), (96, 1)])
+def test_spectral_norm_matches_svd(shape):
+    kernel = np.random.default_rng(0).normal(size=shape).astype(np.float32)
+    matrix = R.kernel_matrix(tf.constant(kernel))
+    u = tf.math.l2_normalize(tf.ones([shape[-1]]))
+    sigma, _ = R.spectral_norm(matrix, u, n_iter=200)
+    expected = np.linalg.svd(kernel.reshape(-1, shape[-1]), compute_uv=False)[0]
+    assert float(sigma) == pytest.approx(expected, rel=1e-3)
+
+
+def test_spectral_penalty_value_matches_svd_and_warm_start_converges():
+    keras.utils.set_random_seed(2)
+    model = models.build_cnn(width=0.25, input_length=64)
+    chain = R.layer_chain(model)
+    penalty = R._spectral_penalty(chain, {"weight": 0.01, "n_power_iterations": 5}, seed=0)
+    for _ in range(30):  # persistent power iteration converges across steps
+        value = float(penalty())
+    kernels = [layer.kernel.numpy() for layer in chain if hasattr(layer, "kernel")]
+    expected = 0.5 * 0.01 * sum(np.linalg.svd(k.reshape(-1, k.shape[-1]), compute_uv=False)[0] ** 2 for k in kernels)
+    assert value == pytest.approx(expected, rel=1e-3)
+
+
+def test_gaussian_kernel_is_truncated_at_one_sigma():
+    w = R.gaussian_kernel(3.0)
+    assert w.size == 7 and w.sum() == pytest.approx(1.0) and w.argmax() == 3
+
+
+def test_fourier_prior_low_for_smooth_high_for_noisy():
+    # A smooth, motif-sized bump (sd ~4.5 nt) against white noise and a comb of spikes. As
+    # published, the loss is normalised by all rFFT mass including DC, so even a smooth track
+    # scores above 0 (a constant track scores 1: all of its mass is DC).
+    t = np.linspace(0, 1, 200, dtype=np.float32)
+    smooth = np.exp(-((t - 0.5) ** 2) / 0.001)[None].astype(np.float32)
+    noisy = np.abs(np.random.default_rng(0).normal(size=(1, 200))).astype(np.float32)
+    spikes = np.zeros((1, 200), np.float32)
+    spikes[0, ::7] = 1
+    low, high, higher = (float(R.fourier_prior_loss(tf.constant(a), cutoff=30)) for a in (smooth, noisy, spikes))
+    assert 0 <= low < 0.5 * high and high < higher <= 1
+    assert float(R.fourier_prior_loss(tf.ones((1, 200)), cutoff=30, smooth_sigma=0)) == pytest.approx(1.0)
+    tv_smooth = float(R.tv_prior_loss(tf.constant(smooth)))
+    tv_noisy = float(R.tv_prior_loss(tf.constant(noisy)))
+    assert tv_smooth < tv_noisy
+
+
+@pytest.mark.parametrize("prior", ["fourier_prior", "tv_prior"])
+def test_prior_gradient_flows_to_the_weights(prior):
+    keras.utils.set_random_seed(3)
+    model = models.build_cnn(width=0.25, input_length=64)
+    logits = models.logit_model(model)
+    x, _ = _batch(8)
+    with tf.GradientTape() as tape:
+        track = R.attribution_track(lambda v: logits(v, training=False), tf.constant(x))
+        loss = R.fourier_prior_loss(track, cutoff=10) if prior == "fourier_prior" else R.tv_prior_loss(track)
+    grads = tape.gradient(loss, model.trainable_variables)
+    conv1 = model.get_layer("conv1").kernel
+    g = dict(zip([v.path for v in model.trainable_variables], grads))[conv1.path]
+    assert g is not None and float(tf.reduce_sum(tf.abs(g))) > 0
+
+
+@pytest.mark.parametrize("name", sorted(R.REGULARIZERS))
+@pytest.mark.parametrize("activation, batch_norm", [("relu", True), ("exponential", False)])
+def test_each_regularizer_trains_in_graph_mode(name, activation, batch_norm):
+    training.set_seed(0)
+    model = models.build_cnn(activation=activation, batch_norm=batch_norm, width=0.25, input_length=64)
+    opt = keras.optimizers.Adam(1e-3)
+    step = R.make_train_step(model, opt, name, seed=0)
+    x, y = _batch(32)
+    before = [w.copy() for w in model.get_weights()]
+    epochs = (1, 6, 21) if name == "adversarial" else (1, 1)
+    for epoch in epochs:
+        loss = float(step(x, y, epoch))
+        assert np.isfinite(loss)
+    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def test_regularizer_options_are_validated():
+    assert R.regularizer_options("mixup") == {"alpha": 1.0}
+    assert R.regularizer_options("input_noise", {"std": 0.3}) == {"std": 0.3}
+    with pytest.raises(ValueError, match="unknown regularizer"):
+        R.regularizer_options("dropconnect")
+    with pytest.raises(ValueError, match="no option"):
+        R.regularizer_options("mixup", {"std": 0.1})
+    with pytest.raises(ValueError, match="non-negative"):
+        R.regularizer_options("input_noise", {"std": -1})
+
+
+def test_baseline_training_config_is_unchanged_by_regularizer_support():
+    # the baseline's cache key must not depend on the regulariser machinery
+    assert training.train_config() == {"epochs": 100, "batch_size": 100, "learning_rate": 0.001, "patience": 10, "seed": 0}
+    cfg = training.train_config(regularizer="mixup")
+    assert cfg["regularizer"] == "mixup" and cfg["regularizer_options"] == {"alpha": 1.0}
