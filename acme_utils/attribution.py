@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import weakref
 
 import keras
 import numpy as np
@@ -54,10 +55,25 @@ def check_map(attr, name: str = "attribution map") -> np.ndarray:
     return attr.astype(np.float64, copy=False)
 
 
+#: Keras model -> {key: object built for it}: the logit sub-model and the compiled functions of
+#: each model are built once and reused, so repeated calls neither rebuild nor retrace them.
+#: Compiled functions reach their model through a weak reference only, so that an entry never
+#: keeps its own key alive and a model that is no longer used is freed with its entries.
+_COMPILED = weakref.WeakKeyDictionary()
+
+
+def _memo(model, key, build):
+    """``build(weakref.ref(model))`` on the first call for ``(model, key)``; the stored result after."""
+    store = _COMPILED.setdefault(model, {})
+    if key not in store:
+        store[key] = build(weakref.ref(model))
+    return store[key]
+
+
 def target_model(model: keras.Model, target: str = "logit") -> keras.Model:
     """The model whose scalar output is explained: its logit layer, or its own output."""
     if target == "logit":
-        return logit_model(model)
+        return _memo(model, "logit", lambda ref: logit_model(ref()))
     if target == "output":
         return model
     raise ValueError(f"target must be 'logit' or 'output'; got {target!r}")
@@ -66,14 +82,17 @@ def target_model(model: keras.Model, target: str = "logit") -> keras.Model:
 def _gradient_fn(f: keras.Model, length: int):
     """Compiled ``x -> (d sum_i f(x_i) / d x, f(x))`` for a batch ``x`` of shape ``(B, L, 4)``."""
 
-    @tf.function(input_signature=[tf.TensorSpec([None, length, 4], tf.float32)])
-    def grad(x):
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = tf.reshape(f(x, training=False), [-1])
-        return tape.gradient(y, x), y
+    def build(f_ref):
+        @tf.function(input_signature=[tf.TensorSpec([None, length, 4], tf.float32)])
+        def grad(x):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = tf.reshape(f_ref()(x, training=False), [-1])
+            return tape.gradient(y, x), y
 
-    return grad
+        return grad
+
+    return _memo(f, ("grad", length), build)
 
 
 def _in_batches(fn, arrays, batch_size):
@@ -225,20 +244,26 @@ def integrated_gradients(
     base = _baseline(x, baseline, seed)
     alphas, weights = path_nodes(steps, rule)
     f = target_model(model, target)
-    grad = _gradient_fn(f, x.shape[1])
-    a_t, w_t = tf.constant(alphas), tf.constant(weights)
     length = x.shape[1]
+    a_t, w_t = tf.constant(alphas), tf.constant(weights)
 
-    @tf.function(input_signature=[tf.TensorSpec([None, length, 4], tf.float32)] * 2)
-    def ig_batch(xb, bb):
-        diff = xb - bb
-        path = bb[None] + a_t[:, None, None, None] * diff[None]  # (S, B, L, 4)
-        g, _ = grad(tf.reshape(path, [-1, length, 4]))
-        g = tf.reshape(g, tf.shape(path))
-        return tf.tensordot(w_t, g, axes=1) * diff
+    def build(f_ref):  # nodes and weights are arguments, so one trace serves every steps/rule
+        grad = _gradient_fn(f_ref(), length)
+        seqs, nodes = tf.TensorSpec([None, length, 4], tf.float32), tf.TensorSpec([None], tf.float32)
 
+        @tf.function(input_signature=[seqs, seqs, nodes, nodes])
+        def ig_batch(xb, bb, a, w):  # a, w: path nodes and quadrature weights
+            diff = xb - bb
+            path = bb[None] + a[:, None, None, None] * diff[None]  # (S, B, L, 4)
+            g, _ = grad(tf.reshape(path, [-1, length, 4]))
+            g = tf.reshape(g, tf.shape(path))
+            return tf.tensordot(w, g, axes=1) * diff
+
+        return ig_batch
+
+    ig_batch = _memo(f, ("ig", length), build)
     per_pass = max(1, batch_size // alphas.size)
-    attr = _in_batches(lambda xb, bb: ig_batch(xb, bb).numpy(), [x, base], per_pass)
+    attr = _in_batches(lambda xb, bb: ig_batch(xb, bb, a_t, w_t).numpy(), [x, base], per_pass)
     if not return_gap:
         return attr
     gap = attr.sum(axis=(1, 2)) - (predict_target(model, x, target) - predict_target(model, base, target))
@@ -296,13 +321,20 @@ def smoothgrad(
     if not noise >= 0:
         raise ValueError(f"noise must be >= 0; got {noise!r}")
     length = x.shape[1]
-    grad = _gradient_fn(target_model(model, target), length)
+    f = target_model(model, target)
     rng = np.random.default_rng(seed)
 
-    @tf.function(input_signature=[tf.TensorSpec([None, None, length, 4], tf.float32)])
-    def mean_grad(noisy):  # (S, B, L, 4) -> (B, L, 4)
-        g, _ = grad(tf.reshape(noisy, [-1, length, 4]))
-        return tf.reduce_mean(tf.reshape(g, tf.shape(noisy)), axis=0)
+    def build(f_ref):
+        grad = _gradient_fn(f_ref(), length)
+
+        @tf.function(input_signature=[tf.TensorSpec([None, None, length, 4], tf.float32)])
+        def mean_grad(noisy):  # (S, B, L, 4) -> (B, L, 4)
+            g, _ = grad(tf.reshape(noisy, [-1, length, 4]))
+            return tf.reduce_mean(tf.reshape(g, tf.shape(noisy)), axis=0)
+
+        return mean_grad
+
+    mean_grad = _memo(f, ("smoothgrad", length), build)
 
     def batch(xb):
         eps = rng.standard_normal((n_samples,) + xb.shape, dtype=np.float32) * np.float32(noise)
@@ -319,17 +351,23 @@ def ism(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
     x = check_one_hot(x)
     f = target_model(model, target)
     length = x.shape[1]
-    eye = tf.eye(4, dtype=tf.float32)
 
-    @tf.function(input_signature=[tf.TensorSpec([None, length, 4], tf.float32)])
-    def ism_batch(xb):  # (B, L, 4) -> (B, L, 4)
-        b = tf.shape(xb)[0]
-        pos = tf.eye(length, dtype=tf.float32)[:, None, :, None]  # (L, 1, L, 1): mutated position
-        mutants = xb[:, None, None] * (1 - pos) + pos * eye[None, :, None, :]  # (B, L, 4, L, 4)
-        y = tf.reshape(f(tf.reshape(mutants, [-1, length, 4]), training=False), [b, length, 4])
-        ref = tf.reshape(f(xb, training=False), [b, 1, 1])
-        return (y - ref) * (1 - xb)
+    def build(f_ref):
+        eye = tf.eye(4, dtype=tf.float32)
 
+        @tf.function(input_signature=[tf.TensorSpec([None, length, 4], tf.float32)])
+        def ism_batch(xb):  # (B, L, 4) -> (B, L, 4)
+            b = tf.shape(xb)[0]
+            pos = tf.eye(length, dtype=tf.float32)[:, None, :, None]  # (L, 1, L, 1): mutated position
+            mutants = xb[:, None, None] * (1 - pos) + pos * eye[None, :, None, :]  # (B, L, 4, L, 4)
+            f = f_ref()
+            y = tf.reshape(f(tf.reshape(mutants, [-1, length, 4]), training=False), [b, length, 4])
+            ref = tf.reshape(f(xb, training=False), [b, 1, 1])
+            return (y - ref) * (1 - xb)
+
+        return ism_batch
+
+    ism_batch = _memo(f, ("ism", length), build)
     return _in_batches(lambda xb: ism_batch(xb).numpy(), [x], max(1, batch_size // (4 * length)))
 
 

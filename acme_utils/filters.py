@@ -36,7 +36,7 @@ def _check_onehot(x) -> np.ndarray:
     return x
 
 
-def _window_offset(conv: keras.layers.Layer, length: int) -> int:
+def _window_offset(conv: keras.layers.Layer) -> int:
     """Input position of the first kernel column for output position 0 (``-left padding``)."""
     kernel = int(conv.kernel_size[0])
     if int(conv.strides[0]) != 1 or int(conv.dilation_rate[0]) != 1:
@@ -110,7 +110,7 @@ def filter_pwms(
         raise ValueError(f"model {model.name!r} has no first convolution named 'conv1'") from err
     kernel = int(conv.kernel_size[0])
     n, length, _ = x.shape
-    start0 = _window_offset(conv, length)
+    start0 = _window_offset(conv)
 
     act = first_layer_activations(model, x, batch_size)  # (N, L_out, F)
     n_filters = act.shape[-1]

@@ -6,6 +6,8 @@ so chapters can compose panels freely.
 
 from __future__ import annotations
 
+import warnings
+
 import logomaker
 import matplotlib.pyplot as plt
 import numpy as np
@@ -104,7 +106,7 @@ def plot_learning_curves(histories: dict, axes=None, colors=None):
 
 
 def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols: int = 4,
-                        title: str | None = None):
+                        title: str | None = None, highlight=()):
     """Each filter's PWM as a logo above the known motif it best matches, aligned by offset.
 
     Parameters
@@ -116,6 +118,7 @@ def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols
     n_sites : ``(F,)`` hit counts to show in the titles, optional.
     ncols : filter panels per row.
     title : figure title, optional.
+    highlight : indices into ``motifs`` whose matches get a red title (e.g. the core motifs).
 
     Returns
     -------
@@ -133,6 +136,7 @@ def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols
     if not filters:
         raise ValueError("no filter to draw")
     kernel = pwms.shape[1]
+    highlight = {int(i) for i in highlight}
     ncols = max(1, min(int(ncols), len(filters)))
     nrows = -(-len(filters) // ncols)
     fig = plt.figure(figsize=(3.2 * ncols, 2.3 * nrows), constrained_layout=True)
@@ -143,7 +147,9 @@ def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols
         ax_f = fig.add_subplot(inner[0])
         ax_m = fig.add_subplot(inner[1], sharex=ax_f)
         sites = f", n={int(n_sites[f])}" if n_sites is not None else ""
-        plot_pwm_logo(pwms[f], ax=ax_f, title=f"filter {f}{sites}")
+        with warnings.catch_warnings():  # a uniform (no-hit) PWM is an all-zero logo
+            warnings.filterwarnings("ignore", "Attempting to set identical low and high ylims")
+            plot_pwm_logo(pwms[f], ax=ax_f, title=f"filter {f}{sites}")
         lo, hi = 0, kernel
         if pd.notna(row["motif_index"]):
             motif = motifs[int(row["motif_index"])]
@@ -151,7 +157,7 @@ def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols
             mpwm = motif.pwm if hasattr(motif, "pwm") else np.asarray(motif)
             plot_pwm_logo(mpwm, ax=ax_m, start=offset)
             ax_m.set_title(f"{row['motif']}  r = {row['correlation']:.2f}", fontsize=8, loc="left",
-                           pad=2)
+                           pad=2, color="tab:red" if int(row["motif_index"]) in highlight else "black")
             lo, hi = min(0, offset), max(kernel, offset + len(mpwm))
         else:
             ax_m.set_axis_off()
@@ -502,6 +508,7 @@ def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int
     plot_pwm_logo(pwm[start:end], ax=axes[0], title="ground truth", start=start)
     for ax, (label, m) in zip(axes[1:], maps.items()):
         plot_logo(np.asarray(m)[start:end], ax=ax, title=label, start=start)
+    axes[0].set_xlim(start - 0.5, end - 0.5)  # shared: autoscaling would stretch it back to 0
     if title:
         fig.suptitle(title, fontsize=10, x=0.01, ha="left")
     fig.tight_layout()

@@ -205,3 +205,30 @@ def test_explain_caches_by_model_method_options_and_input(model, x, tmp_path):
     assert len(list((tmp_path / "attributions").iterdir())) == 4
     with pytest.raises(ValueError, match="method"):
         A.explain(t, x, "deeplift")
+
+
+def test_compiled_functions_are_reused_across_calls_and_freed_with_the_model(x):
+    """Repeated calls (any steps/rule) trace each compiled function once, give the same maps as a
+    fresh model would, and the cache of compiled functions does not keep a model alive."""
+    import gc
+    import weakref
+
+    m = _smooth_model(seed=5)
+    fresh = _smooth_model(seed=5)
+    for steps, rule in [(2, "trapezoid"), (5, "gauss-legendre"), (7, "trapezoid"), (3, "gauss-legendre"),
+                        (11, "trapezoid"), (4, "trapezoid")]:
+        np.testing.assert_allclose(A.integrated_gradients(m, x, steps=steps, rule=rule),
+                                   A.integrated_gradients(fresh, x, steps=steps, rule=rule), atol=1e-6)
+    for _ in range(3):
+        A.saliency(m, x)
+        A.smoothgrad(m, x, n_samples=2)
+        A.ism(m, x[:2])
+        A.saliency(m, x, target="output")
+    compiled = A._COMPILED[A.target_model(m)]
+    assert set(compiled) == {("grad", L), ("ig", L), ("smoothgrad", L), ("ism", L)}
+    assert all(fn.experimental_get_tracing_count() == 1 for fn in compiled.values())
+    assert A._COMPILED[m][("grad", L)].experimental_get_tracing_count() == 1  # target="output"
+    ref = weakref.ref(m)
+    del m, compiled
+    gc.collect()
+    assert ref() is None

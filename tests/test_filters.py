@@ -184,3 +184,42 @@ def test_errors(core_motifs):
     no_conv1 = keras.Sequential([keras.Input((20, 4)), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="conv1"):
         filters.filter_pwms(no_conv1, np.full((10, 20, 4), 0.25))
+
+
+def test_plot_filter_matches_aligns_motif_under_filter(core_motifs):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from acme_utils import plotting
+
+    sp1 = _motif(core_motifs, "SP1(+)").pwm
+    pwms = np.stack([np.concatenate([np.full((3, 4), 0.25), sp1[:9]]), np.full((12, 4), 0.25)])
+    matches = filters.match_filters(pwms, core_motifs)
+    fig = plotting.plot_filter_matches(pwms, matches, core_motifs, n_sites=[5, 0], ncols=2,
+                                       highlight=range(len(core_motifs)))
+    assert len(fig.axes) == 4  # a filter panel and a motif panel per filter
+    ax_f, ax_m = fig.axes[0], fig.axes[1]
+    assert ax_f.get_title(loc="left") == "filter 0, n=5"
+    assert ax_m.get_title(loc="left").startswith("SP1(+)")
+    assert ax_f.get_xlim() == ax_m.get_xlim() == (-0.5, 13.5)  # motif starts at column 3
+    assert fig.axes[3].texts[0].get_text() == "no match"
+    plt.close(fig)
+
+
+def test_plot_learning_curves_marks_best_epoch():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from acme_utils import plotting
+
+    h = {"loss": [0.7, 0.5, 0.4], "val_auroc": [0.6, 0.8, 0.7], "best_epoch": 2}
+    ax_loss, ax_auc = plotting.plot_learning_curves({"a": h})
+    star = [line for line in ax_auc.lines if line.get_marker() == "*"][0]
+    assert list(star.get_xdata()) == [2] and list(star.get_ydata()) == [0.8]
+    with pytest.raises(ValueError, match="inconsistent"):
+        plotting.plot_learning_curves({"a": {**h, "best_epoch": 4}})
+    plt.close("all")

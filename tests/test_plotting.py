@@ -190,6 +190,8 @@ def test_attribution_panel_and_angle_histogram():
     pwm[10:15] = np.eye(4)[[0, 1, 2, 3, 0]]
     fig = plotting.plot_attribution_panel({"saliency": rng.normal(size=(40, 4))}, pwm, start=5, end=30)
     assert len(fig.axes) == 2
+    for ax in fig.axes:  # every row shows exactly the window
+        assert ax.get_xlim() == pytest.approx((4.5, 29.5))
     plt.close(fig)
     with pytest.raises(ValueError, match="expected"):
         plotting.plot_attribution_panel({"bad": np.zeros((39, 4))}, pwm)
