@@ -16,6 +16,22 @@ import pandas as pd
 from .data import ALPHABET, information_content
 
 
+def _despine(ax) -> None:
+    """Hide the top and right spines (the book's plain figure style)."""
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _as_counts(counts) -> np.ndarray:
+    """``counts`` as a float array after checking it is non-empty, 1-D and finite."""
+    counts = np.asarray(counts, dtype=np.float64)
+    if counts.ndim != 1 or counts.size == 0:
+        raise ValueError(f"counts must be a non-empty 1-D array; got shape {counts.shape}")
+    if not np.isfinite(counts).all():
+        raise ValueError("counts contain NaN or infinite values")
+    return counts
+
+
 def information_matrix(pwm: np.ndarray) -> np.ndarray:
     """Scale each PWM column by its information content: the letter heights of an IC logo."""
     pwm = np.asarray(pwm, dtype=np.float64)
@@ -35,8 +51,7 @@ def plot_logo(matrix: np.ndarray, ax=None, title: str | None = None, ylabel: str
     df = pd.DataFrame(matrix, columns=list(ALPHABET))
     df.index = np.arange(start, start + len(df))
     logomaker.Logo(df, ax=ax, color_scheme=color_scheme, baseline_width=0.5)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _despine(ax)
     if title:
         ax.set_title(title, fontsize=9, loc="left")
     if ylabel:
@@ -375,8 +390,7 @@ def plot_class_balance(labels_by_split, ax=None, class_names=("positive", "negat
     ax.set_ylabel("sequences")
     ax.margins(y=0.15)
     ax.legend(frameon=False, fontsize=8)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _despine(ax)
     return ax
 
 
@@ -396,11 +410,7 @@ def plot_count_histogram(counts, expected=None, ax=None, xlabel: str = "motifs p
     -------
     The axes.
     """
-    counts = np.asarray(counts, dtype=np.float64)
-    if counts.ndim != 1 or counts.size == 0:
-        raise ValueError(f"counts must be a non-empty 1-D array; got shape {counts.shape}")
-    if not np.isfinite(counts).all():
-        raise ValueError("counts contain NaN or infinite values")
+    counts = _as_counts(counts)
     if (counts < 0).any() or (counts != np.round(counts)).any():
         raise ValueError("counts must be non-negative whole numbers")
     if expected is not None:
@@ -421,8 +431,7 @@ def plot_count_histogram(counts, expected=None, ax=None, xlabel: str = "motifs p
     ax.set_xlabel(xlabel)
     ax.set_ylabel("fraction")
     ax.legend(frameon=False, fontsize=8)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _despine(ax)
     return ax
 
 
@@ -447,11 +456,7 @@ def plot_motif_usage(counts, names, ax=None, expected: float | None = None, high
     -------
     The axes.
     """
-    counts = np.asarray(counts, dtype=np.float64)
-    if counts.ndim != 1 or counts.size == 0:
-        raise ValueError(f"counts must be a non-empty 1-D array; got shape {counts.shape}")
-    if not np.isfinite(counts).all():
-        raise ValueError("counts contain NaN or infinite values")
+    counts = _as_counts(counts)
     if (counts < 0).any() or counts.sum() == 0:
         raise ValueError("counts must be non-negative and not all zero")
     names = [str(n) for n in names]
@@ -472,8 +477,7 @@ def plot_motif_usage(counts, names, ax=None, expected: float | None = None, high
     ax.set_xticks(x, names, rotation=90, fontsize=6)
     ax.set_xlim(-0.6, counts.size - 0.4)
     ax.set_ylabel("fraction of instances")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _despine(ax)
     if title:
         ax.set_title(title, fontsize=9, loc="left")
     return ax
@@ -537,8 +541,7 @@ def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None):
     ax.set_xlabel("angle to the simplex plane (degrees)")
     ax.set_ylabel("density")
     ax.legend(fontsize=8, frameon=False)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _despine(ax)
     return ax
 
 
@@ -596,8 +599,7 @@ def plot_before_after(before: dict, after: dict, ax=None, labels=("before", "aft
         ax.set_title(title, fontsize=9, loc="left")
     if legend:
         ax.legend(frameon=False, fontsize=7)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _despine(ax)
     return ax
 
 
@@ -654,8 +656,7 @@ def plot_grouped_bars(values, ax=None, ylabel: str | None = None, title: str | N
         ax.set_title(title, fontsize=9, loc="left")
     if legend:
         ax.legend(frameon=False, fontsize=8)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _despine(ax)
     return ax
 
 
@@ -730,6 +731,5 @@ def plot_ranked_kmers(distributions: dict, ax=None, styles: dict | None = None,
     ax.set_xlabel("rank")
     ax.set_ylabel("probability")
     ax.legend(frameon=False, fontsize=8)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _despine(ax)
     return ax
