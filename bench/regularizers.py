@@ -1,7 +1,7 @@
 """Per-epoch cost of each regulariser relative to the unregularised baseline, in the same run.
 
 Trains one epoch (after a warm-up epoch that pays for tracing) of the baseline CNN on the first
-N training sequences with each regulariser, and prints seconds per epoch and the ratio to the
+N training sequences with each regulariser, and prints seconds per epoch (best of two) and the ratio to the
 baseline. The adversarial regulariser is timed in each phase of its schedule (clean, mixed,
 adversarial-only). Run: python bench/regularizers.py [N]
 """
@@ -21,10 +21,13 @@ def epoch_seconds(name: str, x, y, epoch: int, batch_size: int = 100) -> float:
     step = regularizers.make_train_step(model, keras.optimizers.Adam(1e-3), name, seed=0)
     step(x[:batch_size], y[:batch_size], epoch)  # warm-up: trace and compile
     step(x[-batch_size:], y[-batch_size:], epoch)
-    start = time.perf_counter()
-    for i in range(0, len(x), batch_size):
-        step(x[i : i + batch_size], y[i : i + batch_size], epoch)
-    return time.perf_counter() - start
+    best = float("inf")
+    for _ in range(2):  # best of two timed epochs: the first run of a process pays one-off costs
+        start = time.perf_counter()
+        for i in range(0, len(x), batch_size):
+            step(x[i : i + batch_size], y[i : i + batch_size], epoch)
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def main(n: int = 2000) -> None:
