@@ -2,14 +2,19 @@
 
 Modules, one concept each:
 
-- ``data``       the synthetic regulatory-code dataset (METHODS.md section 1)
-- ``models``     the baseline CNN (METHODS.md section 2)
-- ``training``   fitting with early stopping, test metrics and the model cache
-- ``evaluation`` exact rank-based AUROC and average precision
-- ``filters``    first-layer filters turned into PWMs and matched to known motifs
-- ``plotting``   sequence logos and other figures used by the chapters
-- ``cache``      content-addressed, atomically written on-disk cache
-- ``colab``      helpers for running a chapter in Google Colab
+- ``data``         the synthetic regulatory-code dataset (METHODS.md section 1)
+- ``models``       the baseline CNN (section 2)
+- ``training``     fitting with early stopping, test metrics and the trained-model cache
+- ``regularizers`` regularisers and attribution priors inside the train step (section 3)
+- ``attribution``  saliency, gradient x input, integrated gradients, SmoothGrad, ISM, and
+                   gradient correction (sections 4-5)
+- ``quality``      attribution quality against the ground truth: SNR, AUROC, AUPR (section 6)
+- ``metrics``      the consistency metrics: k-mer KLD and k-attr-mean KLD (sections 7-8)
+- ``scorecard``    every score of a trained model in one row
+- ``evaluation``   exact rank-based AUROC and average precision
+- ``filters``      first-layer filters turned into PWMs and matched to known motifs
+- ``plotting``     sequence logos and the other figures of the chapters
+- ``cache``        content-addressed, atomically written on-disk cache
 """
 
 import os as _os
