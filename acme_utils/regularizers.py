@@ -177,11 +177,35 @@ def fourier_prior_loss(track, cutoff: int, softness: float = 0.2, smooth_sigma: 
     total = tf.reduce_sum(mags, axis=1, keepdims=True)
     mags = mags / tf.where(total > 0, total, tf.ones_like(total))
     mags = mags[:, 1:]  # drop DC
-    n = int(mags.shape[1])
-    above = np.arange(1, max(n - cutoff, 0) + 1, dtype=np.float64)
-    weights = np.concatenate([np.ones(min(cutoff, n)), 1.0 / (1.0 + above**softness)]).astype(np.float32)
+    weights = fourier_weights(int(mags.shape[1]), cutoff, softness).astype(np.float32)
     score = tf.reduce_sum(mags * tf.constant(weights)[None, :], axis=1)
     return tf.reduce_mean(1.0 - score)
+
+
+def fourier_weights(n: int, cutoff: int, softness: float = 0.2) -> np.ndarray:
+    """Weights of the non-DC frequencies 1..n in the Fourier prior: 1 up to ``cutoff``, then
+    ``1 / (1 + x^softness)`` for the x-th frequency above it."""
+    above = np.arange(1, max(n - cutoff, 0) + 1, dtype=np.float64)
+    return np.concatenate([np.ones(min(cutoff, n)), 1.0 / (1.0 + above**softness)])
+
+
+def track_spectrum(track, smooth_sigma: float = 3.0) -> np.ndarray:
+    """NumPy twin of the Fourier prior's spectrum: ``(B, L)`` tracks -> ``(B, L // 2 + 1)``
+    rFFT magnitudes of the smoothed tracks, each normalised to sum 1 (DC included, index 0).
+
+    ``1 - spectrum[:, 1:] @ fourier_weights(...)`` is the Fourier prior loss of each track.
+    """
+    track = np.asarray(track, dtype=np.float64)
+    if track.ndim != 2 or track.shape[1] < 2:
+        raise ValueError(f"tracks must have shape (B, L) with L >= 2; got {track.shape}")
+    if not np.isfinite(track).all():
+        raise ValueError("tracks contain NaN or inf")
+    kernel = gaussian_kernel(smooth_sigma).astype(np.float64)
+    if kernel.size > 1:
+        track = np.stack([np.convolve(t, kernel, mode="same") for t in track]) if len(track) else track
+    mags = np.abs(np.fft.rfft(track, axis=1))
+    total = mags.sum(axis=1, keepdims=True)
+    return mags / np.where(total > 0, total, 1.0)
 
 
 def tv_prior_loss(track, normalize: bool = True):

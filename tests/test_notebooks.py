@@ -25,6 +25,8 @@ SMALL_PARAMETERS = {
     "04_gradient_correction": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40, "N_ISM": 8},
     "05_kmer_consistency": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40},
     "06_kattr_mean_consistency": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40},
+    "07_regularising_cnns": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40},
+    "08_attribution_priors": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40},
 }
 
 

@@ -1,0 +1,94 @@
+"""Rank correlations with bootstrap confidence intervals, for comparing models across a sweep.
+
+The model-selection chapter asks whether one score orders models like another (METHODS.md
+section 9: does test AUROC track attribution SNR? do the consistency metrics?). Spearman's rho
+answers that without assuming a linear relation; its confidence interval comes from resampling
+models with replacement (percentile bootstrap), vectorised over all resamples at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class RankCorrelation:
+    """Spearman's rho between two scores, with a bootstrap confidence interval."""
+
+    rho: float
+    low: float
+    high: float
+    p_value: float
+    n: int
+    level: float
+
+    def __str__(self) -> str:
+        return (f"rho = {self.rho:+.2f} ({self.level:.0%} CI {self.low:+.2f} to {self.high:+.2f}; "
+                f"n = {self.n}, p = {self.p_value:.2g})")
+
+
+def _rowwise_pearson(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a = a - a.mean(axis=1, keepdims=True)
+    b = b - b.mean(axis=1, keepdims=True)
+    denom = np.sqrt((a * a).sum(axis=1) * (b * b).sum(axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denom > 0, (a * b).sum(axis=1) / denom, np.nan)
+
+
+def spearman(x, y) -> float:
+    """Spearman's rho of two equally long 1-D arrays (average ranks for ties)."""
+    x, y = _check_pair(x, y)
+    return float(_rowwise_pearson(stats.rankdata(x)[None], stats.rankdata(y)[None])[0])
+
+
+def _check_pair(x, y) -> tuple[np.ndarray, np.ndarray]:
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError(f"x and y must be 1-D arrays of equal length; got shapes {x.shape} and {y.shape}")
+    if len(x) < 3:
+        raise ValueError(f"a rank correlation needs at least 3 models; got {len(x)}")
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise ValueError("x and y must be finite (no NaN or inf): drop or fix those models first")
+    return x, y
+
+
+def rank_correlation(x, y, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> RankCorrelation:
+    """Spearman's rho of ``x`` and ``y`` with a percentile-bootstrap CI over models.
+
+    Resamples in which either score is constant (rho undefined) are left out of the interval.
+    """
+    x, y = _check_pair(x, y)
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level!r}")
+    if int(n_boot) != n_boot or n_boot < 100:
+        raise ValueError(f"n_boot must be an integer >= 100; got {n_boot!r}")
+    rho = spearman(x, y)
+    p_value = float(stats.spearmanr(x, y).pvalue) if np.isfinite(rho) else float("nan")
+    idx = np.random.default_rng(seed).integers(0, len(x), size=(int(n_boot), len(x)))
+    boot = _rowwise_pearson(stats.rankdata(x[idx], axis=1), stats.rankdata(y[idx], axis=1))
+    boot = boot[np.isfinite(boot)]
+    alpha = (1 - level) / 2
+    low, high = (np.quantile(boot, [alpha, 1 - alpha]) if boot.size else (np.nan, np.nan))
+    return RankCorrelation(rho, float(low), float(high), p_value, len(x), level)
+
+
+def correlation_table(table, pairs, n_boot: int = 2000, level: float = 0.95, seed: int = 0):
+    """Rank correlations of column pairs of a results table, as a pandas DataFrame.
+
+    ``pairs`` is a list of ``(x_column, y_column)``.
+    """
+    import pandas as pd
+
+    rows = []
+    for xcol, ycol in pairs:
+        for col in (xcol, ycol):
+            if col not in table.columns:
+                raise KeyError(f"column {col!r} is not in the table; it has {list(table.columns)}")
+        r = rank_correlation(table[xcol], table[ycol], n_boot=n_boot, level=level, seed=seed)
+        rows.append({"x": xcol, "y": ycol, "spearman_rho": r.rho, "ci_low": r.low, "ci_high": r.high,
+                     "p_value": r.p_value, "n_models": r.n})
+    return pd.DataFrame(rows)
