@@ -733,3 +733,63 @@ def plot_ranked_kmers(distributions: dict, ax=None, styles: dict | None = None,
     ax.legend(frameon=False, fontsize=8)
     _despine(ax)
     return ax
+
+
+#: Marker per first-layer activation in the model-selection scatter plots.
+ACTIVATION_MARKERS = {"relu": "o", "exponential": "^"}
+
+
+def plot_score_scatter(table, x: str, y: str, ax=None, color_by: str = "regularizer",
+                       marker_by: str = "activation", xlabel: str | None = None, ylabel: str | None = None,
+                       legend: bool = True, colors: dict | None = None):
+    """One point per model (row of ``table``): ``x`` against ``y``, coloured by ``color_by`` and
+    shaped by ``marker_by`` (filled with batch norm, hollow without, if the table has it).
+
+    Returns the axes.
+    """
+    for col in (x, y, color_by, marker_by):
+        if col not in table.columns:
+            raise KeyError(f"column {col!r} is not in the table; it has {list(table.columns)}")
+    if not len(table):
+        raise ValueError("the table is empty: nothing to plot")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    groups = list(dict.fromkeys(table[color_by]))
+    colors = colors or {g: f"C{i % 10}" for i, g in enumerate(groups)}
+    shapes = list(dict.fromkeys(table[marker_by]))
+    markers = {s: ACTIVATION_MARKERS.get(s, "os^Dv<>"[i % 7]) for i, s in enumerate(shapes)}
+    bn = table["batch_norm"].astype(bool) if "batch_norm" in table.columns else pd.Series(True, index=table.index)
+    for (g, s, b), rows in table.groupby([color_by, marker_by, bn], sort=False):
+        ax.scatter(rows[x], rows[y], marker=markers[s], s=36, edgecolors=colors[g], linewidths=1.2,
+                   facecolors=colors[g] if b else "none", alpha=0.9)
+    ax.set_xlabel(xlabel or x)
+    ax.set_ylabel(ylabel or y)
+    if legend:
+        handles = [plt.Line2D([], [], ls="", marker="s", color=colors[g], label=str(g)) for g in groups]
+        handles += [plt.Line2D([], [], ls="", marker=markers[s], color="0.3", label=str(s)) for s in shapes]
+        if not bn.all():
+            handles += [plt.Line2D([], [], ls="", marker="o", mfc="none", color="0.3", label="no batch norm")]
+        ax.legend(handles=handles, fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    _despine(ax)
+    return ax
+
+
+def plot_angular_density(theta_edges, phi_edges, density, ax=None, title: str | None = None,
+                         vmax: float | None = None):
+    """A k-attr-mean angular density (``metrics.KattrDetails.p`` or ``.q``) as a theta-phi map,
+    theta = 0 at the top. Returns the mesh (for a colour bar)."""
+    density = np.asarray(density, dtype=np.float64)
+    if density.shape != (len(theta_edges) - 1, len(phi_edges) - 1):
+        raise ValueError(f"density has shape {density.shape}; expected "
+                         f"({len(theta_edges) - 1}, {len(phi_edges) - 1}) from the bin edges")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3))
+    mesh = ax.pcolormesh(phi_edges, theta_edges, density, cmap="magma", vmin=0,
+                         vmax=density.max() if vmax is None else vmax)
+    if not ax.yaxis_inverted():
+        ax.invert_yaxis()
+    ax.set_xlabel(r"azimuth $\varphi$ (rad)")
+    ax.set_ylabel(r"polar angle $\theta$ (rad)")
+    if title:
+        ax.set_title(title, fontsize=9, loc="left")
+    return mesh

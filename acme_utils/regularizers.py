@@ -202,7 +202,10 @@ def track_spectrum(track, smooth_sigma: float = 3.0) -> np.ndarray:
         raise ValueError("tracks contain NaN or inf")
     kernel = gaussian_kernel(smooth_sigma).astype(np.float64)
     if kernel.size > 1:
-        track = np.stack([np.convolve(t, kernel, mode="same") for t in track]) if len(track) else track
+        # centred "same" convolution with zero padding, as tf.nn.conv1d(padding="SAME") for an odd
+        # kernel, also when the track is shorter than the kernel (np.convolve's "same" is not)
+        lo = (kernel.size - 1) // 2
+        track = np.stack([np.convolve(t, kernel, mode="full")[lo : lo + t.size] for t in track]) if len(track) else track
     mags = np.abs(np.fft.rfft(track, axis=1))
     total = mags.sum(axis=1, keepdims=True)
     return mags / np.where(total > 0, total, 1.0)

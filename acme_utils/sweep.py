@@ -49,7 +49,9 @@ class ModelSpec:
 
     @property
     def label(self) -> str:
-        return f"{self.activation}{'+bn' if self.batch_norm else ''} {self.regularizer} seed {self.seed}"
+        """The model's name, as ``training.train_model`` gives it (the ``model`` column)."""
+        reg = "" if self.regularizer == "none" else f" {self.regularizer}"
+        return f"{self.activation}{'+bn' if self.batch_norm else ''}{reg} seed {self.seed}"
 
 
 def model_grid(regularizers=STUDY_REGULARIZERS + PRIORS, activations=ACTIVATIONS, batch_norm=(True, False),
@@ -68,6 +70,9 @@ def model_grid(regularizers=STUDY_REGULARIZERS + PRIORS, activations=ACTIVATIONS
     for s in seeds:
         if int(s) != s or s < 0:
             raise ValueError(f"seeds must be non-negative integers; got {s!r}")
+    for name, values in factors.items():
+        if len(set(values)) != len(values):
+            raise ValueError(f"{name} has repeated values {list(values)}: each grid point must be unique")
     return [ModelSpec(r, a, bool(bn), int(s)) for r in regularizers for a in activations for bn in batch_norm
             for s in seeds]
 
@@ -90,9 +95,9 @@ def train_spec(data: SyntheticDataset, spec: ModelSpec, epochs: int = 100, patie
 def read_results(path) -> pd.DataFrame:
     """A results table written by ``run_sweep`` (empty if the file does not exist)."""
     path = Path(path)
-    if not path.is_file():
+    if not path.is_file() or path.stat().st_size == 0:
         return pd.DataFrame()
-    return pd.read_csv(path)
+    return pd.read_csv(path, dtype={"model_key": str})  # hex keys such as "0123..." must stay strings
 
 
 def _write_atomic(table: pd.DataFrame, path: Path) -> None:
@@ -133,7 +138,8 @@ def run_sweep(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, 
             match = table[(table.model_key == key) & (table.method == method) & (table.n_sequences == n_scored)]
             rows.append(match.iloc[0].to_dict())
             if verbose:
-                print(f"[{i}/{len(grid)}] {spec.label}: already in {path.name}", flush=True)
+                print(f"[{i}/{len(grid)}] {spec.label}: already scored"
+                      f"{f' in {path.name}' if path is not None else ''}", flush=True)
             continue
         t0 = time.perf_counter()
         trained = training.train_model(data, model_cfg, train_cfg, cache_dir=cache_dir, verbose=verbose)
@@ -146,8 +152,9 @@ def run_sweep(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, 
         })
         rows.append(row)
         n_new += 1
+        done.add((key, method, n_scored))
+        table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
         if path is not None:
-            table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
             _write_atomic(table, path)
         if verbose:
             elapsed = time.perf_counter() - start
@@ -167,6 +174,26 @@ def regularizer_ranking(table: pd.DataFrame, score: str = "snr") -> pd.Series:
     if not len(table):
         raise ValueError("the results table is empty")
     return table.groupby("regularizer")[score].mean().sort_values(ascending=False)
+
+
+def contrasting_pair(table: pd.DataFrame, auroc_tolerance: float = 0.005, score: str = "snr") -> tuple[int, int]:
+    """Row positions ``(high, low)`` of the two models whose test AUROC differs by at most
+    ``auroc_tolerance`` and whose ``score`` differs the most: the study's "same accuracy,
+    different explanations" pair. ``high`` has the higher score."""
+    for col in ("test_auroc", score):
+        if col not in table.columns:
+            raise KeyError(f"column {col!r} is not in the table; it has {list(table.columns)}")
+    if len(table) < 2:
+        raise ValueError(f"need at least two models; the table has {len(table)}")
+    auroc = table["test_auroc"].to_numpy(dtype=np.float64)
+    value = table[score].to_numpy(dtype=np.float64)
+    close = np.abs(auroc[:, None] - auroc[None, :]) <= auroc_tolerance
+    np.fill_diagonal(close, False)
+    if not close.any():
+        raise ValueError(f"no two models have test AUROC within {auroc_tolerance}; raise auroc_tolerance")
+    gap = np.where(close, value[:, None] - value[None, :], -np.inf)
+    high, low = np.unravel_index(np.argmax(gap), gap.shape)
+    return int(high), int(low)
 
 
 def main(argv=None) -> pd.DataFrame:

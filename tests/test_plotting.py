@@ -294,3 +294,38 @@ def test_plot_ranked_kmers():
         plotting.plot_ranked_kmers({})
     with pytest.raises(ValueError, match="non-negative"):
         plotting.plot_ranked_kmers({"bad": -p})
+
+
+def test_plot_score_scatter_draws_one_point_per_model():
+    import pandas as pd
+
+    table = pd.DataFrame({
+        "regularizer": ["none", "none", "mixup", "mixup", "mixup"],
+        "activation": ["relu", "exponential", "relu", "exponential", "relu"],
+        "batch_norm": [True, True, True, True, False],
+        "test_auroc": [0.90, 0.91, 0.92, 0.93, 0.94],
+        "snr": [0.1, 0.2, 0.3, 0.4, 0.5],
+    })
+    ax = plotting.plot_score_scatter(table, "test_auroc", "snr")
+    offsets = np.concatenate([c.get_offsets() for c in ax.collections])
+    assert offsets.shape == (5, 2)
+    np.testing.assert_allclose(np.sort(offsets[:, 1]), table["snr"])
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["none", "mixup", "relu", "exponential", "no batch norm"]
+    hollow = [c for c in ax.collections if len(c.get_facecolors()) == 0 or c.get_facecolors()[0][3] == 0]
+    assert len(hollow) == 1  # the one model without batch norm
+    with pytest.raises(KeyError, match="kmer_kld"):
+        plotting.plot_score_scatter(table, "kmer_kld", "snr")
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_score_scatter(table.iloc[:0], "test_auroc", "snr")
+
+
+def test_plot_angular_density_checks_the_lattice():
+    theta_edges, phi_edges = np.linspace(0, np.pi, 4), np.linspace(-np.pi, np.pi, 6)
+    density = np.arange(15, dtype=float).reshape(3, 5)
+    fig, ax = plt.subplots()
+    mesh = plotting.plot_angular_density(theta_edges, phi_edges, density / density.sum(), ax=ax, title="p")
+    np.testing.assert_allclose(mesh.get_array().reshape(3, 5), density / density.sum())
+    assert ax.yaxis_inverted()
+    with pytest.raises(ValueError, match="shape"):
+        plotting.plot_angular_density(theta_edges, phi_edges, density.T)

@@ -163,3 +163,85 @@ def test_baseline_training_config_is_unchanged_by_regularizer_support():
     assert training.train_config() == {"epochs": 100, "batch_size": 100, "learning_rate": 0.001, "patience": 10, "seed": 0}
     cfg = training.train_config(regularizer="mixup")
     assert cfg["regularizer"] == "mixup" and cfg["regularizer_options"] == {"alpha": 1.0}
+
+
+def test_track_spectrum_rows_are_normalised_and_non_negative():
+    rng = np.random.default_rng(4)
+    for length, sigma in ((200, 3.0), (201, 3.0), (64, 3.0), (7, 3.0), (2, 0.5), (3, 0.5)):
+        tracks = np.abs(rng.normal(size=(5, length)))
+        spec = R.track_spectrum(tracks, smooth_sigma=sigma)
+        assert spec.shape == (5, length // 2 + 1)
+        assert (spec >= 0).all()
+        np.testing.assert_allclose(spec.sum(axis=1), 1.0, atol=1e-12)
+    # an all-zero track stays all zero (no division by zero), and an empty batch is fine
+    zero = R.track_spectrum(np.zeros((2, 50)))
+    assert zero.shape == (2, 26) and np.all(zero == 0)
+    assert R.track_spectrum(np.zeros((0, 50))).shape == (0, 26)
+
+
+@pytest.mark.parametrize("cutoff", [5, 30, 99, 150])
+@pytest.mark.parametrize("smooth_sigma", [3.0, 0.5])
+def test_track_spectrum_with_fourier_weights_reproduces_the_prior_loss(cutoff, smooth_sigma):
+    tracks = np.abs(np.random.default_rng(cutoff).normal(size=(6, 200))) + 0.01
+    tracks[0] = np.exp(-((np.arange(200) - 90) ** 2) / 40.0) + 0.01  # one smooth bump too
+    spec = R.track_spectrum(tracks, smooth_sigma=smooth_sigma)
+    w = R.fourier_weights(100, cutoff, 0.2)
+    per_track = 1 - spec[:, 1:] @ w
+    expected = float(R.fourier_prior_loss(tf.constant(tracks, tf.float32), cutoff, 0.2, smooth_sigma=smooth_sigma))
+    assert per_track.mean() == pytest.approx(expected, abs=1e-5)
+    assert per_track[0] < per_track[1:].min()  # the smooth track has the lowest loss
+
+
+def test_sigma_below_one_means_no_smoothing_in_track_spectrum():
+    tracks = np.abs(np.random.default_rng(5).normal(size=(3, 40)))
+    raw = np.abs(np.fft.rfft(tracks, axis=1))
+    np.testing.assert_allclose(R.track_spectrum(tracks, smooth_sigma=0.5), raw / raw.sum(axis=1, keepdims=True),
+                               atol=1e-12)
+    assert not np.allclose(R.track_spectrum(tracks, smooth_sigma=3.0), R.track_spectrum(tracks, smooth_sigma=0.5))
+
+
+@pytest.mark.parametrize("n, cutoff", [(100, 30), (100, 0), (100, 100), (10, 25), (1, 1)])
+def test_fourier_weights_are_one_up_to_cutoff_then_strictly_decreasing(n, cutoff):
+    w = R.fourier_weights(n, cutoff, softness=0.2)
+    assert w.shape == (n,)
+    k = min(cutoff, n)
+    np.testing.assert_array_equal(w[:k], 1.0)
+    tail = w[k:]
+    if tail.size:
+        assert (0 < tail).all() and (tail < 1).all()
+        assert (np.diff(np.concatenate([[1.0], tail])) < 0).all()
+        assert tail[0] == pytest.approx(0.5)  # 1 / (1 + 1^softness)
+        x = np.arange(1, tail.size + 1)
+        np.testing.assert_allclose(tail, 1 / (1 + x**0.2), rtol=1e-12)
+
+
+def test_constant_track_puts_its_mass_at_dc():
+    spec = R.track_spectrum(np.full((2, 200), 3.0), smooth_sigma=0.5)
+    np.testing.assert_allclose(spec[:, 0], 1.0, atol=1e-12)
+    assert spec[:, 1:].sum() < 1e-12
+    # with smoothing, the zero padding at the two ends spreads some mass thinly over all frequencies
+    smoothed = R.track_spectrum(np.full((2, 200), 3.0), smooth_sigma=3.0)
+    assert (smoothed[:, 0] > 0.75).all() and (smoothed[:, 0] > 100 * smoothed[:, 1:].max(axis=1)).all()
+
+
+@pytest.mark.parametrize("bad", [np.ones(10), np.ones((2, 3, 4)), np.ones((2, 1)), np.ones(())])
+def test_track_spectrum_rejects_wrong_shapes(bad):
+    with pytest.raises(ValueError, match="shape"):
+        R.track_spectrum(bad)
+
+
+@pytest.mark.parametrize("bad_value", [np.nan, np.inf])
+def test_track_spectrum_rejects_non_finite_tracks(bad_value):
+    t = np.ones((2, 20))
+    t[1, 5] = bad_value
+    with pytest.raises(ValueError, match="NaN or inf"):
+        R.track_spectrum(t)
+
+
+@pytest.mark.parametrize("length", [2, 4, 6])
+def test_track_spectrum_of_tracks_shorter_than_the_kernel_matches_the_prior_loss(length):
+    tracks = np.abs(np.random.default_rng(length).normal(size=(3, length))) + 0.01
+    spec = R.track_spectrum(tracks, smooth_sigma=3.0)
+    assert spec.shape == (3, length // 2 + 1)
+    expected = float(R.fourier_prior_loss(tf.constant(tracks, tf.float32), 1, 0.2, smooth_sigma=3.0))
+    assert (1 - spec[:, 1:] @ R.fourier_weights(length // 2, 1, 0.2)).mean() == pytest.approx(expected, abs=1e-5)

@@ -1,0 +1,250 @@
+"""Rank correlations with bootstrap CIs (acme_utils.statistics) against independent references."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from acme_utils.statistics import RankCorrelation, correlation_table, rank_correlation, spearman
+
+
+def _correlated(n, seed=0, noise=1.0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    return x, x + noise * rng.normal(size=n)
+
+
+# --- spearman ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("n", [3, 7, 50])
+def test_spearman_matches_scipy_without_ties(seed, n):
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(size=n), rng.normal(size=n)
+    assert spearman(x, y) == pytest.approx(stats.spearmanr(x, y).statistic, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_spearman_matches_scipy_with_ties(seed):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 4, size=40).astype(float)  # many ties in both
+    y = x + rng.integers(0, 3, size=40)
+    assert len(np.unique(x)) < len(x) and len(np.unique(y)) < len(y)
+    assert spearman(x, y) == pytest.approx(stats.spearmanr(x, y).statistic, abs=1e-12)
+
+
+def test_spearman_accepts_lists_and_series():
+    x, y = [1, 2, 3, 4, 5], [2, 1, 4, 3, 5]
+    expected = stats.spearmanr(x, y).statistic
+    assert spearman(x, y) == pytest.approx(expected, abs=1e-12)
+    assert spearman(pd.Series(x), pd.Series(y)) == pytest.approx(expected, abs=1e-12)
+    assert isinstance(spearman(x, y), float)
+
+
+def test_spearman_of_monotone_transform_and_reversal():
+    x = np.random.default_rng(1).normal(size=30)
+    assert spearman(x, np.exp(3 * x) + 5) == pytest.approx(1.0, abs=1e-12)
+    assert spearman(x, -x**3) == pytest.approx(-1.0, abs=1e-12)
+
+
+def test_spearman_of_a_constant_score_is_nan():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert np.isnan(spearman([1.0, 2.0, 3.0, 4.0], [5.0, 5.0, 5.0, 5.0]))
+
+
+# --- rank_correlation -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("ties", [False, True])
+def test_rank_correlation_rho_and_p_value_match_scipy(seed, ties):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=25)
+    y = x + rng.normal(size=25)
+    if ties:
+        x, y = np.round(x), np.round(y)
+    ref = stats.spearmanr(x, y)
+    r = rank_correlation(x, y, n_boot=200)
+    assert r.rho == pytest.approx(ref.statistic, abs=1e-12)
+    assert r.p_value == pytest.approx(ref.pvalue, rel=1e-9, abs=1e-15)
+    assert r.n == 25 and r.level == 0.95
+
+
+def test_rank_correlation_bootstrap_matches_a_resample_by_resample_reference():
+    # Independent reference: the same resamples (same generator calls), each correlated by scipy
+    # one at a time; undefined resamples dropped; percentile interval.
+    x, y = _correlated(12, seed=4)
+    x = np.round(x, 1)  # a few ties
+    n_boot, seed, level = 300, 11, 0.9
+    idx = np.random.default_rng(seed).integers(0, len(x), size=(n_boot, len(x)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # constant resamples warn in scipy
+        boot = np.array([stats.spearmanr(x[i], y[i]).statistic for i in idx])
+    boot = boot[np.isfinite(boot)]
+    low, high = np.quantile(boot, [0.05, 0.95])
+    r = rank_correlation(x, y, n_boot=n_boot, level=level, seed=seed)
+    assert r.low == pytest.approx(low, abs=1e-12)
+    assert r.high == pytest.approx(high, abs=1e-12)
+
+
+def test_strictly_increasing_transform_gives_one_with_degenerate_ci():
+    x = np.random.default_rng(2).normal(size=15)
+    r = rank_correlation(x, 2 * x**3 + 1, n_boot=200)
+    assert r.rho == pytest.approx(1.0, abs=1e-12)
+    assert r.low == pytest.approx(1.0, abs=1e-12) and r.high == pytest.approx(1.0, abs=1e-12)
+
+
+def test_reversed_order_gives_minus_one():
+    x = np.arange(10.0)
+    r = rank_correlation(x, x[::-1], n_boot=200)
+    assert r.rho == pytest.approx(-1.0, abs=1e-12)
+    assert r.low == pytest.approx(-1.0, abs=1e-12) and r.high == pytest.approx(-1.0, abs=1e-12)
+    assert r.p_value < 1e-6
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ci_contains_rho_for_random_data(seed):
+    rng = np.random.default_rng(100 + seed)
+    x, y = rng.normal(size=30), rng.normal(size=30)
+    r = rank_correlation(x, y, n_boot=500, seed=seed)
+    assert -1 <= r.low <= r.rho <= r.high <= 1
+
+
+def test_ci_narrows_as_n_grows():
+    small = rank_correlation(*_correlated(20, seed=0), n_boot=500)
+    large = rank_correlation(*_correlated(400, seed=0), n_boot=500)
+    assert small.low <= small.rho <= small.high and large.low <= large.rho <= large.high
+    assert (large.high - large.low) < 0.5 * (small.high - small.low)
+    assert large.low > 0  # clearly correlated data
+
+
+def test_higher_level_gives_wider_interval_from_the_same_resamples():
+    x, y = _correlated(30, seed=3)
+    narrow = rank_correlation(x, y, n_boot=500, level=0.5, seed=1)
+    wide = rank_correlation(x, y, n_boot=500, level=0.99, seed=1)
+    assert wide.low <= narrow.low <= narrow.high <= wide.high
+    assert narrow.level == 0.5 and wide.level == 0.99
+
+
+def test_same_seed_same_result_different_seed_different_bounds():
+    x, y = _correlated(25, seed=5)
+    a = rank_correlation(x, y, n_boot=300, seed=7)
+    b = rank_correlation(x, y, n_boot=300, seed=7)
+    assert a == b
+    others = [rank_correlation(x, y, n_boot=300, seed=s) for s in (8, 9, 10)]
+    assert all(o.rho == a.rho and o.p_value == a.p_value for o in others)  # only the CI is random
+    assert any((o.low, o.high) != (a.low, a.high) for o in others)
+
+
+def test_constant_score_gives_nan_everywhere():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = rank_correlation([1.0, 2.0, 3.0, 4.0], [1.0, 1.0, 1.0, 1.0], n_boot=100)
+    assert np.isnan(r.rho) and np.isnan(r.p_value) and np.isnan(r.low) and np.isnan(r.high)
+    assert r.n == 4
+
+
+def test_result_is_a_frozen_dataclass_of_plain_floats():
+    r = rank_correlation(*_correlated(10), n_boot=100)
+    assert isinstance(r, RankCorrelation)
+    for v in (r.rho, r.low, r.high, r.p_value):
+        assert type(v) is float
+    assert type(r.n) is int
+    with pytest.raises(AttributeError):
+        r.rho = 0.0
+
+
+def test_str_mentions_rho_ci_and_n():
+    r = rank_correlation(*_correlated(10), n_boot=100)
+    text = str(r)
+    assert "rho" in text and "CI" in text and "n = 10" in text and "95%" in text
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("func", [spearman, rank_correlation])
+@pytest.mark.parametrize(
+    "x, y, match",
+    [
+        ([1, 2, 3, 4], [1, 2, 3], "equal length"),
+        (np.arange(6.0).reshape(2, 3), np.arange(6.0).reshape(2, 3), "1-D"),
+        (np.arange(4.0), np.arange(4.0).reshape(4, 1), "1-D"),
+        (3.0, 4.0, "1-D"),
+        ([1, 2], [2, 1], "at least 3"),
+        ([], [], "at least 3"),
+        ([1, np.nan, 3, 4], [1, 2, 3, 4], "finite"),
+        ([1, 2, 3, 4], [1, 2, np.inf, 4], "finite"),
+        ([1, 2, -np.inf, 4], [1, 2, 3, 4], "finite"),
+    ],
+)
+def test_bad_inputs_raise_value_error(func, x, y, match):
+    with pytest.raises(ValueError, match=match):
+        func(x, y)
+
+
+@pytest.mark.parametrize("level", [0, 1, 1.5, -0.1, 95, float("nan")])
+def test_level_outside_unit_interval_raises(level):
+    with pytest.raises(ValueError, match="level"):
+        rank_correlation([1, 2, 3, 4], [1, 3, 2, 4], level=level)
+
+
+@pytest.mark.parametrize("n_boot", [0, 10, 99, 150.5, -200])
+def test_too_few_or_fractional_resamples_raise(n_boot):
+    with pytest.raises(ValueError, match="n_boot"):
+        rank_correlation([1, 2, 3, 4], [1, 3, 2, 4], n_boot=n_boot)
+
+
+def test_n_boot_100_and_integral_float_are_accepted():
+    assert rank_correlation([1, 2, 3, 4], [1, 3, 2, 4], n_boot=100).n == 4
+    assert rank_correlation([1, 2, 3, 4], [1, 3, 2, 4], n_boot=100.0).n == 4
+
+
+# --- correlation_table ------------------------------------------------------------------------
+
+
+def _results_table(n=20, seed=0):
+    rng = np.random.default_rng(seed)
+    auroc = rng.uniform(0.8, 0.95, n)
+    return pd.DataFrame({
+        "model": [f"m{i}" for i in range(n)],
+        "test_auroc": auroc,
+        "snr": 3 * auroc + rng.normal(scale=0.05, size=n),
+        "kmer_kld": rng.uniform(0, 1, n),
+    })
+
+
+def test_correlation_table_has_one_row_per_pair_matching_rank_correlation():
+    table = _results_table()
+    pairs = [("test_auroc", "snr"), ("test_auroc", "kmer_kld"), ("snr", "kmer_kld")]
+    out = correlation_table(table, pairs, n_boot=200, level=0.9, seed=3)
+    assert list(out.columns) == ["x", "y", "spearman_rho", "ci_low", "ci_high", "p_value", "n_models"]
+    assert len(out) == len(pairs)
+    assert list(zip(out.x, out.y)) == pairs
+    for row, (a, b) in zip(out.itertuples(index=False), pairs):
+        r = rank_correlation(table[a].to_numpy(), table[b].to_numpy(), n_boot=200, level=0.9, seed=3)
+        assert (row.spearman_rho, row.ci_low, row.ci_high, row.p_value, row.n_models) == (
+            r.rho, r.low, r.high, r.p_value, r.n)
+        assert row.spearman_rho == pytest.approx(stats.spearmanr(table[a], table[b]).statistic, abs=1e-12)
+    assert out.spearman_rho.iloc[0] > 0.5  # snr was built to track test AUROC
+
+
+def test_correlation_table_with_no_pairs_is_empty():
+    assert len(correlation_table(_results_table(), [])) == 0
+
+
+@pytest.mark.parametrize("pair, missing", [(("test_auroc", "nope"), "nope"), (("attr_snr", "snr"), "attr_snr")])
+def test_correlation_table_names_an_unknown_column(pair, missing):
+    with pytest.raises(KeyError, match=missing):
+        correlation_table(_results_table(), [("test_auroc", "snr"), pair], n_boot=100)
+
+
+def test_correlation_table_propagates_validation_errors():
+    table = _results_table(n=5)
+    table.loc[2, "snr"] = np.nan
+    with pytest.raises(ValueError, match="finite"):
+        correlation_table(table, [("test_auroc", "snr")], n_boot=100)

@@ -1,0 +1,386 @@
+"""Model-selection sweeps (acme_utils.sweep): the grid, an end-to-end sweep, resuming, and the CLI.
+
+Everything runs on a tiny private dataset with one-epoch models, so the module stays fast; models
+and attribution maps go through the session cache, so later tests mostly load them.
+"""
+
+import contextlib
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from acme_utils import data as D, scorecard, sweep, training
+from acme_utils.regularizers import REGULARIZERS
+from acme_utils.sweep import ModelSpec, main, model_grid, read_results, run_sweep
+
+FAST = {"epochs": 1, "patience": 1, "n_sequences": 20}
+COLUMNS = ["regularizer", "activation", "batch_norm", "seed", "test_auroc", "test_aupr", "snr", "attr_auroc",
+           "attr_aupr", "kmer_kld", "kattr_mean_kld", "model_key", "n_sequences", "method", "best_epoch",
+           "train_seconds"]
+NUMERIC = ["test_auroc", "test_aupr", "snr", "attr_auroc", "attr_aupr", "kmer_kld", "kattr_mean_kld",
+           "train_seconds"]
+
+
+@pytest.fixture(scope="module")
+def tiny(cache_dir):
+    return D.generate_dataset(n_per_class=150, seed=5, cache_dir=cache_dir)
+
+
+@pytest.fixture(scope="module")
+def grid2():
+    return model_grid(["none", "mixup"], ["relu"], [True], [0])
+
+
+class _Counter:
+    """Wraps ``training.train_model`` (as the sweep module sees it) and records what it returned."""
+
+    def __init__(self, monkeypatch):
+        self.original = sweep.training.train_model
+        self.results = []
+        monkeypatch.setattr(sweep.training, "train_model", self)
+
+    def __call__(self, *args, **kwargs):
+        out = self.original(*args, **kwargs)
+        self.results.append(out)
+        return out
+
+    def __len__(self):
+        return len(self.results)
+
+
+@pytest.fixture(scope="module")
+def two_model_sweep(tiny, grid2, cache_dir, tmp_path_factory):
+    """One end-to-end sweep of two configurations, with its results file and printed progress."""
+    path = tmp_path_factory.mktemp("sweep") / "results.csv"
+    trained = []
+    original = training.train_model
+
+    def record(*args, **kwargs):
+        out = original(*args, **kwargs)
+        trained.append(out)
+        return out
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(sweep.training, "train_model", record)
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            table = run_sweep(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=True, **FAST)
+    finally:
+        mp.undo()
+    return table, path, trained, out.getvalue()
+
+
+# --- model_grid -------------------------------------------------------------------------------
+
+
+def test_grid_size_is_the_product_of_the_factors_and_regularizer_major():
+    regs, acts, bns, seeds = ["none", "mixup", "tv_prior"], ["relu", "exponential"], [True, False], [0, 1, 2]
+    grid = model_grid(regs, acts, bns, seeds)
+    assert len(grid) == 3 * 2 * 2 * 3
+    assert all(isinstance(s, ModelSpec) for s in grid)
+    expected = [ModelSpec(r, a, b, s) for r in regs for a in acts for b in bns for s in seeds]
+    assert grid == expected
+    assert [s.regularizer for s in grid[:12]] == ["none"] * 12  # regulariser-major
+    assert [s.seed for s in grid[:3]] == [0, 1, 2]  # seeds vary fastest
+    assert len(set(grid)) == len(grid)
+
+
+def test_default_grid_is_the_study_plus_priors():
+    grid = model_grid()
+    regs = sweep.STUDY_REGULARIZERS + sweep.PRIORS
+    assert len(grid) == len(regs) * 2 * 2 * 1
+    assert list(dict.fromkeys(s.regularizer for s in grid)) == list(regs)
+    assert set(regs) <= set(REGULARIZERS)
+    assert {s.activation for s in grid} == {"relu", "exponential"} and {s.batch_norm for s in grid} == {True, False}
+
+
+def test_grid_accepts_tuples_ranges_and_normalises_types():
+    grid = model_grid(("none",), ("relu",), (1, 0), range(2))
+    assert grid == [ModelSpec("none", "relu", True, 0), ModelSpec("none", "relu", True, 1),
+                    ModelSpec("none", "relu", False, 0), ModelSpec("none", "relu", False, 1)]
+    assert all(type(s.batch_norm) is bool and type(s.seed) is int for s in grid)
+    assert model_grid(["none"], ["relu"], [True], [np.int64(3)])[0].seed == 3
+
+
+def test_labels():
+    assert ModelSpec("mixup", "relu", True, 2).label == "relu+bn mixup seed 2"
+    assert ModelSpec("none", "exponential", False, 0).label == "exponential seed 0"  # as train_model names it
+
+
+def test_model_spec_is_frozen():
+    with pytest.raises(AttributeError):
+        ModelSpec("none", "relu", True, 0).seed = 1
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"regularizers": ["none", "dropconnect"]}, "dropconnect"),
+        ({"regularizers": ["none", "dropconnect"]}, "unknown regularizer"),
+        ({"activations": ["relu", "gelu"]}, "gelu"),
+        ({"activations": ["relu", "gelu"]}, "unknown activation"),
+        ({"regularizers": []}, "regularizers must be a non-empty list"),
+        ({"activations": []}, "activations must be a non-empty list"),
+        ({"batch_norm": []}, "batch_norm must be a non-empty list"),
+        ({"seeds": []}, "seeds must be a non-empty list"),
+        ({"regularizers": "mixup"}, "regularizers must be a non-empty list"),
+        ({"activations": "relu"}, "activations must be a non-empty list"),
+        ({"seeds": [0, -1]}, "non-negative"),
+        ({"seeds": [0.5]}, "non-negative integers"),
+    ],
+)
+def test_grid_errors(kwargs, match):
+    args = {"regularizers": ["none"], "activations": ["relu"], "batch_norm": [True], "seeds": [0], **kwargs}
+    with pytest.raises(ValueError, match=match):
+        model_grid(**args)
+
+
+# --- an end-to-end sweep ----------------------------------------------------------------------
+
+
+def test_sweep_returns_one_row_per_grid_point_in_order(two_model_sweep, grid2):
+    table, _, trained, _ = two_model_sweep
+    assert len(table) == 2 and list(table.index) == [0, 1]
+    assert set(COLUMNS) <= set(table.columns)
+    assert list(table.regularizer) == ["none", "mixup"]
+    assert list(table.activation) == ["relu", "relu"] and list(table.batch_norm) == [True, True]
+    assert list(table.seed) == [0, 0]
+    # each row is keyed by the cache key of the model that was actually trained for it
+    assert [t.key for t in trained] == list(table.model_key)
+    assert table.model_key.nunique() == 2
+    assert [t.train_config.get("regularizer", "none") for t in trained] == ["none", "mixup"]
+    assert list(table.test_auroc) == [t.test_metrics["auroc"] for t in trained]
+
+
+def test_sweep_values_are_finite_and_in_range(two_model_sweep):
+    table = two_model_sweep[0]
+    assert np.isfinite(table[NUMERIC].to_numpy(dtype=float)).all()
+    assert table.test_auroc.between(0, 1).all() and table.test_aupr.between(0, 1).all()
+    assert table.attr_auroc.between(0, 1).all() and table.attr_aupr.between(0, 1).all()
+    assert (table.kmer_kld >= 0).all() and (table.kattr_mean_kld >= 0).all()
+    assert (table.n_sequences == 20).all() and (table.method == "saliency").all()
+    assert (table.best_epoch == 1).all() and (table.train_seconds > 0).all()
+
+
+def test_sweep_row_matches_scoring_the_model_directly(two_model_sweep, tiny, cache_dir):
+    table, _, trained, _ = two_model_sweep
+    direct = scorecard.score_model(trained[1], tiny, n_sequences=20, cache_dir=cache_dir)
+    row = table.iloc[1]
+    for k, v in direct.items():
+        assert row[k] == v, k
+    assert row.best_epoch == trained[1].history["best_epoch"]
+    assert row.train_seconds == pytest.approx(float(np.sum(trained[1].history["seconds"])))
+
+
+def test_results_file_equals_the_returned_table_and_no_temp_files_are_left(two_model_sweep):
+    table, path, _, _ = two_model_sweep
+    on_disk = read_results(path)
+    pd.testing.assert_frame_equal(on_disk, table, check_dtype=False, check_exact=False, rtol=1e-12)
+    assert list(on_disk.columns) == list(table.columns)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["results.csv"]
+
+
+def test_sweep_prints_progress(two_model_sweep):
+    out = two_model_sweep[3]
+    assert "[1/2] relu+bn seed 0:" in out and "[2/2] relu+bn mixup seed 0:" in out
+    assert "test AUROC" in out and "SNR" in out
+
+
+def test_read_results_of_a_missing_file_is_empty(tmp_path):
+    table = read_results(tmp_path / "nope.csv")
+    assert isinstance(table, pd.DataFrame) and len(table) == 0
+
+
+def test_sweep_without_results_path_writes_nothing_and_gives_the_same_table(two_model_sweep, tiny, grid2,
+                                                                          cache_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    table = run_sweep(tiny, grid2, cache_dir=cache_dir, verbose=False, **FAST)  # models and maps are cached
+    assert list(tmp_path.iterdir()) == []
+    pd.testing.assert_frame_equal(table, two_model_sweep[0])
+
+
+# --- resuming ---------------------------------------------------------------------------------
+
+
+def test_interrupted_sweep_resumes_without_redoing_finished_models(tiny, grid2, cache_dir, tmp_path, monkeypatch,
+                                                                  capsys):
+    path = tmp_path / "results.csv"
+    original_score = sweep.score_model
+    calls = []
+
+    def fail_on_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("simulated interruption")
+        return original_score(*args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(sweep, "score_model", fail_on_second)
+        with pytest.raises(RuntimeError, match="simulated"):
+            run_sweep(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=False, **FAST)
+    partial = read_results(path)
+    assert len(partial) == 1 and partial.regularizer.tolist() == ["none"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv"]
+
+    counter = _Counter(monkeypatch)
+    scored = []
+    monkeypatch.setattr(sweep, "score_model", lambda *a, **k: scored.append(1) or original_score(*a, **k))
+    capsys.readouterr()
+    resumed = run_sweep(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=True, **FAST)
+    out = capsys.readouterr().out
+    assert len(counter) == 1 and len(scored) == 1
+    assert counter.results[0].train_config["regularizer"] == "mixup"
+    assert "[1/2] relu+bn seed 0: already scored in results.csv" in out and "[2/2] relu+bn mixup seed 0:" in out
+    assert list(resumed.regularizer) == ["none", "mixup"]
+    pd.testing.assert_frame_equal(resumed.iloc[:1], partial, check_dtype=False)
+    pd.testing.assert_frame_equal(read_results(path), resumed, check_dtype=False, check_exact=False, rtol=1e-12)
+
+    counter.results.clear()
+    again = run_sweep(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=False, **FAST)
+    assert len(counter) == 0 and len(scored) == 1
+    pd.testing.assert_frame_equal(again, resumed, check_dtype=False, check_exact=False, rtol=1e-12)
+    assert len(read_results(path)) == 2
+
+
+def test_a_sub_grid_is_answered_from_the_results_file(two_model_sweep, tiny, cache_dir, tmp_path,
+                                                              monkeypatch):
+    table, path, _, _ = two_model_sweep
+    copy = tmp_path / "results.csv"
+    copy.write_bytes(path.read_bytes())
+    counter = _Counter(monkeypatch)
+    one = run_sweep(tiny, model_grid(["mixup"], ["relu"], [True], [0]), results_path=copy, cache_dir=cache_dir,
+                    verbose=False, **FAST)
+    assert len(counter) == 0  # a sub-grid is answered entirely from the file
+    pd.testing.assert_frame_equal(one, table.iloc[[1]].reset_index(drop=True), check_dtype=False,
+                                  check_exact=False, rtol=1e-12)
+    assert len(read_results(copy)) == 2  # and the file is not rewritten with fewer rows
+
+
+def test_changing_n_sequences_rescores_with_the_cached_models(two_model_sweep, tiny, grid2, cache_dir, tmp_path,
+                                                              monkeypatch):
+    table20, path, _, _ = two_model_sweep
+    copy = tmp_path / "results.csv"
+    copy.write_bytes(path.read_bytes())
+    counter = _Counter(monkeypatch)
+    table10 = run_sweep(tiny, grid2, results_path=copy, cache_dir=cache_dir, verbose=False,
+                        **{**FAST, "n_sequences": 10})
+    assert len(counter) == 2 and all(t.from_cache for t in counter.results)  # re-scored, not re-trained
+    assert (table10.n_sequences == 10).all()
+    assert list(table10.model_key) == list(table20.model_key)
+    assert list(table10.test_auroc) == list(table20.test_auroc)  # same models
+    assert list(table10.kmer_kld) != list(table20.kmer_kld)  # different maps
+    on_disk = read_results(copy)
+    assert len(on_disk) == 4 and sorted(on_disk.n_sequences) == [10, 10, 20, 20]
+
+
+def test_n_sequences_none_and_too_many_mean_the_same_rows(tiny, cache_dir, tmp_path, monkeypatch):
+    grid = model_grid(["none"], ["relu"], [True], [0])
+    path = tmp_path / "results.csv"
+    n_pos = len(tiny.test.positives)
+    first = run_sweep(tiny, grid, results_path=path, cache_dir=cache_dir, verbose=False,
+                      **{**FAST, "n_sequences": None})
+    assert first.n_sequences.tolist() == [n_pos]
+    counter = _Counter(monkeypatch)
+    second = run_sweep(tiny, grid, results_path=path, cache_dir=cache_dir, verbose=False,
+                       **{**FAST, "n_sequences": 10 * n_pos})
+    assert len(counter) == 0 and len(read_results(path)) == 1
+    assert second.n_sequences.tolist() == [n_pos]
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+def test_empty_grid_raises(tiny, tmp_path):
+    with pytest.raises(ValueError, match="empty"):
+        run_sweep(tiny, [], results_path=tmp_path / "r.csv", verbose=False, **FAST)
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_results_file_without_the_key_columns_raises_naming_it(tiny, grid2, tmp_path, monkeypatch):
+    path = tmp_path / "not_a_sweep.csv"
+    pd.DataFrame({"model_key": ["abc"], "auroc": [0.5]}).to_csv(path, index=False)
+    counter = _Counter(monkeypatch)
+    with pytest.raises(ValueError, match="not_a_sweep.csv") as err:
+        run_sweep(tiny, grid2, results_path=path, verbose=False, **FAST)
+    assert "method" in str(err.value) and "n_sequences" in str(err.value)
+    assert len(counter) == 0
+    assert pd.read_csv(path).columns.tolist() == ["model_key", "auroc"]  # left untouched
+
+
+def test_bad_n_sequences_raises_before_training(tiny, grid2, monkeypatch):
+    counter = _Counter(monkeypatch)
+    with pytest.raises(ValueError, match="n_sequences"):
+        run_sweep(tiny, grid2, verbose=False, epochs=1, patience=1, n_sequences=0)
+    assert len(counter) == 0
+
+
+def test_read_results_keeps_model_keys_as_strings(tmp_path):
+    path = tmp_path / "results.csv"
+    pd.DataFrame({"model_key": ["0123456789012345"], "method": ["saliency"], "n_sequences": [20]}).to_csv(
+        path, index=False)
+    assert read_results(path).model_key.tolist() == ["0123456789012345"]
+
+
+# --- command line -----------------------------------------------------------------------------
+
+CLI = ["--regularizers", "none", "--activations", "relu", "--batch-norm", "on", "--n-per-class", "150",
+       "--data-seed", "5", "--epochs", "1", "--patience", "1", "--n-sequences", "20"]
+
+
+def test_cli_runs_a_one_model_sweep(two_model_sweep, cache_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ACME_CACHE_DIR", str(cache_dir))
+    counter = _Counter(monkeypatch)
+    path = tmp_path / "cli.csv"
+    table = main(["--results", str(path), "--seeds", "1", *CLI])
+    out = capsys.readouterr().out
+    assert "sweep of 1 models" in out and "[1/1]" in out and "relu+bn seed 0" in out
+    on_disk = read_results(path)
+    assert len(on_disk) == 1 and len(table) == 1
+    pd.testing.assert_frame_equal(on_disk, table, check_dtype=False, check_exact=False, rtol=1e-12)
+    # same data, model and scoring as the sweep above: the model came from the shared cache
+    assert len(counter) == 1 and counter.results[0].from_cache
+    row, expected = on_disk.iloc[0], two_model_sweep[0].iloc[0]
+    assert row.model_key == expected.model_key and row.n_sequences == 20
+    assert row.test_auroc == pytest.approx(expected.test_auroc) and row.snr == pytest.approx(expected.snr)
+
+
+@pytest.mark.parametrize("bad", [["--seeds", "0"], ["--seeds", "-2"], ["--batch-norm", "maybe"], []])
+def test_cli_rejects_bad_arguments(bad, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ACME_CACHE_DIR", str(tmp_path / "cache"))
+    counter = _Counter(monkeypatch)
+    results = [] if bad == [] else ["--results", str(tmp_path / "r.csv")]  # [] : --results is required
+    with pytest.raises(SystemExit) as exc:
+        main([*results, *CLI, *bad])
+    assert exc.value.code != 0
+    assert len(counter) == 0 and not (tmp_path / "r.csv").exists()
+    assert "error" in capsys.readouterr().err
+
+
+def test_model_grid_rejects_repeated_values():
+    with pytest.raises(ValueError, match="repeated"):
+        sweep.model_grid(["none"], ["relu"], [True], [0, 0])
+
+
+def test_read_results_of_an_empty_file_is_an_empty_table(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    assert sweep.read_results(path).empty
+
+
+def test_contrasting_pair_and_regularizer_ranking_on_a_hand_made_table():
+    table = pd.DataFrame({
+        "regularizer": ["none", "mixup", "none", "mixup"],
+        "test_auroc": [0.950, 0.952, 0.900, 0.949],
+        "snr": [0.2, 1.5, 3.0, 0.1],
+    })
+    # rows 0, 1 and 3 are within 0.005 of each other; among them rows 1 (1.5) and 3 (0.1) differ most
+    assert sweep.contrasting_pair(table, auroc_tolerance=0.005) == (1, 3)
+    with pytest.raises(ValueError, match="raise auroc_tolerance"):
+        sweep.contrasting_pair(table, auroc_tolerance=0.0001)
+    ranking = sweep.regularizer_ranking(table, "snr")
+    assert list(ranking.index) == ["none", "mixup"] and ranking["none"] == pytest.approx(1.6)
+    with pytest.raises(KeyError, match="attr"):
+        sweep.regularizer_ranking(table, "attr")
