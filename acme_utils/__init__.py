@@ -11,6 +11,9 @@ Modules, one concept each:
 - ``quality``      attribution quality against the ground truth: SNR, AUROC, AUPR (section 6)
 - ``metrics``      the consistency metrics: k-mer KLD and k-attr-mean KLD (sections 7-8)
 - ``scorecard``    every score of a trained model in one row
+- ``sweep``        train and score a grid of models, resumably; also a command line
+                   (``python -m acme_utils.sweep --help``)
+- ``statistics``   Spearman rank correlations with bootstrap confidence intervals
 - ``evaluation``   exact rank-based AUROC and average precision
 - ``filters``      first-layer filters turned into PWMs and matched to known motifs
 - ``plotting``     sequence logos and the other figures of the chapters

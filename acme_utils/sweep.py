@@ -201,8 +201,9 @@ def main(argv=None) -> pd.DataFrame:
     p = argparse.ArgumentParser(prog="python -m acme_utils.sweep", description=__doc__.split("\n\n")[0])
     p.add_argument("--results", required=True, help="CSV results table (created, or resumed if it exists)")
     p.add_argument("--regularizers", nargs="+", default=list(STUDY_REGULARIZERS + PRIORS),
-                   help="regularisers of the grid (default: the study's seven and the two priors)")
-    p.add_argument("--activations", nargs="+", default=list(ACTIVATIONS))
+                   choices=list(REGULARIZERS), metavar="NAME", help=f"regularisers of the grid, from {', '.join(REGULARIZERS)} "
+                        "(default: all: the study's seven and the two priors)")
+    p.add_argument("--activations", nargs="+", default=list(ACTIVATIONS), choices=list(ACTIVATIONS))
     p.add_argument("--batch-norm", nargs="+", choices=("on", "off"), default=["on", "off"])
     p.add_argument("--seeds", type=int, default=1, help="random initialisations per configuration (seeds 0..n-1)")
     p.add_argument("--n-per-class", type=int, default=10_000, help="dataset size per class (METHODS.md section 1)")
