@@ -27,7 +27,9 @@ REGULARIZERS = {
     "manifold_mixup": {"alpha": 1.0},
     "input_noise": {"std": 0.15},
     "manifold_noise": {"std": 0.15},
-    "adversarial": {"epsilon": 0.05, "step": 0.005, "n_steps": 15, "clean_epochs": 5, "mixed_until": 20},
+    # select_after_clean: early stopping may only keep an epoch trained with adversarial batches
+    "adversarial": {"epsilon": 0.05, "step": 0.005, "n_steps": 15, "clean_epochs": 5, "mixed_until": 20,
+                    "select_after_clean": True},
     "spectral_norm": {"weight": 0.01, "n_power_iterations": 5},
     "fourier_prior": {"weight": 1.0, "cutoff": 30, "softness": 0.2, "smooth_sigma": 3.0},
     "tv_prior": {"weight": 1.0, "normalize": True},
@@ -253,6 +255,20 @@ def adversarial_phase(epoch: int, clean_epochs: int, mixed_until: int) -> str:
     if epoch <= clean_epochs:
         return "clean"
     return "mixed" if epoch <= mixed_until else "adversarial"
+
+
+def first_selectable_epoch(name: str, options: dict | None = None) -> int:
+    """The first epoch whose weights early stopping may keep (1-based).
+
+    For adversarial training with ``select_after_clean`` it is the first epoch after the clean
+    warm-up: otherwise a model whose validation AUROC drops once adversarial batches start (as it
+    does at the METHODS.md epsilon) is silently restored to its clean warm-up weights, and the
+    "adversarially trained" model never saw an adversarial example.
+    """
+    opts = regularizer_options(name, options)
+    if name == "adversarial" and opts["select_after_clean"]:
+        return int(opts["clean_epochs"]) + 1
+    return 1
 
 
 def make_train_step(model: keras.Model, optimizer, name: str = "none", options: dict | None = None, seed: int = 0):

@@ -107,6 +107,9 @@ def fit(
     ``regularizer`` (and its options) select a regulariser or attribution prior of
     ``acme_utils.regularizers``, applied inside the compiled train step.
 
+    Only epochs from ``regularizers.first_selectable_epoch`` on may be kept (adversarial
+    training: after its clean warm-up).
+
     Returns the history: per-epoch lists ``loss``, ``val_loss``, ``val_auroc``, ``val_aupr``,
     ``seconds``, plus ``best_epoch`` (1-based) and ``stopped_epoch``.
     """
@@ -123,6 +126,12 @@ def fit(
         y = split.y[:, 0]
         return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
 
+    first = regularizers.first_selectable_epoch(regularizer, cfg.get("regularizer_options"))
+    if first > cfg["epochs"]:
+        if verbose:
+            print(f"  note: {cfg['epochs']} epochs end before epoch {first}, the first that early stopping "
+                  f"may keep for {regularizer!r}; keeping the best epoch of all", flush=True)
+        first = 1
     rng = np.random.default_rng([cfg["seed"], 2])
     history = {k: [] for k in ("loss", "val_loss", "val_auroc", "val_aupr", "seconds")}
     best, best_epoch, best_weights = -np.inf, 0, model.get_weights()
@@ -140,16 +149,17 @@ def fit(
         history["val_auroc"].append(scores["auroc"])
         history["val_aupr"].append(scores["aupr"])
         history["seconds"].append(time.perf_counter() - start)
-        if scores["auroc"] > best:
+        if epoch >= first and scores["auroc"] > best:
             best, best_epoch, best_weights = scores["auroc"], epoch, model.get_weights()
         if verbose:
             print(
                 f"  epoch {epoch:3d}/{cfg['epochs']}  loss {history['loss'][-1]:.4f}  "
                 f"val_loss {history['val_loss'][-1]:.4f}  val_auroc {scores['auroc']:.4f}  "
-                f"(best {best:.4f} at {best_epoch})  {history['seconds'][-1]:.1f} s",
+                f"({f'best {best:.4f} at {best_epoch}' if best_epoch else 'warm-up: not kept'})  "
+                f"{history['seconds'][-1]:.1f} s",
                 flush=True,
             )
-        if epoch - best_epoch >= cfg["patience"]:
+        if epoch >= first and epoch - best_epoch >= cfg["patience"]:
             if verbose:
                 print(f"  early stop: no better val_auroc for {cfg['patience']} epochs", flush=True)
             break

@@ -245,3 +245,34 @@ def test_track_spectrum_of_tracks_shorter_than_the_kernel_matches_the_prior_loss
     assert spec.shape == (3, length // 2 + 1)
     expected = float(R.fourier_prior_loss(tf.constant(tracks, tf.float32), 1, 0.2, smooth_sigma=3.0))
     assert (1 - spec[:, 1:] @ R.fourier_weights(length // 2, 1, 0.2)).mean() == pytest.approx(expected, abs=1e-5)
+
+
+def test_first_selectable_epoch():
+    assert R.first_selectable_epoch("none") == 1
+    assert R.first_selectable_epoch("mixup") == 1
+    assert R.first_selectable_epoch("adversarial") == R.REGULARIZERS["adversarial"]["clean_epochs"] + 1
+    assert R.first_selectable_epoch("adversarial", {"clean_epochs": 2}) == 3
+    assert R.first_selectable_epoch("adversarial", {"select_after_clean": False}) == 1
+
+
+def _fit_adversarial(small_data, epochs, **options):
+    training.set_seed(0)
+    model = models.build_cnn(activation="relu", batch_norm=True, width=0.25,
+                             input_length=small_data.train.x.shape[1])
+    train = small_data.train.subset(np.arange(200))
+    opts = {"clean_epochs": 2, "mixed_until": 3, "n_steps": 2, **options}
+    return training.fit(model, train, small_data.valid, epochs=epochs, patience=1, regularizer="adversarial",
+                        regularizer_options=opts, verbose=False)
+
+
+def test_adversarial_early_stopping_only_keeps_epochs_trained_on_adversarial_batches(small_data):
+    # patience 1 would otherwise be free to stop in, and keep, the clean warm-up
+    history = _fit_adversarial(small_data, epochs=5)
+    assert history["best_epoch"] >= 3
+    assert history["stopped_epoch"] >= 3
+    assert history["best_epoch"] == 3 + int(np.argmax(history["val_auroc"][2:]))
+
+
+def test_adversarial_run_shorter_than_its_warm_up_keeps_the_best_of_all_epochs(small_data):
+    history = _fit_adversarial(small_data, epochs=2, clean_epochs=5)
+    assert history["best_epoch"] == 1 + int(np.argmax(history["val_auroc"]))
