@@ -13,6 +13,7 @@ and stores it atomically (see ``acme_utils.cache``).
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -263,6 +264,7 @@ def train_model(
         "train_seconds": seconds,
         "acme_utils": __version__,
         "keras": keras.__version__,
+        "run_id": uuid.uuid4().hex,  # tells our entry from one another process stored first
     }
     path = None
     if use_cache:
@@ -270,4 +272,11 @@ def train_model(
             model.save(tmp / "model.keras")
             write_json(tmp / "meta.json", meta)
         path = entry
+        if read_json(entry / "meta.json").get("run_id") != meta["run_id"]:
+            # Another process stored this model first and ours was discarded. Return the stored
+            # one, so every caller sees the same model (runs with other thread counts can differ
+            # in the last bits).
+            if verbose:
+                print(f"{name}: another process stored this model first; using the stored one", flush=True)
+            return _load_entry(entry, name)
     return TrainedModel(model, name, model_cfg, tcfg, history, metrics, key, path, from_cache=False)

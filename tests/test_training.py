@@ -91,3 +91,28 @@ def test_bad_training_arguments(easy_data):
     model = models.build_cnn(input_length=100, width=0.25)
     with pytest.raises(ValueError, match="length 200"):
         training.fit(model, easy_data.train, easy_data.valid, epochs=1, verbose=False)
+
+
+def test_losing_a_race_to_store_a_model_returns_the_stored_one(easy_data, tmp_path, monkeypatch):
+    # Another process (e.g. one with another thread count, whose floats differ in the last bits)
+    # stores the same entry while we train: every caller must then get that stored model.
+    cfg, tcfg = {"width": 0.25}, {"epochs": 1}
+    winner = training.train_model(easy_data, cfg, tcfg, cache_dir=tmp_path / "a", verbose=False)
+    meta = training.read_json(winner.path / "meta.json")
+    meta["test_metrics"] = {"auroc": 0.123, "aupr": 0.456}  # marks the winner's entry
+    training.write_json(winner.path / "meta.json", meta)
+    real_evaluate = training.evaluate
+
+    def evaluate_while_another_process_stores(model, split, *args, **kwargs):
+        import shutil
+
+        target = tmp_path / "b" / "models" / winner.key
+        if not target.exists():
+            shutil.copytree(winner.path, target)
+        return real_evaluate(model, split, *args, **kwargs)
+
+    monkeypatch.setattr(training, "evaluate", evaluate_while_another_process_stores)
+    loser = training.train_model(easy_data, cfg, tcfg, cache_dir=tmp_path / "b", verbose=False)
+    assert loser.key == winner.key and loser.from_cache
+    assert loser.test_metrics == {"auroc": 0.123, "aupr": 0.456}
+    assert not any(p.name.startswith(".") for p in (tmp_path / "b" / "models").iterdir())  # no temp left
