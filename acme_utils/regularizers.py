@@ -271,11 +271,15 @@ def first_selectable_epoch(name: str, options: dict | None = None) -> int:
     return 1
 
 
-def make_train_step(model: keras.Model, optimizer, name: str = "none", options: dict | None = None, seed: int = 0):
+def make_train_step(model: keras.Model, optimizer, name: str = "none", options: dict | None = None, seed: int = 0,
+                    jit_compile: bool = False):
     """A function ``step(x, y, epoch) -> loss`` that runs one compiled optimisation step.
 
     ``x`` is a ``(B, L, 4)`` float32 batch, ``y`` its ``(B, 1)`` labels, ``epoch`` the 1-based
-    epoch (only the adversarial schedule uses it: one graph is traced per phase).
+    epoch (only the adversarial schedule uses it: one graph is traced per phase). The loss
+    includes the model's weight penalties (``model.losses``: the L2 of ``cnn_config(l2=...)``).
+    ``jit_compile`` compiles the step with XLA; it is off because on CPU it made an epoch about
+    14x slower (``bench/training.py`` measures it).
     """
     opts = regularizer_options(name, options)
     chain = layer_chain(model)
@@ -292,7 +296,7 @@ def make_train_step(model: keras.Model, optimizer, name: str = "none", options: 
 
     spectral = _spectral_penalty(chain, opts, seed) if name == "spectral_norm" else None
 
-    def loss_fn(x, y, phase):
+    def data_loss(x, y, phase):
         if name in ("mixup", "manifold_mixup"):
             lam = sample_beta(gen, opts["alpha"])
             perm = tf.argsort(gen.uniform([tf.shape(x)[0]]))
@@ -309,7 +313,12 @@ def make_train_step(model: keras.Model, optimizer, name: str = "none", options: 
                 x, y = tf.concat([x, x_adv], 0), tf.concat([y, y], 0)
             else:
                 x = x_adv
-        loss = bce_with_logits(y, logits(x))
+        return bce_with_logits(y, logits(x))
+
+    def loss_fn(x, y, phase):
+        loss = data_loss(x, y, phase)
+        if model.losses:  # weight penalties (L2), evaluated from the current weights
+            loss += tf.add_n(model.losses)
         if spectral is not None:
             loss += spectral()
         if name in ("fourier_prior", "tv_prior"):
@@ -329,7 +338,7 @@ def make_train_step(model: keras.Model, optimizer, name: str = "none", options: 
         phase = (adversarial_phase(epoch, opts["clean_epochs"], opts["mixed_until"])
                  if name == "adversarial" else "clean")
         if phase not in compiled:
-            @tf.function(reduce_retracing=True)
+            @tf.function(reduce_retracing=True, jit_compile=jit_compile)
             def train_step(xb, yb, phase=phase):
                 with tf.GradientTape() as tape:
                     loss = loss_fn(xb, yb, phase)

@@ -13,6 +13,7 @@ From the command line: ``python -m acme_utils.sweep --help``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -33,6 +34,15 @@ STUDY_REGULARIZERS = ("none", "mixup", "manifold_mixup", "input_noise", "manifol
 #: The attribution priors of Tseng et al. (2020), beyond the study.
 PRIORS = ("fourier_prior", "tv_prior")
 ACTIVATIONS = ("relu", "exponential")
+#: The training recipe of the study grid: the authors' own, which reaches the study's models where
+#: METHODS.md section 2 as written does not (chapter 2 shows the comparison; see training.RECIPES).
+STUDY_RECIPE = "authors"
+
+#: The study's performance filter: only models with at least this test AUROC are compared.
+MIN_TEST_AUROC = 0.97
+
+#: Per-epoch series of a model's training history kept in its results row (column ``history``).
+HISTORY_KEYS = ("loss", "val_loss", "val_auroc", "learning_rate")
 
 #: Columns that identify a finished row: the model (its cache key) and how it was scored.
 ROW_KEY = ("model_key", "method", "n_sequences")
@@ -46,18 +56,22 @@ class ModelSpec:
     activation: str
     batch_norm: bool
     seed: int
+    recipe: str = STUDY_RECIPE  # a key of training.RECIPES
 
     @property
     def label(self) -> str:
-        """The model's name, as ``training.train_model`` gives it (the ``model`` column)."""
+        """The model's name (the ``model`` column): activation, batch norm, regulariser, the
+        recipe in brackets unless it is the study's, and the seed."""
         reg = "" if self.regularizer == "none" else f" {self.regularizer}"
-        return f"{self.activation}{'+bn' if self.batch_norm else ''}{reg} seed {self.seed}"
+        rec = "" if self.recipe == STUDY_RECIPE else f" [{self.recipe}]"
+        return f"{self.activation}{'+bn' if self.batch_norm else ''}{reg}{rec} seed {self.seed}"
 
 
-def model_grid(regularizers=STUDY_REGULARIZERS + PRIORS, activations=ACTIVATIONS, batch_norm=(True, False),
-               seeds=(0,)) -> list[ModelSpec]:
+def model_grid(regularizers=STUDY_REGULARIZERS, activations=ACTIVATIONS, batch_norm=(True, False),
+               seeds=(0,), recipes=(STUDY_RECIPE,)) -> list[ModelSpec]:
     """Every combination of the given factors, regulariser-major, as a list of ``ModelSpec``."""
-    factors = {"regularizers": regularizers, "activations": activations, "batch_norm": batch_norm, "seeds": seeds}
+    factors = {"regularizers": regularizers, "activations": activations, "batch_norm": batch_norm, "seeds": seeds,
+               "recipes": recipes}
     for name, values in factors.items():
         if isinstance(values, (str, bytes)) or len(values) == 0:
             raise ValueError(f"{name} must be a non-empty list; got {values!r}")
@@ -67,19 +81,24 @@ def model_grid(regularizers=STUDY_REGULARIZERS + PRIORS, activations=ACTIVATIONS
     bad = [a for a in activations if a not in ACTIVATIONS]
     if bad:
         raise ValueError(f"unknown activation(s) {bad}; choose from {ACTIVATIONS}")
+    bad = [r for r in recipes if r not in training.RECIPES]
+    if bad:
+        raise ValueError(f"unknown recipe(s) {bad}; choose from {tuple(training.RECIPES)}")
     for s in seeds:
         if int(s) != s or s < 0:
             raise ValueError(f"seeds must be non-negative integers; got {s!r}")
     for name, values in factors.items():
         if len(set(values)) != len(values):
             raise ValueError(f"{name} has repeated values {list(values)}: each grid point must be unique")
-    return [ModelSpec(r, a, bool(bn), int(s)) for r in regularizers for a in activations for bn in batch_norm
-            for s in seeds]
+    return [ModelSpec(r, a, bool(bn), int(s), rec) for rec in recipes for r in regularizers for a in activations
+            for bn in batch_norm for s in seeds]
 
 
 def _configs(data: SyntheticDataset, spec: ModelSpec, epochs: int, patience: int):
-    model_cfg = {"activation": spec.activation, "batch_norm": spec.batch_norm}
-    train_cfg = {"epochs": epochs, "patience": patience, "seed": spec.seed, "regularizer": spec.regularizer}
+    model_over, train_over = training.recipe(spec.recipe)
+    model_cfg = {**model_over, "activation": spec.activation, "batch_norm": spec.batch_norm}
+    train_cfg = {**train_over, "epochs": epochs, "patience": patience, "seed": spec.seed,
+                 "regularizer": spec.regularizer}
     key = training.model_key(data.key, cnn_config(**{"input_length": data.params["length"], **model_cfg}),
                              training.train_config(**train_cfg))
     return model_cfg, train_cfg, key
@@ -89,7 +108,7 @@ def train_spec(data: SyntheticDataset, spec: ModelSpec, epochs: int = 100, patie
                verbose: bool = False) -> training.TrainedModel:
     """Train (or load from the cache) the model of one grid point."""
     model_cfg, train_cfg, _ = _configs(data, spec, epochs, patience)
-    return training.train_model(data, model_cfg, train_cfg, cache_dir=cache_dir, verbose=verbose)
+    return training.train_model(data, model_cfg, train_cfg, name=spec.label, cache_dir=cache_dir, verbose=verbose)
 
 
 def read_results(path) -> pd.DataFrame:
@@ -100,6 +119,26 @@ def read_results(path) -> pd.DataFrame:
     return pd.read_csv(path, dtype={"model_key": str})  # hex keys such as "0123..." must stay strings
 
 
+#: Where the committed results of long runs live (package data, so they ship with the package and
+#: reach Colab; ``results/`` at the top of the repository points here).
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def committed_results(name: str) -> tuple[pd.DataFrame, dict]:
+    """A committed results table and its provenance: ``results/<name>.csv`` and ``.json``
+    (written by ``python -m acme_utils.sweep --results ...``), with ``passed_filter`` as stored."""
+    import json as _json
+
+    path = RESULTS_DIR / f"{name}.csv"
+    if not path.is_file():
+        known = sorted(p.stem for p in RESULTS_DIR.glob("*.csv"))
+        raise FileNotFoundError(f"no committed results table {name!r} in {RESULTS_DIR}; there are {known}")
+    meta_path = path.with_suffix(".json")
+    if not meta_path.is_file():
+        raise FileNotFoundError(f"{path.name} has no provenance file {meta_path.name}")
+    return read_results(path), _json.loads(meta_path.read_text())
+
+
 def _write_atomic(table: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -107,63 +146,196 @@ def _write_atomic(table: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)  # readers see the old table or the new one, never half of one
 
 
-def run_sweep(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, epochs: int = 100,
-              patience: int = 10, n_sequences: int | None = None, method: str = "saliency", cache_dir=None,
-              verbose: bool = True) -> pd.DataFrame:
-    """Train and score every model of ``grid``; return one row per grid point, in grid order.
+def _train_and_score(data: SyntheticDataset, spec: ModelSpec, epochs: int, patience: int, n_sequences, method: str,
+                     cache_dir, verbose: bool, min_test_auroc: float) -> tuple[dict, bool]:
+    """Train (or load) and score one grid point: ``(results row, whether it came from the cache)``."""
+    model_cfg, train_cfg, key = _configs(data, spec, epochs, patience)
+    trained = training.train_model(data, model_cfg, train_cfg, name=spec.label, cache_dir=cache_dir,
+                                   verbose=verbose)
+    row = {"regularizer": spec.regularizer, "recipe": spec.recipe, **score_model(
+        trained, data, method=method, n_sequences=n_sequences, cache_dir=cache_dir)}
+    history = trained.history
+    row.update({
+        "model_key": key,
+        "best_epoch": history["best_epoch"],
+        "stopped_epoch": history["stopped_epoch"],
+        "train_seconds": float(np.sum(history["seconds"])),
+        # the learning curves, so a committed table can show them without the model
+        "history": json.dumps({k: [round(float(v), 5) for v in history[k]] for k in HISTORY_KEYS if k in history}),
+    })
+    row["passed_filter"] = bool(row["test_auroc"] >= min_test_auroc)
+    return row, trained.from_cache
 
-    ``n_sequences`` positive test sequences are explained per model (None: all). Keep it fixed
-    across everything you compare: both consistency metrics have a finite-sample floor that
-    depends on it (METHODS.md sections 7-8). With ``results_path`` (a CSV file), rows already
-    there for the same model, method and ``n_sequences`` are reused, and each new row is saved
-    as soon as its model is scored.
-    """
-    if not grid:
-        raise ValueError("the grid is empty: give at least one ModelSpec (see model_grid)")
-    n_scored = len(explained_positives(data, n_sequences))
-    path = Path(results_path) if results_path is not None else None
+
+class _Progress:
+    """One line per finished model: a bar, models done / passed the filter / failed, and an ETA."""
+
+    def __init__(self, total: int, verbose: bool, width: int = 20):
+        self.total, self.verbose, self.width = total, verbose, width
+        self.done = self.passed = self.failed = self.new = 0
+        self.start = time.perf_counter()
+
+    def update(self, spec: ModelSpec, message: str, row: dict | None = None, new: bool = True,
+               remaining: int | None = None) -> None:
+        self.done += 1
+        self.new += int(new and row is not None)
+        self.passed += int(row is not None and bool(row.get("passed_filter", False)))
+        self.failed += int(row is None)
+        if not self.verbose:
+            return
+        filled = round(self.width * self.done / self.total)
+        left = self.total - self.done if remaining is None else remaining
+        eta = ""
+        if self.new and left:
+            eta = f", ETA {_duration((time.perf_counter() - self.start) / self.new * left)}"
+        print(f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} done, {self.passed} passed, "
+              f"{self.failed} failed{eta} | {spec.label}: {message}", flush=True)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, m = divmod(seconds // 60, 60)
+    return f"{h} h {m:02d} min" if h else (f"{m} min" if m else f"{seconds} s")
+
+
+def _resume(path, n_scored: int, method: str):
     table = read_results(path) if path is not None else pd.DataFrame()
     if len(table):
         missing = set(ROW_KEY) - set(table.columns)
         if missing:
             raise ValueError(f"{path} is not a sweep results table: it lacks the columns {sorted(missing)}")
     done = {tuple(r) for r in table[list(ROW_KEY)].itertuples(index=False)} if len(table) else set()
+    return table, done
 
+
+def _stored_row(table: pd.DataFrame, key: str, method: str, n_scored: int, min_test_auroc: float) -> dict:
+    match = table[(table.model_key == key) & (table.method == method) & (table.n_sequences == n_scored)]
+    row = match.iloc[0].to_dict()
+    row["passed_filter"] = bool(row["test_auroc"] >= min_test_auroc)
+    return row
+
+
+def run_sweep(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, epochs: int = 100,
+              patience: int = 10, n_sequences: int | None = None, method: str = "saliency", cache_dir=None,
+              verbose: bool = True, min_test_auroc: float = MIN_TEST_AUROC) -> pd.DataFrame:
+    """Train and score every model of ``grid`` in this process; return one row per grid point, in
+    grid order (``run_sweep_ray`` does the same on a Ray cluster).
+
+    ``n_sequences`` positive test sequences are explained per model (None: all). Keep it fixed
+    across everything you compare: both consistency metrics have a finite-sample floor that
+    depends on it (METHODS.md sections 7-8). With ``results_path`` (a CSV file), rows already
+    there for the same model, method and ``n_sequences`` are reused, and each new row is saved
+    as soon as its model is scored. Column ``passed_filter`` marks the models whose test AUROC is
+    at least ``min_test_auroc`` (the study's performance filter).
+    """
+    if not grid:
+        raise ValueError("the grid is empty: give at least one ModelSpec (see model_grid)")
+    n_scored = len(explained_positives(data, n_sequences))
+    path = Path(results_path) if results_path is not None else None
+    table, done = _resume(path, n_scored, method)
+    progress = _Progress(len(grid), verbose)
     rows = []
-    start = time.perf_counter()
-    n_new = 0
-    for i, spec in enumerate(grid, 1):
-        model_cfg, train_cfg, key = _configs(data, spec, epochs, patience)
+    for spec in grid:
+        _, _, key = _configs(data, spec, epochs, patience)
         if (key, method, n_scored) in done:
-            match = table[(table.model_key == key) & (table.method == method) & (table.n_sequences == n_scored)]
-            rows.append(match.iloc[0].to_dict())
-            if verbose:
-                print(f"[{i}/{len(grid)}] {spec.label}: already scored"
-                      f"{f' in {path.name}' if path is not None else ''}", flush=True)
+            rows.append(_stored_row(table, key, method, n_scored, min_test_auroc))
+            progress.update(spec, f"already scored{f' in {path.name}' if path is not None else ''}", rows[-1],
+                            new=False)
             continue
         t0 = time.perf_counter()
-        trained = training.train_model(data, model_cfg, train_cfg, cache_dir=cache_dir, verbose=verbose)
-        row = {"regularizer": spec.regularizer, **score_model(trained, data, method=method,
-                                                              n_sequences=n_sequences, cache_dir=cache_dir)}
-        row.update({
-            "model_key": key,
-            "best_epoch": trained.history["best_epoch"],
-            "train_seconds": float(np.sum(trained.history["seconds"])),
-        })
+        row, cached = _train_and_score(data, spec, epochs, patience, n_sequences, method, cache_dir, verbose,
+                                       min_test_auroc)
         rows.append(row)
-        n_new += 1
         done.add((key, method, n_scored))
         table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
         if path is not None:
             _write_atomic(table, path)
-        if verbose:
-            elapsed = time.perf_counter() - start
-            left = len(grid) - i
-            eta = f", about {elapsed / n_new * left / 60:.0f} min left" if left else ""
-            source = "cached model" if trained.from_cache else "trained"
-            print(f"[{i}/{len(grid)}] {spec.label}: {source}, test AUROC {row['test_auroc']:.4f}, "
-                  f"SNR {row['snr']:.3f} ({time.perf_counter() - t0:.0f} s{eta})", flush=True)
+        progress.update(spec, f"{'cached model' if cached else 'trained'}, test AUROC {row['test_auroc']:.4f}, "
+                              f"SNR {row['snr']:.3f} ({time.perf_counter() - t0:.0f} s)", row)
     return pd.DataFrame(rows).reset_index(drop=True)
+
+
+def _ray_task(data_params: dict, spec: ModelSpec, epochs: int, patience: int, n_sequences, method: str, cache_dir,
+              min_test_auroc: float) -> tuple[dict, bool]:
+    """What one Ray worker does: rebuild the dataset (deterministic in its parameters, cached on
+    the worker's disk), then train and score one model."""
+    data = generate_dataset(**data_params, cache_dir=cache_dir)
+    return _train_and_score(data, spec, epochs, patience, n_sequences, method, cache_dir, False, min_test_auroc)
+
+
+def run_sweep_ray(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, epochs: int = 100,
+                  patience: int = 10, n_sequences: int | None = None, method: str = "saliency", cache_dir=None,
+                  verbose: bool = True, min_test_auroc: float = MIN_TEST_AUROC, address: str | None = None,
+                  workers: int | None = None, max_retries: int = 2, task=_ray_task) -> pd.DataFrame:
+    """``run_sweep`` with the grid points run in parallel as Ray tasks.
+
+    With ``address=None`` a local Ray instance is started with ``workers`` CPUs (default: all
+    cores); otherwise the sweep joins the Ray cluster at ``address`` (``"auto"`` or
+    ``"host:port"``) and uses all of it. Each task trains one model with one TensorFlow thread
+    (models trained with one thread are bit-reproducible; see ``training.set_seed``). Only this
+    process writes the results table, after each finished model, so a crash loses at most the
+    running tasks. A task that raises is retried ``max_retries`` times; if it still fails, its
+    grid point is reported and left out of the returned table (re-running the sweep retries it).
+    ``task`` is the function each worker runs (replaceable for tests).
+    """
+    import ray
+
+    if not grid:
+        raise ValueError("the grid is empty: give at least one ModelSpec (see model_grid)")
+    n_scored = len(explained_positives(data, n_sequences))
+    path = Path(results_path) if results_path is not None else None
+    table, done = _resume(path, n_scored, method)
+    progress = _Progress(len(grid), verbose)
+    rows: dict[int, dict] = {}
+    todo = []
+    for i, spec in enumerate(grid):
+        _, _, key = _configs(data, spec, epochs, patience)
+        if (key, method, n_scored) in done:
+            rows[i] = _stored_row(table, key, method, n_scored, min_test_auroc)
+            progress.update(spec, "already scored", rows[i], new=False)
+        else:
+            todo.append(i)
+    failures = []
+    if todo:
+        one_thread = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1",
+                      "TF_CPP_MIN_LOG_LEVEL": "3"}
+        if cache_dir is not None:
+            one_thread["ACME_CACHE_DIR"] = str(cache_dir)
+        started_here = not ray.is_initialized()
+        if started_here:
+            ray.init(address=address, num_cpus=None if address else (workers or os.cpu_count()),
+                     include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+        try:
+            remote = ray.remote(num_cpus=1, max_retries=max_retries, retry_exceptions=True)(task).options(
+                runtime_env={"env_vars": one_thread})
+            futures = {remote.remote(data.params, grid[i], epochs, patience, n_sequences, method,
+                                     None if cache_dir is None else str(cache_dir), min_test_auroc): i for i in todo}
+            if verbose:
+                print(f"{len(todo)} models to train on Ray "
+                      f"({int(ray.cluster_resources().get('CPU', 0))} CPUs)", flush=True)
+            pending = list(futures)
+            while pending:
+                ready, pending = ray.wait(pending, num_returns=1)
+                i = futures[ready[0]]
+                try:
+                    row, cached = ray.get(ready[0])
+                except Exception as err:  # the task failed max_retries + 1 times
+                    failures.append((grid[i], repr(err)))
+                    progress.update(grid[i], f"FAILED after {max_retries + 1} tries: {err!r}"[:300], None,
+                                    remaining=len(pending))
+                    continue
+                rows[i] = row
+                table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+                if path is not None:
+                    _write_atomic(table, path)
+                progress.update(grid[i], f"{'cached model' if cached else 'trained'}, test AUROC "
+                                         f"{row['test_auroc']:.4f}, SNR {row['snr']:.3f}", row, remaining=len(pending))
+        finally:
+            if started_here:
+                ray.shutdown()
+    out = pd.DataFrame([rows[i] for i in sorted(rows)]).reset_index(drop=True)
+    out.attrs["failures"] = [(spec.label, err) for spec, err in failures]
+    return out
 
 
 def regularizer_ranking(table: pd.DataFrame, score: str = "snr") -> pd.Series:
@@ -196,32 +368,156 @@ def contrasting_pair(table: pd.DataFrame, auroc_tolerance: float = 0.005, score:
     return int(high), int(low)
 
 
+#: Scores averaged per configuration, in the order of the paper's Table 1.
+SUMMARY_SCORES = ("kmer_kld", "kattr_mean_kld", "test_auroc", "snr")
+CONFIGURATION = ("regularizer", "batch_norm", "activation")
+
+
+def mark_filter(table: pd.DataFrame, min_test_auroc: float = MIN_TEST_AUROC) -> pd.DataFrame:
+    """A copy of ``table`` whose ``passed_filter`` column is ``test_auroc >= min_test_auroc``."""
+    if "test_auroc" not in table.columns:
+        raise KeyError(f"column 'test_auroc' is not in the table; it has {list(table.columns)}")
+    values = table["test_auroc"].to_numpy(dtype=np.float64)
+    if np.isnan(values).any():
+        raise ValueError("test_auroc contains NaN: a model was not scored")
+    out = table.copy()
+    out["passed_filter"] = values >= min_test_auroc
+    return out
+
+
+def configuration_summary(table: pd.DataFrame, scores=SUMMARY_SCORES, passed_only: bool = True) -> pd.DataFrame:
+    """One row per configuration (regulariser x batch norm x activation): models ``trained``,
+    models ``passed`` (the filter), and the mean of each score over the passing models (over all
+    models with ``passed_only=False``). A configuration none of whose models passed has NaN means.
+    """
+    need = set(CONFIGURATION) | set(scores) | {"passed_filter"}
+    missing = need - set(table.columns)
+    if missing:
+        raise KeyError(f"the table lacks the columns {sorted(missing)}; run mark_filter first for 'passed_filter'")
+    if not len(table):
+        raise ValueError("the results table is empty")
+    keys = list(CONFIGURATION)
+    counts = table.groupby(keys).agg(trained=("passed_filter", "size"), passed=("passed_filter", "sum"))
+    kept = table[table["passed_filter"].astype(bool)] if passed_only else table
+    means = kept.groupby(keys)[list(scores)].mean()
+    out = counts.join(means, how="left").reset_index()
+    out["passed"] = out["passed"].astype(int)
+    return out
+
+
+def provenance(command: str, started: float, table: pd.DataFrame, previous: dict | None = None,
+               failures=()) -> dict:
+    """What produced a results table: the command, the commit, package versions, the machine, and
+    the wall time (summed over every run that added to the table)."""
+    import platform
+    import subprocess
+    from importlib.metadata import PackageNotFoundError, version
+
+    def pkg(name):
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                                cwd=Path(__file__).resolve().parent, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = None
+    previous = previous or {}
+    runs = list(previous.get("runs", []))
+    wall = time.time() - started
+    runs.append({"command": command, "commit": commit, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                                 time.gmtime(started)),
+                 "wall_seconds": round(wall, 1)})
+    passed = table["passed_filter"].astype(bool) if "passed_filter" in table.columns else pd.Series([], dtype=bool)
+    return {
+        "command": command,
+        "commit": commit,
+        "packages": {name: pkg(name) for name in ("acme_utils", "tensorflow", "keras", "numpy", "scipy", "ray")},
+        "python": platform.python_version(),
+        "machine": {"platform": platform.platform(), "processor": platform.machine(), "cores": os.cpu_count()},
+        "wall_seconds_total": round(sum(r["wall_seconds"] for r in runs), 1),
+        "train_seconds_total": round(float(table["train_seconds"].sum()), 1) if len(table) else 0.0,
+        "models_trained": int(len(table)),
+        "models_passed": int(passed.sum()),
+        "failed": [{"model": label, "error": err} for label, err in failures],
+        "runs": runs,
+    }
+
+
+def row_history(row) -> dict:
+    """The learning curves stored in a results row: ``{"loss": [...], "val_auroc": [...], ...}``."""
+    return json.loads(row["history"])
+
+
 def main(argv=None) -> pd.DataFrame:
     """Command-line entry point: ``python -m acme_utils.sweep``."""
+    import shlex
+    import sys
+
     p = argparse.ArgumentParser(prog="python -m acme_utils.sweep", description=__doc__.split("\n\n")[0])
-    p.add_argument("--results", required=True, help="CSV results table (created, or resumed if it exists)")
-    p.add_argument("--regularizers", nargs="+", default=list(STUDY_REGULARIZERS + PRIORS),
-                   choices=list(REGULARIZERS), metavar="NAME", help=f"regularisers of the grid, from {', '.join(REGULARIZERS)} "
-                        "(default: all: the study's seven and the two priors)")
+    p.add_argument("--results", required=True, help="CSV results table (created, or resumed if it exists); its "
+                                                    "provenance is written next to it, as .json")
+    p.add_argument("--regularizers", nargs="+", default=list(STUDY_REGULARIZERS),
+                   choices=list(REGULARIZERS), metavar="NAME",
+                   help=f"regularisers of the grid, from {', '.join(REGULARIZERS)} (default: the study's seven)")
     p.add_argument("--activations", nargs="+", default=list(ACTIVATIONS), choices=list(ACTIVATIONS))
     p.add_argument("--batch-norm", nargs="+", choices=("on", "off"), default=["on", "off"])
     p.add_argument("--seeds", type=int, default=1, help="random initialisations per configuration (seeds 0..n-1)")
+    p.add_argument("--first-seed", type=int, default=0, help="first seed (seeds first..first+n-1)")
+    p.add_argument("--recipes", nargs="+", default=[STUDY_RECIPE], choices=list(training.RECIPES),
+                   help=f"training recipes (default: {STUDY_RECIPE}; see training.RECIPES)")
     p.add_argument("--n-per-class", type=int, default=10_000, help="dataset size per class (METHODS.md section 1)")
     p.add_argument("--data-seed", type=int, default=0)
     p.add_argument("--epochs", type=int, default=100)
     p.add_argument("--patience", type=int, default=10)
     p.add_argument("--n-sequences", type=int, default=None,
                    help="positive test sequences explained per model (default: all)")
+    p.add_argument("--min-test-auroc", type=float, default=MIN_TEST_AUROC,
+                   help="the performance filter: models below this test AUROC are marked passed_filter=False")
+    p.add_argument("--engine", choices=("ray", "sequential"), default="ray",
+                   help="ray: grid points in parallel as Ray tasks (default); sequential: one after another here")
+    p.add_argument("--address", default=None,
+                   help="join an existing Ray cluster ('auto' or host:port) instead of starting a local one")
+    p.add_argument("--workers", type=int, default=None, help="CPUs of the local Ray instance (default: all cores)")
     args = p.parse_args(argv)
     if args.seeds < 1:
         p.error("--seeds must be at least 1")
+    if args.first_seed < 0:
+        p.error("--first-seed must be non-negative")
+    if args.workers is not None and args.workers < 1:
+        p.error("--workers must be at least 1")
+    started = time.time()
     data = generate_dataset(n_per_class=args.n_per_class, seed=args.data_seed)
     grid = model_grid(args.regularizers, args.activations, [b == "on" for b in args.batch_norm],
-                      range(args.seeds))
+                      range(args.first_seed, args.first_seed + args.seeds), args.recipes)
     print(f"sweep of {len(grid)} models -> {args.results}", flush=True)
-    table = run_sweep(data, grid, args.results, epochs=args.epochs, patience=args.patience,
-                      n_sequences=args.n_sequences)
-    print(table[["model", "test_auroc", "snr", "kmer_kld", "kattr_mean_kld"]].to_string(index=False))
+    options = dict(epochs=args.epochs, patience=args.patience, n_sequences=args.n_sequences,
+                   min_test_auroc=args.min_test_auroc)
+    if args.engine == "ray":
+        table = run_sweep_ray(data, grid, args.results, address=args.address, workers=args.workers, **options)
+    else:
+        table = run_sweep(data, grid, args.results, **options)
+    # the whole file (this grid and any other rows it holds), with the filter column up to date
+    everything = read_results(args.results)
+    if len(everything):
+        everything = mark_filter(everything, args.min_test_auroc)
+        _write_atomic(everything, Path(args.results))
+    meta_path = Path(args.results).with_suffix(".json")
+    previous = json.loads(meta_path.read_text()) if meta_path.is_file() else None
+    command = "python -m acme_utils.sweep " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+    meta = provenance(command, started, everything, previous, table.attrs.get("failures", ()))
+    tmp = meta_path.with_name(f".{meta_path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(meta, indent=2) + "\n")
+    os.replace(tmp, meta_path)
+    if len(table):
+        print(table[["model", "test_auroc", "passed_filter", "snr", "kmer_kld", "kattr_mean_kld"]].to_string(index=False))
+    failures = table.attrs.get("failures", [])
+    if failures:
+        print(f"{len(failures)} model(s) failed; re-run the same command to retry them:", flush=True)
+        for label, err in failures:
+            print(f"  {label}: {err}", flush=True)
     return table
 
 

@@ -29,6 +29,31 @@ from .models import build_cnn, cnn_config, logit_model
 from . import regularizers
 
 
+#: Training recipes: overrides of the METHODS.md model configuration (``models.cnn_config``) and
+#: training configuration (``train_config``). "methods" is METHODS.md section 2 as written;
+#: "authors" adds everything the authors' own scripts (GradientCorrection's ``cnn_deep`` and
+#: training script) do beyond it, on the METHODS.md architecture; the others add one of those
+#: factors at a time (chapter 2 compares them).
+RECIPES = {
+    "methods": ({}, {}),
+    "lr_plateau": ({}, {"lr_plateau_patience": 3}),
+    "he_normal": ({"kernel_initializer": "he_normal"}, {}),
+    "l2": ({"l2": 1e-6}, {}),
+    "dropout_ramp": ({"conv_dropout": (0.1, 0.2, 0.3, 0.4)}, {}),
+    "batch32": ({}, {"batch_size": 32}),
+    "authors": ({"conv_dropout": (0.1, 0.2, 0.3, 0.4), "kernel_initializer": "he_normal", "l2": 1e-6},
+                {"lr_plateau_patience": 3}),
+}
+
+
+def recipe(name: str) -> tuple[dict, dict]:
+    """``(model_overrides, train_overrides)`` of training recipe ``name`` (see ``RECIPES``)."""
+    if name not in RECIPES:
+        raise ValueError(f"unknown recipe {name!r}; choose one of {tuple(RECIPES)}")
+    model_overrides, train_overrides = RECIPES[name]
+    return dict(model_overrides), dict(train_overrides)
+
+
 def set_seed(seed: int) -> None:
     """Seed Python, NumPy and Keras/TensorFlow and make TF ops deterministic (same seed, same model)."""
     keras.utils.set_random_seed(int(seed))
@@ -43,18 +68,32 @@ def train_config(
     seed: int = 0,
     regularizer: str = "none",
     regularizer_options: dict | None = None,
+    lr_plateau_patience: int = 0,
+    lr_plateau_factor: float = 0.2,
+    min_learning_rate: float = 1e-7,
 ) -> dict:
     """The complete, validated training configuration (defaults: METHODS.md sections 2-3).
 
     ``regularizer`` names one of ``regularizers.REGULARIZERS``; ``regularizer_options`` overrides
     its defaults. For the unregularised baseline the two keys are left out of the result, so the
     baseline's cache key does not depend on them.
+
+    ``lr_plateau_patience > 0`` multiplies the learning rate by ``lr_plateau_factor`` (not below
+    ``min_learning_rate``) whenever validation AUROC has not improved for that many epochs, as
+    Keras' ``ReduceLROnPlateau`` does in the authors' scripts; 0 (METHODS.md) leaves it constant.
+    Like the regulariser, these keys enter the result only when the schedule is on.
     """
     for name, value in (("epochs", epochs), ("batch_size", batch_size), ("patience", patience)):
         if int(value) != value or value < 1:
             raise ValueError(f"{name} must be a positive integer; got {value!r}")
     if not learning_rate > 0:
         raise ValueError(f"learning_rate must be positive; got {learning_rate!r}")
+    if int(lr_plateau_patience) != lr_plateau_patience or lr_plateau_patience < 0:
+        raise ValueError(f"lr_plateau_patience must be a non-negative integer; got {lr_plateau_patience!r}")
+    if not 0 < lr_plateau_factor < 1:
+        raise ValueError(f"lr_plateau_factor must be in (0, 1); got {lr_plateau_factor!r}")
+    if not 0 <= min_learning_rate <= learning_rate:
+        raise ValueError(f"min_learning_rate must be in [0, learning_rate]; got {min_learning_rate!r}")
     cfg = {
         "epochs": int(epochs),
         "batch_size": int(batch_size),
@@ -66,7 +105,37 @@ def train_config(
     if regularizer != "none":
         cfg["regularizer"] = regularizer
         cfg["regularizer_options"] = options
+    if lr_plateau_patience > 0:
+        cfg["lr_plateau_patience"] = int(lr_plateau_patience)
+        cfg["lr_plateau_factor"] = float(lr_plateau_factor)
+        cfg["min_learning_rate"] = float(min_learning_rate)
     return cfg
+
+
+class PlateauSchedule:
+    """Learning-rate reduction on a plateau of validation AUROC, as Keras' ``ReduceLROnPlateau``
+    (mode ``max``, ``min_delta`` 1e-4, no cooldown): after ``patience`` epochs without an
+    improvement of more than ``min_delta``, multiply the rate by ``factor`` (not below
+    ``min_lr``) and start counting again. ``patience=0`` never changes the rate."""
+
+    def __init__(self, learning_rate: float, patience: int, factor: float = 0.2, min_lr: float = 1e-7,
+                 min_delta: float = 1e-4):
+        self.learning_rate, self.patience, self.factor = float(learning_rate), int(patience), float(factor)
+        self.min_lr, self.min_delta = float(min_lr), float(min_delta)
+        self.best, self.wait = -np.inf, 0
+
+    def update(self, score: float) -> float:
+        """Record one epoch's validation AUROC; return the learning rate for the next epoch."""
+        if self.patience == 0:
+            return self.learning_rate
+        if score - self.min_delta > self.best:
+            self.best, self.wait = score, 0
+            return self.learning_rate
+        self.wait += 1
+        if self.wait >= self.patience and self.learning_rate > self.min_lr:
+            self.learning_rate = max(self.learning_rate * self.factor, self.min_lr)
+            self.wait = 0
+        return self.learning_rate
 
 
 def predict(model: keras.Model, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
@@ -101,6 +170,9 @@ def fit(
     seed: int = 0,
     regularizer: str = "none",
     regularizer_options: dict | None = None,
+    lr_plateau_patience: int = 0,
+    lr_plateau_factor: float = 0.2,
+    min_learning_rate: float = 1e-7,
     verbose: bool = True,
 ) -> dict:
     """Train ``model`` in place with early stopping on validation AUROC; restore the best weights.
@@ -111,10 +183,15 @@ def fit(
     Only epochs from ``regularizers.first_selectable_epoch`` on may be kept (adversarial
     training: after its clean warm-up).
 
+    With ``lr_plateau_patience > 0`` the learning rate falls on plateaus of validation AUROC
+    (``PlateauSchedule``). An L2 penalty set in the model (``models.cnn_config(l2=...)``) is part
+    of the training loss.
+
     Returns the history: per-epoch lists ``loss``, ``val_loss``, ``val_auroc``, ``val_aupr``,
-    ``seconds``, plus ``best_epoch`` (1-based) and ``stopped_epoch``.
+    ``seconds``, ``learning_rate``, plus ``best_epoch`` (1-based) and ``stopped_epoch``.
     """
-    cfg = train_config(epochs, batch_size, learning_rate, patience, seed, regularizer, regularizer_options)
+    cfg = train_config(epochs, batch_size, learning_rate, patience, seed, regularizer, regularizer_options,
+                       lr_plateau_patience, lr_plateau_factor, min_learning_rate)
     length = model.input_shape[1]
     _check_split(train, "train", length)
     _check_split(valid, "valid", length)
@@ -134,7 +211,8 @@ def fit(
                   f"may keep for {regularizer!r}; keeping the best epoch of all", flush=True)
         first = 1
     rng = np.random.default_rng([cfg["seed"], 2])
-    history = {k: [] for k in ("loss", "val_loss", "val_auroc", "val_aupr", "seconds")}
+    history = {k: [] for k in ("loss", "val_loss", "val_auroc", "val_aupr", "seconds", "learning_rate")}
+    schedule = PlateauSchedule(cfg["learning_rate"], lr_plateau_patience, lr_plateau_factor, min_learning_rate)
     best, best_epoch, best_weights = -np.inf, 0, model.get_weights()
     n = len(train)
     for epoch in range(1, cfg["epochs"] + 1):
@@ -150,6 +228,12 @@ def fit(
         history["val_auroc"].append(scores["auroc"])
         history["val_aupr"].append(scores["aupr"])
         history["seconds"].append(time.perf_counter() - start)
+        history["learning_rate"].append(schedule.learning_rate)
+        next_rate = schedule.update(scores["auroc"])
+        if next_rate != history["learning_rate"][-1]:
+            optimizer.learning_rate.assign(next_rate)
+            if verbose:
+                print(f"  validation AUROC on a plateau: learning rate {next_rate:.1e}", flush=True)
         if epoch >= first and scores["auroc"] > best:
             best, best_epoch, best_weights = scores["auroc"], epoch, model.get_weights()
         if verbose:

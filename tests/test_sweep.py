@@ -88,9 +88,10 @@ def test_grid_size_is_the_product_of_the_factors_and_regularizer_major():
     assert len(set(grid)) == len(grid)
 
 
-def test_default_grid_is_the_study_plus_priors():
+def test_default_grid_is_the_study_without_the_priors():
     grid = model_grid()
-    regs = sweep.STUDY_REGULARIZERS + sweep.PRIORS
+    regs = sweep.STUDY_REGULARIZERS
+    assert not set(sweep.PRIORS) & {s.regularizer for s in grid}  # the priors are a separate comparison
     assert len(grid) == len(regs) * 2 * 2 * 1
     assert list(dict.fromkeys(s.regularizer for s in grid)) == list(regs)
     assert set(regs) <= set(REGULARIZERS)
@@ -185,7 +186,8 @@ def test_results_file_equals_the_returned_table_and_no_temp_files_are_left(two_m
 
 def test_sweep_prints_progress(two_model_sweep):
     out = two_model_sweep[3]
-    assert "[1/2] relu+bn seed 0:" in out and "[2/2] relu+bn mixup seed 0:" in out
+    assert "1/2 done, 0 passed, 0 failed, ETA" in out and "| relu+bn seed 0: trained" in out
+    assert "2/2 done" in out and "| relu+bn mixup seed 0: trained" in out
     assert "test AUROC" in out and "SNR" in out
 
 
@@ -233,7 +235,8 @@ def test_interrupted_sweep_resumes_without_redoing_finished_models(tiny, grid2, 
     out = capsys.readouterr().out
     assert len(counter) == 1 and len(scored) == 1
     assert counter.results[0].train_config["regularizer"] == "mixup"
-    assert "[1/2] relu+bn seed 0: already scored in results.csv" in out and "[2/2] relu+bn mixup seed 0:" in out
+    assert "1/2 done" in out and "| relu+bn seed 0: already scored in results.csv" in out
+    assert "2/2 done" in out and "| relu+bn mixup seed 0:" in out
     assert list(resumed.regularizer) == ["none", "mixup"]
     pd.testing.assert_frame_equal(resumed.iloc[:1], partial, check_dtype=False)
     pd.testing.assert_frame_equal(read_results(path), resumed, check_dtype=False, check_exact=False, rtol=1e-12)
@@ -327,7 +330,7 @@ def test_read_results_keeps_model_keys_as_strings(tmp_path):
 # --- command line -----------------------------------------------------------------------------
 
 CLI = ["--regularizers", "none", "--activations", "relu", "--batch-norm", "on", "--n-per-class", "150",
-       "--data-seed", "5", "--epochs", "1", "--patience", "1", "--n-sequences", "20"]
+       "--data-seed", "5", "--epochs", "1", "--patience", "1", "--n-sequences", "20", "--engine", "sequential"]
 
 
 def test_cli_runs_a_one_model_sweep(two_model_sweep, cache_dir, tmp_path, monkeypatch, capsys):
@@ -336,7 +339,7 @@ def test_cli_runs_a_one_model_sweep(two_model_sweep, cache_dir, tmp_path, monkey
     path = tmp_path / "cli.csv"
     table = main(["--results", str(path), "--seeds", "1", *CLI])
     out = capsys.readouterr().out
-    assert "sweep of 1 models" in out and "[1/1]" in out and "relu+bn seed 0" in out
+    assert "sweep of 1 models" in out and "1/1 done" in out and "relu+bn seed 0" in out
     on_disk = read_results(path)
     assert len(on_disk) == 1 and len(table) == 1
     pd.testing.assert_frame_equal(on_disk, table, check_dtype=False, check_exact=False, rtol=1e-12)
@@ -384,3 +387,180 @@ def test_contrasting_pair_and_regularizer_ranking_on_a_hand_made_table():
     assert list(ranking.index) == ["none", "mixup"] and ranking["none"] == pytest.approx(1.6)
     with pytest.raises(KeyError, match="attr"):
         sweep.regularizer_ranking(table, "attr")
+
+
+# --- the performance filter and per-configuration means -----------------------------------------
+
+
+def _hand_table():
+    # two configurations; "a" has one model below 0.97, "b" has none that passes
+    return pd.DataFrame({
+        "regularizer": ["none", "none", "none", "mixup"],
+        "batch_norm": [True, True, True, False],
+        "activation": ["relu", "relu", "relu", "exponential"],
+        "test_auroc": [0.98, 0.96, 0.97, 0.90],
+        "snr": [1.0, 9.0, 2.0, 5.0],
+        "kmer_kld": [0.5, 0.1, 0.7, 0.3],
+        "kattr_mean_kld": [0.2, 0.0, 0.4, 0.6],
+    })
+
+
+def test_mark_filter_keeps_models_at_or_above_the_threshold():
+    marked = sweep.mark_filter(_hand_table())
+    assert marked.passed_filter.tolist() == [True, False, True, False]  # 0.97 itself passes
+    assert "passed_filter" not in _hand_table().columns  # a copy, not in place
+    assert sweep.mark_filter(_hand_table(), 0.95).passed_filter.tolist() == [True, True, True, False]
+    with pytest.raises(ValueError, match="NaN"):
+        sweep.mark_filter(_hand_table().assign(test_auroc=[0.98, np.nan, 0.97, 0.9]))
+    with pytest.raises(KeyError, match="test_auroc"):
+        sweep.mark_filter(_hand_table().drop(columns="test_auroc"))
+
+
+def test_configuration_summary_counts_and_averages_the_passing_models():
+    summary = sweep.configuration_summary(sweep.mark_filter(_hand_table()))
+    by = summary.set_index(["regularizer", "batch_norm", "activation"])
+    a, b = by.loc[("none", True, "relu")], by.loc[("mixup", False, "exponential")]
+    assert (a.trained, a.passed) == (3, 2) and (b.trained, b.passed) == (1, 0)
+    # hand-worked: the passing models of "a" are rows 0 and 2
+    assert a.snr == pytest.approx(1.5) and a.kmer_kld == pytest.approx(0.6)
+    assert a.kattr_mean_kld == pytest.approx(0.3) and a.test_auroc == pytest.approx(0.975)
+    assert np.isnan(b.snr)  # nothing passed: no mean
+    everyone = sweep.configuration_summary(sweep.mark_filter(_hand_table()), passed_only=False)
+    assert everyone.set_index("regularizer").loc["none", "snr"] == pytest.approx(4.0)
+    with pytest.raises(KeyError, match="passed_filter"):
+        sweep.configuration_summary(_hand_table())
+    with pytest.raises(ValueError, match="empty"):
+        sweep.configuration_summary(sweep.mark_filter(_hand_table()).iloc[:0])
+
+
+def test_sweep_rows_carry_the_filter_and_the_recipe(two_model_sweep):
+    table = two_model_sweep[0]
+    assert (table.passed_filter == (table.test_auroc >= sweep.MIN_TEST_AUROC)).all()
+    assert set(table.recipe) == {sweep.STUDY_RECIPE}
+
+
+def test_provenance_records_the_run_and_adds_up_wall_time():
+    import time as _time
+
+    table = sweep.mark_filter(_hand_table().assign(train_seconds=[10.0, 20.0, 30.0, 40.0]))
+    first = sweep.provenance("python -m acme_utils.sweep --results x.csv", _time.time() - 5, table)
+    for key in ("command", "commit", "packages", "machine", "wall_seconds_total", "models_trained",
+                "models_passed", "runs", "failed"):
+        assert key in first
+    assert first["models_trained"] == 4 and first["models_passed"] == 2 and first["train_seconds_total"] == 100
+    assert first["machine"]["cores"] >= 1 and first["packages"]["numpy"]
+    assert 4 <= first["wall_seconds_total"] < 60
+    second = sweep.provenance("again", _time.time() - 3, table, previous=first, failures=[("m", "boom")])
+    assert len(second["runs"]) == 2 and second["wall_seconds_total"] >= first["wall_seconds_total"] + 2
+    assert second["failed"] == [{"model": "m", "error": "boom"}]
+
+
+def test_recipes_name_their_models_and_change_their_keys(tiny, cache_dir):
+    spec = ModelSpec("none", "relu", True, 0, "methods")
+    assert spec.label == "relu+bn [methods] seed 0"  # the study's recipe goes unnamed
+    assert ModelSpec("none", "relu", True, 0).recipe == sweep.STUDY_RECIPE
+    keys = {rec: sweep._configs(tiny, ModelSpec("none", "relu", True, 0, rec), 1, 1)[2] for rec in training.RECIPES}
+    assert len(set(keys.values())) == len(keys)  # every recipe is a different model
+    with pytest.raises(ValueError, match="unknown recipe"):
+        model_grid(["none"], ["relu"], [True], [0], ["nope"])
+    grid = model_grid(["none"], ["relu"], [True], [0], ["methods", "authors"])
+    assert [g.recipe for g in grid] == ["methods", "authors"]
+    assert {g.recipe for g in model_grid()} == {sweep.STUDY_RECIPE}
+
+
+# --- the Ray engine ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    # tasks defined in this (non-installed) test module travel to the workers by value
+    ray.cloudpickle.register_pickle_by_value(__import__(__name__))
+    yield ray
+    ray.shutdown()
+
+
+def _fails_for_mixup(*args):
+    if args[1].regularizer == "mixup":
+        raise RuntimeError("simulated worker crash")
+    return sweep._ray_task(*args)
+
+
+def _fails_once(marker):
+    def task(*args):
+        import os as _os
+
+        if not _os.path.exists(marker):
+            open(marker, "w").close()
+            raise RuntimeError("transient failure")
+        return sweep._ray_task(*args)
+
+    return task
+
+
+def test_ray_sweep_equals_the_sequential_sweep_on_cached_models(local_ray, two_model_sweep, tiny, grid2, cache_dir,
+                                                                tmp_path, capsys):
+    path = tmp_path / "ray.csv"
+    table = sweep.run_sweep_ray(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=True, **FAST)
+    out = capsys.readouterr().out
+    assert "2 models to train on Ray" in out and "2/2 done" in out and "ETA" in out
+    expected = two_model_sweep[0]
+    pd.testing.assert_frame_equal(table[expected.columns], expected, check_dtype=False, check_exact=False,
+                                  rtol=1e-12)
+    pd.testing.assert_frame_equal(read_results(path)[expected.columns].sort_values("regularizer").reset_index(drop=True),
+                                  expected.sort_values("regularizer").reset_index(drop=True), check_dtype=False,
+                                  check_exact=False, rtol=1e-12)
+
+
+def test_ray_failed_task_is_retried_recorded_and_leaves_a_valid_table(local_ray, two_model_sweep, tiny, grid2,
+                                                                      cache_dir, tmp_path, capsys):
+    path = tmp_path / "ray.csv"
+    table = sweep.run_sweep_ray(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=True, max_retries=1,
+                                task=_fails_for_mixup, **FAST)
+    out = capsys.readouterr().out
+    assert "FAILED after 2 tries" in out and "simulated worker crash" in out
+    assert table.regularizer.tolist() == ["none"]
+    assert [label for label, _ in table.attrs["failures"]] == ["relu+bn mixup seed 0"]
+    on_disk = read_results(path)
+    assert on_disk.regularizer.tolist() == ["none"] and not on_disk.isna().any().any()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ray.csv"]
+    # re-running resumes: the finished row is kept, the failed point is retried, here after one
+    # transient failure (so the retry itself is exercised)
+    task = _fails_once(str(tmp_path / "failed-once"))
+    resumed = sweep.run_sweep_ray(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=True, task=task,
+                                  **FAST)
+    out = capsys.readouterr().out
+    assert "already scored" in out and (tmp_path / "failed-once").exists()
+    assert resumed.regularizer.tolist() == ["none", "mixup"] and resumed.attrs["failures"] == []
+    assert len(read_results(path)) == 2
+
+
+def test_ray_trains_new_models_in_workers(local_ray, tiny, cache_dir, tmp_path):
+    grid = model_grid(["none"], ["exponential"], [False], [7])  # in no other test: trained by a worker
+    table = sweep.run_sweep_ray(tiny, grid, results_path=tmp_path / "r.csv", cache_dir=cache_dir, verbose=False,
+                                **FAST)
+    assert len(table) == 1 and table.model.iloc[0] == "exponential seed 7"
+    assert 0 <= table.test_auroc.iloc[0] <= 1 and np.isfinite(table.snr.iloc[0])
+    # the worker stored the model in the shared cache, so this process loads the same model
+    again = sweep.train_spec(tiny, grid[0], epochs=1, patience=1, cache_dir=cache_dir)
+    assert again.from_cache and again.test_metrics["auroc"] == pytest.approx(table.test_auroc.iloc[0], abs=0)
+
+
+def test_cli_on_ray_writes_the_table_with_its_filter_and_provenance(local_ray, two_model_sweep, cache_dir, tmp_path,
+                                                                   monkeypatch, capsys):
+    import json
+
+    monkeypatch.setenv("ACME_CACHE_DIR", str(cache_dir))
+    path = tmp_path / "grid.csv"
+    args = ["--results", str(path), *CLI[:-2], "--engine", "ray", "--workers", "2", "--min-test-auroc", "0.5"]
+    table = main(args)
+    assert len(table) == 1 and "1/1 done" in capsys.readouterr().out
+    on_disk = read_results(path)
+    assert on_disk.passed_filter.tolist() == [bool(on_disk.test_auroc.iloc[0] >= 0.5)]
+    meta = json.loads(path.with_suffix(".json").read_text())
+    assert meta["command"].startswith("python -m acme_utils.sweep --results") and "--engine ray" in meta["command"]
+    assert meta["models_trained"] == 1 and meta["packages"]["ray"] and len(meta["runs"]) == 1
+    main(args)  # a second run resumes (nothing to train) and adds its wall time
+    meta2 = json.loads(path.with_suffix(".json").read_text())
+    assert len(meta2["runs"]) == 2 and meta2["models_trained"] == 1

@@ -116,3 +116,89 @@ def test_losing_a_race_to_store_a_model_returns_the_stored_one(easy_data, tmp_pa
     assert loser.key == winner.key and loser.from_cache
     assert loser.test_metrics == {"auroc": 0.123, "aupr": 0.456}
     assert not any(p.name.startswith(".") for p in (tmp_path / "b" / "models").iterdir())  # no temp left
+
+
+# --- training recipes (chapter 2): learning-rate plateaus, L2, per-block dropout -----------------
+
+
+def test_plateau_schedule_matches_keras_reduce_lr_on_plateau():
+    import keras
+
+    scores = [0.80, 0.85, 0.85, 0.85005, 0.84, 0.86, 0.86, 0.86, 0.86, 0.86, 0.86, 0.86, 0.87, 0.86, 0.86, 0.86]
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+    reference = keras.callbacks.ReduceLROnPlateau(monitor="val_auroc", mode="max", factor=0.2, patience=3,
+                                                  min_lr=1e-5)
+    reference.set_model(model)
+    reference.on_train_begin()
+    ours = training.PlateauSchedule(1e-3, patience=3, factor=0.2, min_lr=1e-5)
+    for epoch, score in enumerate(scores):
+        reference.on_epoch_end(epoch, {"val_auroc": score})
+        assert ours.update(score) == pytest.approx(float(model.optimizer.learning_rate.numpy()), rel=1e-6), epoch
+    assert ours.learning_rate == pytest.approx(1e-5)  # reduced twice and clipped at min_lr
+    assert training.PlateauSchedule(1e-3, patience=0).update(0.1) == 1e-3  # off
+
+
+def test_fit_lowers_the_learning_rate_on_a_plateau(easy_data):
+    train, valid = easy_data.train, easy_data.valid
+    model = models.build_cnn(width=0.25, input_length=train.x.shape[1])
+    # patience 1: any epoch that does not beat the best by 1e-4 cuts the rate
+    history = training.fit(model, train, valid, epochs=6, patience=6, lr_plateau_patience=1, verbose=False)
+    rates = history["learning_rate"]
+    assert rates[0] == pytest.approx(1e-3) and all(b <= a for a, b in zip(rates, rates[1:]))
+    auroc = history["val_auroc"]
+    for e in range(1, len(rates)):  # the rate changes exactly after non-improving epochs
+        improved = auroc[e - 1] - 1e-4 > max(auroc[: e - 1], default=-np.inf)
+        assert (rates[e] == rates[e - 1]) == improved
+
+
+def test_l2_penalty_is_part_of_the_training_loss():
+    import tensorflow as tf
+
+    from acme_utils import regularizers
+
+    model = models.build_cnn(batch_norm=False, conv_dropout=0.0, dense_dropout=0.0, l2=1e-2, width=0.25)
+    x = np.eye(4, dtype=np.float32)[np.random.default_rng(0).integers(0, 4, (8, 200))]
+    y = np.array([[0], [1]] * 4, dtype=np.float32)
+    z = models.logit_model(model)(x).numpy()[:, 0]
+    bce = np.mean(np.maximum(z, 0) - z * y[:, 0] + np.log1p(np.exp(-np.abs(z))))
+    kernels = [w.numpy() for w in model.trainable_weights if w.path.endswith("kernel")]
+    assert len(kernels) == 6  # four convolutions, the dense layer and the logit
+    expected = bce + 1e-2 * sum(float(np.sum(k.astype(np.float64) ** 2)) for k in kernels)
+    step = regularizers.make_train_step(model, tf.keras.optimizers.SGD(0.0), "none")
+    assert float(step(x, y)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_recipe_options_build_the_authors_model_and_keep_methods_keys():
+    assert models.cnn_config() == {"activation": "relu", "batch_norm": True, "width": 1.0, "conv_dropout": 0.1,
+                                   "dense_dropout": 0.5, "input_length": 200}  # METHODS.md keys unchanged
+    model_over, train_over = training.recipe("authors")
+    cfg = models.cnn_config(**model_over)
+    assert cfg["conv_dropout"] == [0.1, 0.2, 0.3, 0.4] and cfg["kernel_initializer"] == "he_normal"
+    model = models.build_cnn(**cfg)
+    assert [model.get_layer(f"conv{i}_dropout").rate for i in range(1, 5)] == [0.1, 0.2, 0.3, 0.4]
+    assert type(model.get_layer("conv1").kernel_initializer).__name__ == "HeNormal"
+    assert models.cnn_config(conv_dropout=(0.2,) * 4)["conv_dropout"] == 0.2  # one rate is stored as one
+    assert training.train_config(**train_over)["lr_plateau_patience"] == 3
+    assert "lr_plateau_patience" not in training.train_config()
+    with pytest.raises(ValueError, match="unknown recipe"):
+        training.recipe("nope")
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"conv_dropout": (0.1, 0.2)}, "4 rates"), ({"conv_dropout": (0.1, 0.2, 0.3, 1.0)}, "conv_dropout"),
+    ({"kernel_initializer": "zeros"}, "kernel_initializer"), ({"l2": -1.0}, "l2"), ({"l2": float("nan")}, "l2"),
+])
+def test_bad_recipe_model_options(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        models.cnn_config(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"lr_plateau_patience": -1}, "lr_plateau_patience"), ({"lr_plateau_patience": 2, "lr_plateau_factor": 1.5},
+                                                           "lr_plateau_factor"),
+    ({"lr_plateau_patience": 2, "min_learning_rate": 1.0}, "min_learning_rate"),
+])
+def test_bad_recipe_training_options(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        training.train_config(**kwargs)
