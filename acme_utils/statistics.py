@@ -1,9 +1,10 @@
-"""Rank correlations with bootstrap confidence intervals, for comparing models across a sweep.
+"""Correlations with bootstrap confidence intervals, for comparing models across a sweep.
 
 The model-selection chapter asks whether one score orders models like another (METHODS.md
 section 9: does test AUROC track attribution SNR? do the consistency metrics?). Spearman's rho
-answers that without assuming a linear relation; its confidence interval comes from resampling
-models with replacement (percentile bootstrap), vectorised over all resamples at once.
+answers that without assuming a linear relation; Pearson's r (what the study reports next to it)
+measures the linear part. Confidence intervals come from resampling models with replacement
+(percentile bootstrap), vectorised over all resamples at once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from scipy import stats
 
 @dataclass(frozen=True)
 class RankCorrelation:
-    """Spearman's rho between two scores, with a bootstrap confidence interval."""
+    """A correlation between two scores (Spearman's rho unless ``method`` says "pearson"), with a
+    bootstrap confidence interval."""
 
     rho: float
     low: float
@@ -24,9 +26,11 @@ class RankCorrelation:
     p_value: float
     n: int
     level: float
+    method: str = "spearman"
 
     def __str__(self) -> str:
-        return (f"rho = {self.rho:+.2f} ({self.level:.0%} CI {self.low:+.2f} to {self.high:+.2f}; "
+        name = "rho" if self.method == "spearman" else "r"
+        return (f"{name} = {self.rho:+.2f} ({self.level:.0%} CI {self.low:+.2f} to {self.high:+.2f}; "
                 f"n = {self.n}, p = {self.p_value:.2g})")
 
 
@@ -61,26 +65,44 @@ def rank_correlation(x, y, n_boot: int = 2000, level: float = 0.95, seed: int = 
 
     Resamples in which either score is constant (rho undefined) are left out of the interval.
     """
+    return _bootstrap_correlation(x, y, "spearman", n_boot, level, seed)
+
+
+def pearson_correlation(x, y, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> RankCorrelation:
+    """Pearson's r of ``x`` and ``y`` with a percentile-bootstrap CI over models (as
+    ``rank_correlation``, on the values instead of their ranks)."""
+    return _bootstrap_correlation(x, y, "pearson", n_boot, level, seed)
+
+
+def _bootstrap_correlation(x, y, method: str, n_boot: int, level: float, seed: int) -> RankCorrelation:
     x, y = _check_pair(x, y)
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1); got {level!r}")
     if int(n_boot) != n_boot or n_boot < 100:
         raise ValueError(f"n_boot must be an integer >= 100; got {n_boot!r}")
-    rho = spearman(x, y)
-    p_value = float(stats.spearmanr(x, y).pvalue) if np.isfinite(rho) else float("nan")
+    transform = (lambda a: stats.rankdata(a, axis=-1)) if method == "spearman" else (lambda a: a)
+    r = float(_rowwise_pearson(transform(x)[None], transform(y)[None])[0])
+    test = stats.spearmanr if method == "spearman" else stats.pearsonr
+    p_value = float(test(x, y).pvalue) if np.isfinite(r) else float("nan")
     idx = np.random.default_rng(seed).integers(0, len(x), size=(int(n_boot), len(x)))
-    boot = _rowwise_pearson(stats.rankdata(x[idx], axis=1), stats.rankdata(y[idx], axis=1))
+    boot = _rowwise_pearson(transform(x[idx]), transform(y[idx]))
     boot = boot[np.isfinite(boot)]
     alpha = (1 - level) / 2
     low, high = (np.quantile(boot, [alpha, 1 - alpha]) if boot.size else (np.nan, np.nan))
-    return RankCorrelation(rho, float(low), float(high), p_value, len(x), level)
+    return RankCorrelation(r, float(low), float(high), p_value, len(x), level, method)
 
 
-def correlation_table(table, pairs, n_boot: int = 2000, level: float = 0.95, seed: int = 0):
-    """Rank correlations of column pairs of a results table, as a pandas DataFrame.
+def correlation_table(table, pairs, n_boot: int = 2000, level: float = 0.95, seed: int = 0,
+                      method: str = "spearman"):
+    """Correlations of column pairs of a results table, as a pandas DataFrame.
 
-    ``pairs`` is a list of ``(x_column, y_column)``.
+    ``pairs`` is a list of ``(x_column, y_column)``; ``method`` is ``"spearman"`` (column
+    ``spearman_rho``) or ``"pearson"`` (column ``pearson_r``).
     """
+    if method not in ("spearman", "pearson"):
+        raise ValueError(f"method must be 'spearman' or 'pearson'; got {method!r}")
+    func = rank_correlation if method == "spearman" else pearson_correlation
+    name = "spearman_rho" if method == "spearman" else "pearson_r"
     import pandas as pd
 
     rows = []
@@ -88,7 +110,7 @@ def correlation_table(table, pairs, n_boot: int = 2000, level: float = 0.95, see
         for col in (xcol, ycol):
             if col not in table.columns:
                 raise KeyError(f"column {col!r} is not in the table; it has {list(table.columns)}")
-        r = rank_correlation(table[xcol], table[ycol], n_boot=n_boot, level=level, seed=seed)
-        rows.append({"x": xcol, "y": ycol, "spearman_rho": r.rho, "ci_low": r.low, "ci_high": r.high,
+        r = func(table[xcol], table[ycol], n_boot=n_boot, level=level, seed=seed)
+        rows.append({"x": xcol, "y": ycol, name: r.rho, "ci_low": r.low, "ci_high": r.high,
                      "p_value": r.p_value, "n_models": r.n})
     return pd.DataFrame(rows)

@@ -139,6 +139,55 @@ def committed_results(name: str) -> tuple[pd.DataFrame, dict]:
     return read_results(path), _json.loads(meta_path.read_text())
 
 
+def spec_of_row(row) -> ModelSpec:
+    """The grid point of a results row."""
+    return ModelSpec(str(row["regularizer"]), str(row["activation"]), bool(row["batch_norm"]), int(row["seed"]),
+                     str(row.get("recipe", STUDY_RECIPE)))
+
+
+def recheck_row(row, n_per_class: int = 10_000, data_seed: int = 0, epochs: int = 100, patience: int = 10,
+                threads: int = 1, verbose: bool = True) -> dict:
+    """Retrain and rescore the model of one committed results row from scratch, with the sweep's
+    own command in a fresh process and an empty cache; return the new row.
+
+    The settings must be those the table was made with: the model's cache key is recomputed from
+    them and must equal the row's ``model_key`` (else ``ValueError``, before any training).
+    ``threads=1`` is how the Ray sweep trains, and TensorFlow with op determinism gives the same
+    bits for the same thread count on the same kind of CPU.
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    spec = spec_of_row(row)
+    n_sequences = int(row["n_sequences"])
+    with tempfile.TemporaryDirectory(prefix="acme-recheck-") as tmp:
+        data = generate_dataset(n_per_class=n_per_class, seed=data_seed, cache_dir=tmp)
+        key = _configs(data, spec, epochs, patience)[2]
+        if key != row["model_key"]:
+            raise ValueError(f"these settings (n_per_class={n_per_class}, data_seed={data_seed}, epochs={epochs}, "
+                             f"patience={patience}) do not give the model of row {row['model']!r}: key {key} is not "
+                             f"its model_key {row['model_key']}")
+        results = Path(tmp) / "recheck.csv"
+        args = [sys.executable, "-m", "acme_utils.sweep", "--results", str(results), "--engine", "sequential",
+                "--regularizers", spec.regularizer, "--activations", spec.activation,
+                "--batch-norm", "on" if spec.batch_norm else "off", "--seeds", "1", "--first-seed", str(spec.seed),
+                "--recipes", spec.recipe, "--n-per-class", str(n_per_class), "--data-seed", str(data_seed),
+                "--epochs", str(epochs), "--patience", str(patience), "--n-sequences", str(n_sequences)]
+        env = {**os.environ, "ACME_CACHE_DIR": tmp, "TF_CPP_MIN_LOG_LEVEL": "3",
+               "TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": str(threads),
+               "OMP_NUM_THREADS": str(threads)}
+        if verbose:
+            print(f"retraining {row['model']} from scratch ({threads} thread(s), empty cache) ...", flush=True)
+        done = subprocess.run(args, env=env, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"the re-check run failed:\n{done.stderr[-3000:]}")
+        new = read_results(results)
+        if len(new) != 1 or new.model_key.iloc[0] != row["model_key"]:
+            raise RuntimeError(f"the re-check run did not produce the row of {row['model']!r}")
+        return new.iloc[0].to_dict()
+
+
 def _write_atomic(table: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -217,7 +266,7 @@ def _stored_row(table: pd.DataFrame, key: str, method: str, n_scored: int, min_t
 
 def run_sweep(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, epochs: int = 100,
               patience: int = 10, n_sequences: int | None = None, method: str = "saliency", cache_dir=None,
-              verbose: bool = True, min_test_auroc: float = MIN_TEST_AUROC) -> pd.DataFrame:
+              verbose: bool = True, min_test_auroc: float = MIN_TEST_AUROC, after_each=None) -> pd.DataFrame:
     """Train and score every model of ``grid`` in this process; return one row per grid point, in
     grid order (``run_sweep_ray`` does the same on a Ray cluster).
 
@@ -226,7 +275,8 @@ def run_sweep(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, 
     depends on it (METHODS.md sections 7-8). With ``results_path`` (a CSV file), rows already
     there for the same model, method and ``n_sequences`` are reused, and each new row is saved
     as soon as its model is scored. Column ``passed_filter`` marks the models whose test AUROC is
-    at least ``min_test_auroc`` (the study's performance filter).
+    at least ``min_test_auroc`` (the study's performance filter). ``after_each(table)`` is called
+    with the whole table after each new row is saved (the command line writes provenance there).
     """
     if not grid:
         raise ValueError("the grid is empty: give at least one ModelSpec (see model_grid)")
@@ -250,6 +300,8 @@ def run_sweep(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, 
         table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
         if path is not None:
             _write_atomic(table, path)
+        if after_each is not None:
+            after_each(table)
         progress.update(spec, f"{'cached model' if cached else 'trained'}, test AUROC {row['test_auroc']:.4f}, "
                               f"SNR {row['snr']:.3f} ({time.perf_counter() - t0:.0f} s)", row)
     return pd.DataFrame(rows).reset_index(drop=True)
@@ -266,7 +318,7 @@ def _ray_task(data_params: dict, spec: ModelSpec, epochs: int, patience: int, n_
 def run_sweep_ray(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, epochs: int = 100,
                   patience: int = 10, n_sequences: int | None = None, method: str = "saliency", cache_dir=None,
                   verbose: bool = True, min_test_auroc: float = MIN_TEST_AUROC, address: str | None = None,
-                  workers: int | None = None, max_retries: int = 2, task=_ray_task) -> pd.DataFrame:
+                  workers: int | None = None, max_retries: int = 2, task=_ray_task, after_each=None) -> pd.DataFrame:
     """``run_sweep`` with the grid points run in parallel as Ray tasks.
 
     With ``address=None`` a local Ray instance is started with ``workers`` CPUs (default: all
@@ -276,7 +328,8 @@ def run_sweep_ray(data: SyntheticDataset, grid: list[ModelSpec], results_path=No
     process writes the results table, after each finished model, so a crash loses at most the
     running tasks. A task that raises is retried ``max_retries`` times; if it still fails, its
     grid point is reported and left out of the returned table (re-running the sweep retries it).
-    ``task`` is the function each worker runs (replaceable for tests).
+    ``task`` is the function each worker runs (replaceable for tests); ``after_each`` as in
+    ``run_sweep``.
     """
     import ray
 
@@ -328,6 +381,8 @@ def run_sweep_ray(data: SyntheticDataset, grid: list[ModelSpec], results_path=No
                 table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
                 if path is not None:
                     _write_atomic(table, path)
+                if after_each is not None:
+                    after_each(table)
                 progress.update(grid[i], f"{'cached model' if cached else 'trained'}, test AUROC "
                                          f"{row['test_auroc']:.4f}, SNR {row['snr']:.3f}", row, remaining=len(pending))
         finally:
@@ -493,8 +548,20 @@ def main(argv=None) -> pd.DataFrame:
     grid = model_grid(args.regularizers, args.activations, [b == "on" for b in args.batch_norm],
                       range(args.first_seed, args.first_seed + args.seeds), args.recipes)
     print(f"sweep of {len(grid)} models -> {args.results}", flush=True)
+    meta_path = Path(args.results).with_suffix(".json")
+    previous = json.loads(meta_path.read_text()) if meta_path.is_file() else None
+    command = "python -m acme_utils.sweep " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+
+    def save_provenance(table: pd.DataFrame, failures=(), finished: bool = False) -> None:
+        # after every model, so a committed table always has provenance that matches it
+        meta = provenance(command, started, mark_filter(table, args.min_test_auroc), previous, failures)
+        meta["finished"] = finished
+        tmp = meta_path.with_name(f".{meta_path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(meta, indent=2) + "\n")
+        os.replace(tmp, meta_path)
+
     options = dict(epochs=args.epochs, patience=args.patience, n_sequences=args.n_sequences,
-                   min_test_auroc=args.min_test_auroc)
+                   min_test_auroc=args.min_test_auroc, after_each=save_provenance)
     if args.engine == "ray":
         table = run_sweep_ray(data, grid, args.results, address=args.address, workers=args.workers, **options)
     else:
@@ -504,13 +571,7 @@ def main(argv=None) -> pd.DataFrame:
     if len(everything):
         everything = mark_filter(everything, args.min_test_auroc)
         _write_atomic(everything, Path(args.results))
-    meta_path = Path(args.results).with_suffix(".json")
-    previous = json.loads(meta_path.read_text()) if meta_path.is_file() else None
-    command = "python -m acme_utils.sweep " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
-    meta = provenance(command, started, everything, previous, table.attrs.get("failures", ()))
-    tmp = meta_path.with_name(f".{meta_path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(meta, indent=2) + "\n")
-    os.replace(tmp, meta_path)
+        save_provenance(everything, table.attrs.get("failures", ()), finished=True)
     if len(table):
         print(table[["model", "test_auroc", "passed_filter", "snr", "kmer_kld", "kattr_mean_kld"]].to_string(index=False))
     failures = table.attrs.get("failures", [])

@@ -248,3 +248,32 @@ def test_correlation_table_propagates_validation_errors():
     table.loc[2, "snr"] = np.nan
     with pytest.raises(ValueError, match="finite"):
         correlation_table(table, [("test_auroc", "snr")], n_boot=100)
+
+
+# --- Pearson's r ---------------------------------------------------------------------------------
+
+
+def test_pearson_correlation_matches_scipy_and_its_bootstrap_a_loop():
+    from acme_utils.statistics import pearson_correlation
+
+    x, y = _correlated(30, seed=4)
+    r = pearson_correlation(x, y, n_boot=300, level=0.9, seed=2)
+    ref = stats.pearsonr(x, y)
+    assert r.rho == pytest.approx(ref.statistic, abs=1e-12) and r.p_value == pytest.approx(ref.pvalue)
+    assert r.method == "pearson" and str(r).startswith("r = ")
+    idx = np.random.default_rng(2).integers(0, 30, size=(300, 30))
+    loop = np.array([np.corrcoef(x[i], y[i])[0, 1] for i in idx])
+    assert (r.low, r.high) == pytest.approx(tuple(np.quantile(loop, [0.05, 0.95])), abs=1e-12)
+    # a monotone but non-linear relation: Spearman is exactly 1, Pearson is not
+    z = np.linspace(0, 3, 20)
+    assert rank_correlation(z, np.exp(3 * z), n_boot=100).rho == pytest.approx(1.0)
+    assert pearson_correlation(z, np.exp(3 * z), n_boot=100).rho < 0.9
+
+
+def test_correlation_table_pearson_columns_and_bad_method():
+    table = _results_table()
+    out = correlation_table(table, [("test_auroc", "snr")], n_boot=100, method="pearson")
+    assert list(out.columns) == ["x", "y", "pearson_r", "ci_low", "ci_high", "p_value", "n_models"]
+    assert out.pearson_r.iloc[0] == pytest.approx(stats.pearsonr(table.test_auroc, table.snr).statistic)
+    with pytest.raises(ValueError, match="method"):
+        correlation_table(table, [("test_auroc", "snr")], method="kendall")

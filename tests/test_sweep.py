@@ -564,3 +564,25 @@ def test_cli_on_ray_writes_the_table_with_its_filter_and_provenance(local_ray, t
     main(args)  # a second run resumes (nothing to train) and adds its wall time
     meta2 = json.loads(path.with_suffix(".json").read_text())
     assert len(meta2["runs"]) == 2 and meta2["models_trained"] == 1
+
+
+def test_recheck_row_retrains_a_committed_row_bit_for_bit(tmp_path, monkeypatch):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    # a one-model table made by the sweep command with one thread, as the Ray sweep makes it
+    monkeypatch.setenv("ACME_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "committed.csv"
+    env = {**os.environ, "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    subprocess.run([sys.executable, "-m", "acme_utils.sweep", "--results", str(path), *CLI], env=env, check=True,
+                   capture_output=True)
+    row = read_results(path).iloc[0]
+    new = sweep.recheck_row(row, n_per_class=150, data_seed=5, epochs=1, patience=1, verbose=False)
+    assert new["model_key"] == row.model_key
+    for col in ("test_auroc", "test_aupr", "snr", "attr_auroc", "kmer_kld", "kattr_mean_kld"):
+        assert new[col] == row[col], col  # same thread count, same machine: the same bits
+    assert json.loads(new["history"])["val_auroc"] == json.loads(row.history)["val_auroc"]
+    with pytest.raises(ValueError, match="do not give the model"):
+        sweep.recheck_row(row, n_per_class=150, data_seed=5, epochs=2, patience=1)
