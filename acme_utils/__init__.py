@@ -4,16 +4,19 @@ Modules, one concept each:
 
 - ``data``         the synthetic regulatory-code dataset (METHODS.md section 1)
 - ``models``       the baseline CNN (section 2)
-- ``training``     fitting with early stopping, test metrics and the trained-model cache
+- ``training``     fitting with early stopping, training recipes, test metrics and the
+                   trained-model cache
 - ``regularizers`` regularisers and attribution priors inside the train step (section 3)
 - ``attribution``  saliency, gradient x input, integrated gradients, SmoothGrad, ISM, and
                    gradient correction (sections 4-5)
 - ``quality``      attribution quality against the ground truth: SNR, AUROC, AUPR (section 6)
 - ``metrics``      the consistency metrics: k-mer KLD and k-attr-mean KLD (sections 7-8)
 - ``scorecard``    every score of a trained model in one row
-- ``sweep``        train and score a grid of models, resumably; also a command line
+- ``sweep``        train and score a grid of models, resumably, in this process or on Ray;
+                   the performance filter; committed results; also a command line
                    (``python -m acme_utils.sweep --help``)
-- ``statistics``   Spearman rank correlations with bootstrap confidence intervals
+- ``statistics``   Spearman and Pearson correlations with bootstrap confidence intervals
+- ``paper``        the published numbers of the study (its Table 1), for comparison
 - ``evaluation``   exact rank-based AUROC and average precision
 - ``filters``      first-layer filters turned into PWMs and matched to known motifs
 - ``plotting``     sequence logos and the other figures of the chapters

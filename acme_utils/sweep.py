@@ -331,7 +331,11 @@ def run_sweep_ray(data: SyntheticDataset, grid: list[ModelSpec], results_path=No
     ``task`` is the function each worker runs (replaceable for tests); ``after_each`` as in
     ``run_sweep``.
     """
-    import ray
+    try:
+        import ray
+    except ImportError as err:
+        raise ImportError("the Ray engine needs Ray: pip install 'acme_utils[ray]' (or use run_sweep, "
+                          "--engine sequential on the command line)") from err
 
     if not grid:
         raise ValueError("the grid is empty: give at least one ModelSpec (see model_grid)")
