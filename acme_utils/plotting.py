@@ -793,3 +793,62 @@ def plot_angular_density(theta_edges, phi_edges, density, ax=None, title: str | 
     if title:
         ax.set_title(title, fontsize=9, loc="left")
     return mesh
+
+
+#: Columns that hold the estimate in a table of ``statistics.correlation_table``.
+CORRELATION_COLUMNS = ("spearman_rho", "pearson_r")
+
+
+def plot_correlation_forest(tables: dict, ax=None, labels: dict | None = None,
+                            colors: dict | None = None, legend: bool = True,
+                            xlabel: str = "correlation (95% bootstrap CI)"):
+    """Forest plot of correlations with their confidence intervals.
+
+    ``tables`` maps a label (e.g. "Spearman" and "Pearson") to a DataFrame as returned by
+    ``statistics.correlation_table``: columns ``x``, ``y``, ``ci_low``, ``ci_high`` and the estimate
+    in ``spearman_rho`` or ``pearson_r``. One row per ``(x, y)`` pair (first-seen order, top to
+    bottom), one marker and interval per table, offset vertically; a pair whose estimate is NaN
+    has no marker for that table. ``labels`` maps ``(x, y)`` to a tick label (default "x vs y").
+
+    Returns the axes.
+    """
+    if not tables:
+        raise ValueError("tables is empty: give at least one correlation table")
+    estimates = {}
+    for name, table in tables.items():
+        found = [c for c in CORRELATION_COLUMNS if c in table.columns]
+        missing = {"x", "y", "ci_low", "ci_high"} - set(table.columns)
+        if missing or len(found) != 1:
+            raise ValueError(f"table {name!r} needs columns x, y, ci_low, ci_high and one of "
+                             f"{CORRELATION_COLUMNS}; it has {list(table.columns)}")
+        estimates[name] = found[0]
+    pairs = list(dict.fromkeys((x, y) for t in tables.values() for x, y in zip(t["x"], t["y"])))
+    if not pairs:
+        raise ValueError("the correlation tables have no rows: nothing to plot")
+    labels = labels or {}
+    colors = colors or {}
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 0.45 * len(pairs) * len(tables) + 1))
+    row = {pair: len(pairs) - 1 - i for i, pair in enumerate(pairs)}
+    step = 0.7 / len(tables)
+    for k, (name, table) in enumerate(tables.items()):
+        est = table[estimates[name]].to_numpy(dtype=np.float64)
+        low = table["ci_low"].to_numpy(dtype=np.float64)
+        high = table["ci_high"].to_numpy(dtype=np.float64)
+        ypos = np.array([row[p] for p in zip(table["x"], table["y"])], dtype=np.float64)
+        ypos += (len(tables) - 1) / 2 * step - k * step
+        shown = np.isfinite(est)
+        # an undefined interval (NaN) is drawn as the point alone
+        err = np.nan_to_num(np.abs(np.stack([est - low, high - est])), nan=0.0)
+        ax.errorbar(est[shown], ypos[shown], xerr=err[:, shown], fmt="o", ms=4, capsize=3,
+                    color=colors.get(name, f"C{k}"), label=str(name))
+    ax.axvline(0, color="0.6", lw=0.8)
+    ticks = [labels.get(p, f"{p[0]} vs {p[1]}") for p in pairs]
+    ax.set_yticks([row[p] for p in pairs], ticks, fontsize=8)
+    ax.set_ylim(-0.6, len(pairs) - 0.4)
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_xlabel(xlabel)
+    if legend:
+        ax.legend(frameon=False, fontsize=7)
+    _despine(ax)
+    return ax

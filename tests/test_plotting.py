@@ -329,3 +329,27 @@ def test_plot_angular_density_checks_the_lattice():
     assert ax.yaxis_inverted()
     with pytest.raises(ValueError, match="shape"):
         plotting.plot_angular_density(theta_edges, phi_edges, density.T)
+
+
+def test_plot_correlation_forest_one_row_per_pair_one_marker_per_table():
+    import pandas as pd
+
+    spearman = pd.DataFrame({"x": ["a", "b", "c"], "y": ["snr"] * 3,
+                             "spearman_rho": [0.5, -0.2, np.nan], "ci_low": [0.1, -0.6, np.nan],
+                             "ci_high": [0.8, 0.3, np.nan]})
+    pearson = spearman.rename(columns={"spearman_rho": "pearson_r"})
+    pearson["pearson_r"] = [0.4, 0.0, 0.9]
+    ax = plotting.plot_correlation_forest({"Spearman": spearman, "Pearson": pearson},
+                                          labels={("a", "snr"): "A"})
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "b vs snr", "c vs snr"]
+    assert list(ax.get_yticks()) == [2, 1, 0]  # first pair on top
+    points = [line.get_xdata() for line in ax.lines if line.get_marker() == "o"]
+    assert [len(p) for p in points] == [2, 3]  # the NaN Spearman estimate has no marker
+    np.testing.assert_allclose(points[1], [0.4, 0.0, 0.9])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Spearman", "Pearson"]
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_correlation_forest({})
+    with pytest.raises(ValueError, match="ci_low"):
+        plotting.plot_correlation_forest({"bad": spearman.drop(columns="ci_low")})
+    with pytest.raises(ValueError, match="no rows"):
+        plotting.plot_correlation_forest({"empty": spearman.iloc[:0]})
