@@ -247,6 +247,26 @@ def _duration(seconds: float) -> str:
     return f"{h} h {m:02d} min" if h else (f"{m} min" if m else f"{seconds} s")
 
 
+def _start(data: SyntheticDataset, grid: list, results_path, n_sequences, method: str, verbose: bool):
+    """What both engines do first: check the grid, resume the results table, start the progress."""
+    if not grid:
+        raise ValueError("the grid is empty: give at least one ModelSpec (see model_grid)")
+    n_scored = len(explained_positives(data, n_sequences))
+    path = Path(results_path) if results_path is not None else None
+    table, done = _resume(path, n_scored, method)
+    return n_scored, path, table, done, _Progress(len(grid), verbose)
+
+
+def _append_row(table: pd.DataFrame, row: dict, path, after_each) -> pd.DataFrame:
+    """Add one finished row to the table, save it (atomically) and tell ``after_each``."""
+    table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+    if path is not None:
+        _write_atomic(table, path)
+    if after_each is not None:
+        after_each(table)
+    return table
+
+
 def _resume(path, n_scored: int, method: str):
     table = read_results(path) if path is not None else pd.DataFrame()
     if len(table):
@@ -278,12 +298,7 @@ def run_sweep(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, 
     at least ``min_test_auroc`` (the study's performance filter). ``after_each(table)`` is called
     with the whole table after each new row is saved (the command line writes provenance there).
     """
-    if not grid:
-        raise ValueError("the grid is empty: give at least one ModelSpec (see model_grid)")
-    n_scored = len(explained_positives(data, n_sequences))
-    path = Path(results_path) if results_path is not None else None
-    table, done = _resume(path, n_scored, method)
-    progress = _Progress(len(grid), verbose)
+    n_scored, path, table, done, progress = _start(data, grid, results_path, n_sequences, method, verbose)
     rows = []
     for spec in grid:
         _, _, key = _configs(data, spec, epochs, patience)
@@ -297,11 +312,7 @@ def run_sweep(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, 
                                        min_test_auroc)
         rows.append(row)
         done.add((key, method, n_scored))
-        table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
-        if path is not None:
-            _write_atomic(table, path)
-        if after_each is not None:
-            after_each(table)
+        table = _append_row(table, row, path, after_each)
         progress.update(spec, f"{'cached model' if cached else 'trained'}, test AUROC {row['test_auroc']:.4f}, "
                               f"SNR {row['snr']:.3f} ({time.perf_counter() - t0:.0f} s)", row)
     return pd.DataFrame(rows).reset_index(drop=True)
@@ -337,12 +348,7 @@ def run_sweep_ray(data: SyntheticDataset, grid: list[ModelSpec], results_path=No
         raise ImportError("the Ray engine needs Ray: pip install 'acme_utils[ray]' (or use run_sweep, "
                           "--engine sequential on the command line)") from err
 
-    if not grid:
-        raise ValueError("the grid is empty: give at least one ModelSpec (see model_grid)")
-    n_scored = len(explained_positives(data, n_sequences))
-    path = Path(results_path) if results_path is not None else None
-    table, done = _resume(path, n_scored, method)
-    progress = _Progress(len(grid), verbose)
+    n_scored, path, table, done, progress = _start(data, grid, results_path, n_sequences, method, verbose)
     rows: dict[int, dict] = {}
     todo = []
     for i, spec in enumerate(grid):
@@ -382,11 +388,7 @@ def run_sweep_ray(data: SyntheticDataset, grid: list[ModelSpec], results_path=No
                                     remaining=len(pending))
                     continue
                 rows[i] = row
-                table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
-                if path is not None:
-                    _write_atomic(table, path)
-                if after_each is not None:
-                    after_each(table)
+                table = _append_row(table, row, path, after_each)
                 progress.update(grid[i], f"{'cached model' if cached else 'trained'}, test AUROC "
                                          f"{row['test_auroc']:.4f}, SNR {row['snr']:.3f}", row, remaining=len(pending))
         finally:
