@@ -20,6 +20,9 @@ Modules, one concept each:
 - ``evaluation``   exact rank-based AUROC and average precision
 - ``filters``      first-layer filters turned into PWMs and matched to known motifs
 - ``plotting``     sequence logos and the other figures of the chapters
+- ``zoo``          the pretrained weights of the chapters' models, shipped with the package;
+                   also a command line (``python -m acme_utils.zoo build|verify|list``)
+- ``terminal``     progress lines on the terminal during long steps, also from a notebook kernel
 - ``cache``        content-addressed, atomically written on-disk cache
 """
 
@@ -27,6 +30,6 @@ import os as _os
 
 # TensorFlow's C++ start-up chatter (CUDA probing on CPU machines) would fill every chapter's
 # output; keep warnings and errors. Only takes effect if TensorFlow is not imported yet.
-_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 __version__ = "0.1.0"

@@ -14,12 +14,12 @@ import hashlib
 import time
 import weakref
 
-import keras
 import numpy as np
-import tensorflow as tf
 
+from ._tensorflow import keras, tf
 from .cache import atomic_directory, cache_key, resolve_cache_dir, write_json
 from .models import logit_model
+from .terminal import note_interrupt, progress
 
 BASELINES = ("zeros", "uniform", "shuffle")
 RULES = ("trapezoid", "gauss-legendre")
@@ -441,10 +441,13 @@ def explain(trained, x, method: str = "saliency", cache_dir=None, use_cache: boo
     name = getattr(trained, "name", "model")
     if (entry / "map.npy").is_file():
         if verbose:
-            print(f"{method} for {name}: loaded from cache", flush=True)
+            print(f"{method} for {name}: loaded from the cache", flush=True)
         return np.load(entry / "map.npy")
     start = time.perf_counter()
-    attr = fn(model, x, **options).astype(np.float32)
+    progress(f"{method} for {name}: {len(x):,} sequences ...")
+    with note_interrupt(f"computing {method} maps for {name}", resolve_cache_dir(cache_dir)):
+        attr = fn(model, x, **options).astype(np.float32)
+    progress(f"{method} for {name}: done in {time.perf_counter() - start:.1f} s")
     if verbose:
         print(f"{method} for {name}: {len(x):,} sequences in {time.perf_counter() - start:.1f} s", flush=True)
     with atomic_directory(entry) as tmp:

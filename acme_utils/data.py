@@ -20,6 +20,7 @@ import numpy as np
 
 from . import __version__
 from .cache import atomic_directory, cache_key, read_json, resolve_cache_dir, write_json
+from .terminal import progress
 
 ALPHABET = "ACGT"
 
@@ -376,8 +377,9 @@ def generate_dataset(
         with np.load(entry / "arrays.npz") as f:
             seq, labels, planted = f["seq"], f["labels"], f["planted"]
         motifs = load_motifs(tuple(params["core_ids"]) + tuple(params["background_ids"]), release)
-        source = f"loaded from cache {entry}"
+        source = "loaded from the cache"
     else:
+        progress(f"generating dataset {dataset_key(params)}: {2 * n_per_class:,} sequences ...")
         seq, labels, planted, motifs = _generate(params)
         if use_cache:
             with atomic_directory(entry) as tmp:

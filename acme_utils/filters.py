@@ -17,10 +17,10 @@ motif starts before the filter's window).
 
 from __future__ import annotations
 
-import keras
 import numpy as np
 import pandas as pd
 
+from ._tensorflow import keras
 from .data import Motif, information_content
 from .models import first_layer_activation_model
 

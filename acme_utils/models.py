@@ -13,8 +13,9 @@ key) only when they differ from METHODS.md, so the keys of METHODS.md models nev
 
 from __future__ import annotations
 
-import keras
 import numpy as np
+
+from ._tensorflow import keras
 
 #: (filters at width 1, kernel size, max-pool size or None) for the four convolutional blocks.
 CONV_BLOCKS = ((24, 19, None), (32, 7, 4), (48, 5, 4), (64, 5, 3))

@@ -16,9 +16,9 @@ runs inside the same compiled (graph-mode) train step as the baseline, built by
 
 from __future__ import annotations
 
-import keras
 import numpy as np
-import tensorflow as tf
+
+from ._tensorflow import keras, tf
 
 #: name -> default options (METHODS.md section 3). "none" is the unregularised baseline.
 REGULARIZERS = {

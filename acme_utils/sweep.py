@@ -27,6 +27,7 @@ from .data import SyntheticDataset, generate_dataset
 from .models import cnn_config
 from .regularizers import REGULARIZERS
 from .scorecard import explained_positives, score_model
+from .terminal import PROGRESS_ENV_VAR, progress
 
 #: The study's regularisers ("none" is the unregularised baseline).
 STUDY_REGULARIZERS = ("none", "mixup", "manifold_mixup", "input_noise", "manifold_noise", "adversarial",
@@ -94,14 +95,24 @@ def model_grid(regularizers=STUDY_REGULARIZERS, activations=ACTIVATIONS, batch_n
             for bn in batch_norm for s in seeds]
 
 
-def _configs(data: SyntheticDataset, spec: ModelSpec, epochs: int, patience: int):
+def _spec_configs(spec: ModelSpec, epochs: int, patience: int) -> tuple[dict, dict]:
     model_over, train_over = training.recipe(spec.recipe)
     model_cfg = {**model_over, "activation": spec.activation, "batch_norm": spec.batch_norm}
     train_cfg = {**train_over, "epochs": epochs, "patience": patience, "seed": spec.seed,
                  "regularizer": spec.regularizer}
-    key = training.model_key(data.key, cnn_config(**{"input_length": data.params["length"], **model_cfg}),
-                             training.train_config(**train_cfg))
-    return model_cfg, train_cfg, key
+    return model_cfg, train_cfg
+
+
+def spec_key(data_key: str, spec: ModelSpec, epochs: int = 100, patience: int = 10, input_length: int = 200) -> str:
+    """The cache key (``training.model_key``) of a grid point's model, without any data in memory."""
+    model_cfg, train_cfg = _spec_configs(spec, epochs, patience)
+    return training.model_key(data_key, cnn_config(**{"input_length": input_length, **model_cfg}),
+                              training.train_config(**train_cfg))
+
+
+def _configs(data: SyntheticDataset, spec: ModelSpec, epochs: int, patience: int):
+    model_cfg, train_cfg = _spec_configs(spec, epochs, patience)
+    return model_cfg, train_cfg, spec_key(data.key, spec, epochs, patience, data.params["length"])
 
 
 def train_spec(data: SyntheticDataset, spec: ModelSpec, epochs: int = 100, patience: int = 10, cache_dir=None,
@@ -155,6 +166,7 @@ def recheck_row(row, n_per_class: int = 10_000, data_seed: int = 0, epochs: int 
     ``threads=1`` is how the Ray sweep trains, and TensorFlow with op determinism gives the same
     bits for the same thread count on the same kind of CPU.
     """
+    import collections
     import subprocess
     import sys
     import tempfile
@@ -174,14 +186,21 @@ def recheck_row(row, n_per_class: int = 10_000, data_seed: int = 0, epochs: int 
                 "--batch-norm", "on" if spec.batch_norm else "off", "--seeds", "1", "--first-seed", str(spec.seed),
                 "--recipes", spec.recipe, "--n-per-class", str(n_per_class), "--data-seed", str(data_seed),
                 "--epochs", str(epochs), "--patience", str(patience), "--n-sequences", str(n_sequences)]
-        env = {**os.environ, "ACME_CACHE_DIR": tmp, "TF_CPP_MIN_LOG_LEVEL": "3",
+        # ACME_RETRAIN: really train, never take the model from the pretrained zoo
+        env = {**os.environ, "ACME_CACHE_DIR": tmp, "ACME_RETRAIN": "1", "TF_CPP_MIN_LOG_LEVEL": "3",
                "TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": str(threads),
-               "OMP_NUM_THREADS": str(threads)}
+               "OMP_NUM_THREADS": str(threads), PROGRESS_ENV_VAR: "1"}
         if verbose:
             print(f"retraining {row['model']} from scratch ({threads} thread(s), empty cache) ...", flush=True)
-        done = subprocess.run(args, env=env, capture_output=True, text=True)
-        if done.returncode:
-            raise RuntimeError(f"the re-check run failed:\n{done.stderr[-3000:]}")
+        # the run's progress lines (one per epoch) are passed on to this process's terminal
+        run = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        tail = collections.deque(maxlen=60)
+        for line in run.stderr:
+            tail.append(line)
+            if line.startswith("[acme_utils "):
+                progress("re-check: " + line.split("] ", 1)[-1].rstrip())
+        if run.wait():
+            raise RuntimeError(f"the re-check run failed:\n{''.join(tail)[-3000:]}")
         new = read_results(results)
         if len(new) != 1 or new.model_key.iloc[0] != row["model_key"]:
             raise RuntimeError(f"the re-check run did not produce the row of {row['model']!r}")
@@ -230,15 +249,16 @@ class _Progress:
         self.new += int(new and row is not None)
         self.passed += int(row is not None and bool(row.get("passed_filter", False)))
         self.failed += int(row is None)
-        if not self.verbose:
-            return
         filled = round(self.width * self.done / self.total)
         left = self.total - self.done if remaining is None else remaining
         eta = ""
         if self.new and left:
             eta = f", ETA {_duration((time.perf_counter() - self.start) / self.new * left)}"
-        print(f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} done, {self.passed} passed, "
-              f"{self.failed} failed{eta} | {spec.label}: {message}", flush=True)
+        line = (f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} done, {self.passed} passed, "
+                f"{self.failed} failed{eta} | {spec.label}: {message}")
+        progress(line)
+        if self.verbose:
+            print(line, flush=True)
 
 
 def _duration(seconds: float) -> str:

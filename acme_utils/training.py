@@ -17,15 +17,15 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import keras
 import numpy as np
-import tensorflow as tf
 
 from . import __version__
+from ._tensorflow import keras, tf
 from .cache import atomic_directory, cache_key, read_json, resolve_cache_dir, write_json
 from .data import Split, SyntheticDataset
 from .evaluation import classification_scores
 from .models import build_cnn, cnn_config, logit_model
+from .terminal import note_interrupt, progress
 from . import regularizers
 
 
@@ -174,6 +174,7 @@ def fit(
     lr_plateau_factor: float = 0.2,
     min_learning_rate: float = 1e-7,
     verbose: bool = True,
+    label: str = "model",
 ) -> dict:
     """Train ``model`` in place with early stopping on validation AUROC; restore the best weights.
 
@@ -236,6 +237,8 @@ def fit(
                 print(f"  validation AUROC on a plateau: learning rate {next_rate:.1e}", flush=True)
         if epoch >= first and scores["auroc"] > best:
             best, best_epoch, best_weights = scores["auroc"], epoch, model.get_weights()
+        progress(f"{label}: epoch {epoch}/{cfg['epochs']}, val AUROC {scores['auroc']:.4f} "
+                 f"(best {best:.4f} at epoch {best_epoch}), {history['seconds'][-1]:.1f} s")
         if verbose:
             print(
                 f"  epoch {epoch:3d}/{cfg['epochs']}  loss {history['loss'][-1]:.4f}  "
@@ -267,6 +270,8 @@ class TrainedModel:
     key: str  # cache key
     path: Path | None  # cache entry, or None if not cached
     from_cache: bool
+    data_key: str = ""  # key of the dataset it was trained on
+    source: str = "trained"  # "trained", "cache" or "zoo"
 
 
 def model_key(data_key: str, model_cfg: dict, train_cfg: dict) -> str:
@@ -295,7 +300,46 @@ def _load_entry(entry: Path, name: str) -> TrainedModel:
         key=entry.name,
         path=entry,
         from_cache=True,
+        data_key=meta["data_key"],
+        source="cache",
     )
+
+
+def _duration(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m} min {s:02d} s" if m else f"{s} s"
+
+
+def _store(entry: Path, model: keras.Model, meta: dict) -> bool:
+    """Store a model in the cache atomically; False if another process stored it first."""
+    with atomic_directory(entry) as tmp:
+        model.save(tmp / "model.keras")
+        write_json(tmp / "meta.json", meta)
+    return read_json(entry / "meta.json").get("run_id") == meta["run_id"]
+
+
+def _from_zoo(key: str, entry: Path, name: str, use_cache: bool, zoo_dir, verbose: bool) -> TrainedModel | None:
+    """The zoo's model of ``key`` (stored in the cache too), or None if the zoo has no such model."""
+    from . import zoo
+
+    record = zoo.read_manifest(zoo_dir).get(key)
+    if record is None:
+        return None
+    model = zoo.load_weights(record, zoo_dir)  # raises on a checksum mismatch
+    meta = {k: record[k] for k in ("model_config", "train_config", "data_key", "history", "test_metrics")}
+    meta.update(name=name, train_seconds=record["train_seconds"], acme_utils=__version__, keras=keras.__version__,
+                run_id=uuid.uuid4().hex, zoo=record["provenance"])
+    if verbose:
+        machine = record["provenance"]["machine"]
+        print(f"{name}: loaded pretrained weights from the zoo (training took {_duration(record['train_seconds'] or 0)} "
+              f"on a {machine['cores']}-core machine; {zoo.RETRAIN_ENV_VAR}=1 retrains)", flush=True)
+    progress(f"{name}: loaded pretrained weights from the zoo")
+    path = None
+    if use_cache:
+        _store(entry, model, meta)
+        path = entry
+    return TrainedModel(model, name, meta["model_config"], meta["train_config"], meta["history"],
+                        meta["test_metrics"], key, path, from_cache=True, data_key=meta["data_key"], source="zoo")
 
 
 def train_model(
@@ -306,14 +350,24 @@ def train_model(
     cache_dir=None,
     use_cache: bool = True,
     verbose: bool = True,
+    use_zoo: bool | None = None,
+    zoo_dir=None,
+    recipe: str = "methods",
 ) -> TrainedModel:
-    """Train a baseline CNN on ``data`` (or load the identical one from the cache).
+    """Train a baseline CNN on ``data`` (or load the identical one from the cache or the zoo).
 
     ``model_config`` and ``train_cfg`` are dicts as returned by ``models.cnn_config`` and
-    ``train_config``; missing keys take the METHODS.md defaults.
+    ``train_config``; missing keys take the defaults of training recipe ``recipe`` (see
+    ``RECIPES``; "methods" is METHODS.md section 2 as written). Where the model comes from, in
+    order: the cache (when ``use_cache``); the pretrained zoo (``acme_utils.zoo``) when its key
+    matches exactly, unless ``use_zoo=False`` or ``$ACME_RETRAIN`` is set; else it is trained and
+    stored in the cache.
     """
-    model_cfg = cnn_config(**{"input_length": data.params["length"], **(model_config or {})})
-    tcfg = train_config(**(train_cfg or {}))
+    if recipe not in RECIPES:  # (the argument shadows the function ``recipe``)
+        raise ValueError(f"unknown recipe {recipe!r}; choose one of {tuple(RECIPES)}")
+    model_over, train_over = RECIPES[recipe]
+    model_cfg = cnn_config(**{"input_length": data.params["length"], **model_over, **(model_config or {})})
+    tcfg = train_config(**{**train_over, **(train_cfg or {})})
     key = model_key(data.key, model_cfg, tcfg)
     reg = tcfg.get("regularizer", "none")
     name = name or (f"{model_cfg['activation']}{'+bn' if model_cfg['batch_norm'] else ''}"
@@ -321,17 +375,29 @@ def train_model(
     entry = resolve_cache_dir(cache_dir) / "models" / key
     if use_cache and (entry / "meta.json").is_file() and (entry / "model.keras").is_file():
         if verbose:
-            print(f"{name}: loaded from cache ({entry})", flush=True)
+            print(f"{name}: loaded from the cache", flush=True)
+        progress(f"{name}: loaded from the cache")
         return _load_entry(entry, name)
+    if use_zoo is None:
+        from .zoo import retrain_requested
+        use_zoo = not retrain_requested()
+    if use_zoo:
+        pretrained = _from_zoo(key, entry, name, use_cache, zoo_dir, verbose)
+        if pretrained is not None:
+            return pretrained
 
     if verbose:
         print(f"{name}: training (cache key {key})", flush=True)
+    progress(f"{name}: training, up to {tcfg['epochs']} epochs (no cached or pretrained model with key {key})")
     start = time.perf_counter()
     set_seed(tcfg["seed"])
     model = build_cnn(**model_cfg)
-    history = fit(model, data.train, data.valid, **tcfg, verbose=verbose)  # tcfg holds the regularizer
+    with note_interrupt(f"training {name}", resolve_cache_dir(cache_dir)):
+        # tcfg holds the regularizer
+        history = fit(model, data.train, data.valid, **tcfg, verbose=verbose, label=name)
     metrics = evaluate(model, data.test)
     seconds = time.perf_counter() - start
+    progress(f"{name}: trained in {_duration(seconds)}, test AUROC {metrics['auroc']:.4f}")
     if verbose:
         print(
             f"{name}: best epoch {history['best_epoch']}, test AUROC {metrics['auroc']:.4f}, "
@@ -352,15 +418,13 @@ def train_model(
     }
     path = None
     if use_cache:
-        with atomic_directory(entry) as tmp:
-            model.save(tmp / "model.keras")
-            write_json(tmp / "meta.json", meta)
         path = entry
-        if read_json(entry / "meta.json").get("run_id") != meta["run_id"]:
+        if not _store(entry, model, meta):
             # Another process stored this model first and ours was discarded. Return the stored
             # one, so every caller sees the same model (runs with other thread counts can differ
             # in the last bits).
             if verbose:
                 print(f"{name}: another process stored this model first; using the stored one", flush=True)
             return _load_entry(entry, name)
-    return TrainedModel(model, name, model_cfg, tcfg, history, metrics, key, path, from_cache=False)
+    return TrainedModel(model, name, model_cfg, tcfg, history, metrics, key, path, from_cache=False,
+                        data_key=data.key)

@@ -96,12 +96,13 @@ def test_chapter_template(md):
 
 
 @pytest.mark.parametrize("md, parameters", [run[1:] for run in RUNS], ids=[run[0] for run in RUNS])
-def test_chapter_executes_with_small_parameters(md, parameters, tmp_path, cache_dir, monkeypatch):
+def test_chapter_executes_with_small_parameters(md, parameters, tmp_path, cache_dir, executed_dir, monkeypatch):
     papermill = pytest.importorskip("papermill")
     if parameters is None:  # never run a chapter at its publication-size defaults
         pytest.fail(f"add small test parameters for {md.stem} to SMALL_PARAMETERS")
     monkeypatch.setenv("ACME_CACHE_DIR", str(cache_dir))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    # the inline backend, as in Jupyter and the book build: figures become image outputs
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     out = tmp_path / f"{md.stem}.ipynb"
     papermill.execute_notebook(
         str(md.with_suffix(".ipynb")),
@@ -114,3 +115,5 @@ def test_chapter_executes_with_small_parameters(md, parameters, tmp_path, cache_
     executed = nbformat.read(out, as_version=4)
     errors = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
+    if parameters is SMALL_PARAMETERS.get(md.stem):  # the chapter's main run: keep it for the built book
+        nbformat.write(executed, executed_dir / f"{md.stem}.ipynb")

@@ -63,7 +63,7 @@ def test_cache_miss_then_hit(easy_data, tmp_path, capsys):
     first = training.train_model(easy_data, cfg, {"epochs": 1}, cache_dir=tmp_path)
     assert not first.from_cache and "training" in capsys.readouterr().out
     second = training.train_model(easy_data, cfg, {"epochs": 1}, cache_dir=tmp_path)
-    assert second.from_cache and "loaded from cache" in capsys.readouterr().out
+    assert second.from_cache and "loaded from the cache" in capsys.readouterr().out
     x = easy_data.test.x[:20]
     np.testing.assert_allclose(np.asarray(first.model(x)), np.asarray(second.model(x)), rtol=1e-6)
     assert second.test_metrics == first.test_metrics and second.history == first.history

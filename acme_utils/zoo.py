@@ -1,0 +1,292 @@
+"""The pretrained model zoo: the weights of the models the chapters train, shipped as package data.
+
+Training the book's models takes hours on a laptop CPU, so their weights ship with ``acme_utils``
+(``acme_utils/zoo/<key>.weights.h5``, weights only), described by ``acme_utils/zoo/manifest.json``:
+for each model its cache key (``training.model_key``), model and training configuration, data
+key, learning curves, test AUROC/AUPR, training seconds, the sha256 of its weights file, and the
+provenance of the command that exported it (command, commit, package versions, machine).
+
+``training.train_model`` takes a model from the zoo when the key it computes equals an entry's
+key exactly and the weights' checksum verifies; it then stores the model in the cache like a
+trained one. ``ACME_RETRAIN=1`` in the environment (or ``train_model(..., use_zoo=False)``)
+trains from scratch instead. Because the key covers the data, every configuration value and the
+package version, a code change that changes what a model would be also changes its key, and the
+stale entry is simply not used (``verify`` reports it).
+
+Commands (from a clone of the repository, so that the new weights can be committed):
+
+    python -m acme_utils.zoo build    # train (or take from the cache) every book model; write the zoo
+    python -m acme_utils.zoo verify   # keys, checksums and recorded test AUROC against the current code
+    python -m acme_utils.zoo list     # what the zoo holds
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .cache import write_json
+
+#: Where the zoo lives (package data; ships with pip installs and reaches Colab).
+ZOO_DIR = Path(__file__).resolve().parent / "zoo"
+#: Set to 1 to train every model from scratch instead of taking it from the zoo.
+RETRAIN_ENV_VAR = "ACME_RETRAIN"
+#: The data every chapter uses at its default size (METHODS.md section 1).
+BOOK_DATA = {"n_per_class": 10_000, "seed": 0}
+#: The chapters' default epochs and patience (METHODS.md section 2).
+BOOK_EPOCHS, BOOK_PATIENCE = 100, 10
+
+
+def retrain_requested() -> bool:
+    """True when ``$ACME_RETRAIN`` asks to train every model from scratch."""
+    return os.environ.get(RETRAIN_ENV_VAR, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def read_manifest(zoo_dir=None) -> dict:
+    """``{key: entry}`` of the zoo in ``zoo_dir`` (default ``ZOO_DIR``); empty if there is none."""
+    path = Path(zoo_dir or ZOO_DIR) / "manifest.json"
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text())["models"]
+
+
+def sha256(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_weights(entry: dict, zoo_dir=None):
+    """The Keras model of a zoo entry: built from its configuration, weights checked and loaded.
+
+    Raises ``ValueError`` when the weights file is missing or its checksum differs from the
+    manifest's (a corrupted or hand-edited zoo must never pass for the recorded model).
+    """
+    from .models import build_cnn
+
+    path = Path(zoo_dir or ZOO_DIR) / entry["file"]
+    if not path.is_file():
+        raise ValueError(f"zoo entry {entry['key']} ({entry['name']}): weights file {path} is missing")
+    digest = sha256(path)
+    if digest != entry["sha256"]:
+        raise ValueError(f"zoo entry {entry['key']} ({entry['name']}): checksum of {path.name} is {digest[:12]}..., "
+                         f"the manifest records {entry['sha256'][:12]}...; the file is corrupted or was changed")
+    model = build_cnn(**entry["model_config"])
+    model.load_weights(path)
+    return model
+
+
+def _git(*args) -> str | None:
+    try:
+        out = subprocess.run(["git", *args], cwd=Path(__file__).resolve().parent, capture_output=True, text=True,
+                             timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def _machine() -> dict:
+    return {"platform": platform.platform(), "processor": platform.machine(), "cores": os.cpu_count(),
+            "python": platform.python_version()}
+
+
+def _versions() -> dict:
+    import numpy
+
+    from . import __version__
+    from ._tensorflow import keras, tf as tensorflow
+    return {"acme_utils": __version__, "keras": keras.__version__, "tensorflow": tensorflow.__version__,
+            "numpy": numpy.__version__}
+
+
+def add(trained, zoo_dir=None, command: str | None = None) -> dict:
+    """Put a ``training.TrainedModel`` into the zoo (weights file, then the manifest, each written
+    atomically); return its manifest entry. An entry with the same key is replaced."""
+    zoo_dir = Path(zoo_dir or ZOO_DIR)
+    zoo_dir.mkdir(parents=True, exist_ok=True)
+    file = f"{trained.key}.weights.h5"
+    tmp = zoo_dir / f".tmp-{file}"  # Keras wants the .weights.h5 ending
+    trained.model.save_weights(tmp)
+    os.replace(tmp, zoo_dir / file)
+    history = trained.history
+    entry = {
+        "key": trained.key,
+        "name": trained.name,
+        "file": file,
+        "sha256": sha256(zoo_dir / file),
+        "bytes": (zoo_dir / file).stat().st_size,
+        "model_config": trained.model_config,
+        "train_config": trained.train_config,
+        "data_key": trained.data_key,
+        "history": history,
+        "test_metrics": trained.test_metrics,
+        "train_seconds": float(sum(history.get("seconds", []))) or None,
+        "provenance": {
+            "command": command or "python -m acme_utils.zoo build",
+            "commit": _git("rev-parse", "HEAD"),
+            "exported": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "versions": _versions(),
+            "machine": _machine(),
+        },
+    }
+    manifest = read_manifest(zoo_dir)
+    manifest[trained.key] = entry
+    tmp = zoo_dir / "manifest.json.tmp"
+    write_json(tmp, {"about": "acme_utils pretrained model zoo; see acme_utils/zoo.py", "models": manifest})
+    os.replace(tmp, zoo_dir / "manifest.json")
+    return entry
+
+
+def book_specs():
+    """The models the chapters train at their default size, as ``sweep.ModelSpec``s: the four
+    baselines (ReLU/exponential, batch norm on/off; chapters 2-6), the study's regularisers with
+    batch norm (chapter 7) and the two attribution priors (chapter 8), all seed 0, book recipe."""
+    from . import sweep
+
+    baselines = sweep.model_grid(["none"], sweep.ACTIVATIONS, (True, False), (0,))
+    regularised = sweep.model_grid([r for r in sweep.STUDY_REGULARIZERS if r != "none"], sweep.ACTIVATIONS,
+                                   (True,), (0,))
+    priors = sweep.model_grid(sweep.PRIORS, sweep.ACTIVATIONS, (True,), (0,))
+    return baselines + regularised + priors
+
+
+def missing_book_models(zoo_dir=None) -> list[str]:
+    """Labels of the book's models (``book_specs``) whose key the zoo does not hold: a fresh build
+    trains these."""
+    from . import sweep
+    from .data import dataset_key, dataset_params
+
+    data_key = dataset_key(dataset_params(**BOOK_DATA))
+    manifest = read_manifest(zoo_dir)
+    return [spec.label for spec in book_specs()
+            if sweep.spec_key(data_key, spec, BOOK_EPOCHS, BOOK_PATIENCE) not in manifest]
+
+
+def build(specs=None, engine: str = "ray", workers: int | None = None, zoo_dir=None, cache_dir=None,
+          command: str | None = None, train: bool = True, verbose: bool = True) -> list[dict]:
+    """Train every model of ``specs`` (default ``book_specs()``) that is not in the cache yet,
+    in parallel on Ray (``engine="ray"``) or one after the other, then export all of them into
+    the zoo. Models already in the zoo with the same key are re-exported unchanged. With
+    ``train=False`` nothing is trained: the models already in the cache are exported, the
+    others are listed (useful while a long sweep fills the cache)."""
+    from . import sweep
+    from .cache import resolve_cache_dir
+    from .data import generate_dataset
+
+    specs = list(specs or book_specs())
+    data = generate_dataset(**BOOK_DATA, cache_dir=cache_dir, verbose=verbose)
+    if not train:
+        models_dir = resolve_cache_dir(cache_dir) / "models"
+        cached = [s for s in specs if (models_dir / sweep.spec_key(data.key, s, BOOK_EPOCHS, BOOK_PATIENCE)
+                                       / "meta.json").is_file()]
+        if verbose and len(cached) < len(specs):
+            print(f"not in the cache (left out): {', '.join(s.label for s in specs if s not in cached)}", flush=True)
+        specs = cached
+    elif engine == "ray":
+        sweep.run_sweep_ray(data, specs, epochs=BOOK_EPOCHS, patience=BOOK_PATIENCE, n_sequences=100,
+                            cache_dir=cache_dir, verbose=verbose, workers=workers)
+    elif engine == "sequential":
+        sweep.run_sweep(data, specs, epochs=BOOK_EPOCHS, patience=BOOK_PATIENCE, n_sequences=100,
+                        cache_dir=cache_dir, verbose=verbose)
+    else:
+        raise ValueError(f"engine must be 'ray' or 'sequential'; got {engine!r}")
+    entries = []
+    for spec in specs:
+        key = sweep.spec_key(data.key, spec, BOOK_EPOCHS, BOOK_PATIENCE)
+        kept = read_manifest(zoo_dir).get(key)
+        if kept is not None and (Path(zoo_dir or ZOO_DIR) / kept["file"]).is_file() and \
+                sha256(Path(zoo_dir or ZOO_DIR) / kept["file"]) == kept["sha256"]:
+            entries.append(kept)  # unchanged since the last build: keep the file and its provenance
+            continue
+        trained = sweep.train_spec(data, spec, BOOK_EPOCHS, BOOK_PATIENCE, cache_dir=cache_dir)
+        entries.append(add(trained, zoo_dir, command))
+        if verbose:
+            print(f"zoo: {spec.label} -> {entries[-1]['file']} ({entries[-1]['bytes'] / 1e3:.0f} kB)", flush=True)
+    return entries
+
+
+def verify(zoo_dir=None, cache_dir=None, tolerance: float = 1e-6, data_params: dict | None = None,
+           verbose: bool = True) -> list[str]:
+    """Check every zoo entry against the current code; return the problems found (empty: all good).
+
+    For each entry: the key that ``training.model_key`` computes today from the entry's data and
+    configurations equals the recorded key (otherwise the code has changed what the model would
+    be, and the zoo must be rebuilt); the weights' checksum matches; and the loaded model's test
+    AUROC on the book's data (``data_params``, default ``BOOK_DATA``) equals the recorded one
+    within ``tolerance`` (evaluation on the CPU is deterministic, so it is exact in practice).
+    """
+    from . import training
+    from .data import generate_dataset
+    from .models import cnn_config
+
+    manifest = read_manifest(zoo_dir)
+    if not manifest:
+        return [f"the zoo in {zoo_dir or ZOO_DIR} is empty"]
+    data = generate_dataset(**(data_params or BOOK_DATA), cache_dir=cache_dir, verbose=False)
+    problems = []
+    for key, entry in manifest.items():
+        label = f"{entry['name']} ({key})"
+        if entry["data_key"] != data.key:
+            problems.append(f"{label}: trained on data {entry['data_key']}, the book's data are now {data.key}")
+            continue
+        model_cfg = cnn_config(**entry["model_config"])
+        train_cfg = training.train_config(**entry["train_config"])
+        now = training.model_key(data.key, model_cfg, train_cfg)
+        if now != key:
+            problems.append(f"{label}: the current code gives key {now}; rebuild the zoo "
+                            "(python -m acme_utils.zoo build)")
+            continue
+        try:
+            model = load_weights(entry, zoo_dir)
+        except ValueError as err:
+            problems.append(str(err))
+            continue
+        auroc = training.evaluate(model, data.test)["auroc"]
+        recorded = entry["test_metrics"]["auroc"]
+        if abs(auroc - recorded) > tolerance:
+            problems.append(f"{label}: test AUROC {auroc:.8f} on loading, the manifest records {recorded:.8f}")
+        elif verbose:
+            print(f"ok  {entry['name']:<34} key {key}  test AUROC {auroc:.6f}", flush=True)
+    return problems
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m acme_utils.zoo", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="train (or take from the cache) every book model and write the zoo")
+    b.add_argument("--engine", choices=("ray", "sequential"), default="ray")
+    b.add_argument("--workers", type=int, default=None, help="CPUs of the local Ray instance (default: all)")
+    b.add_argument("--no-train", action="store_true",
+                   help="train nothing: export the book models already in the cache, list the others")
+    sub.add_parser("verify", help="check keys, checksums and test AUROC of every entry against the current code")
+    sub.add_parser("list", help="list the zoo's models")
+    args = p.parse_args(argv)
+    if args.command == "build":
+        build(engine=args.engine, workers=args.workers, train=not args.no_train, command="python -m acme_utils.zoo " + " ".join(
+            sys.argv[1:] if argv is None else argv))
+        return 0
+    if args.command == "list":
+        for entry in read_manifest().values():
+            print(f"{entry['key']}  {entry['name']:<34} test AUROC {entry['test_metrics']['auroc']:.4f}  "
+                  f"{entry['bytes'] / 1e3:.0f} kB")
+        return 0
+    problems = verify()
+    for problem in problems:
+        print("PROBLEM", problem)
+    missing = missing_book_models()
+    print(f"{len(read_manifest())} zoo entries, {len(problems)} problem(s); {len(missing)} of the book's "
+          f"{len(book_specs())} models not in the zoo{': ' + ', '.join(missing) if missing else ''}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
