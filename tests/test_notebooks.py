@@ -26,8 +26,11 @@ SMALL_PARAMETERS = {
     "04_gradient_correction": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40, "N_ISM": 8},
     "05_kmer_consistency": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40},
     "06_kattr_mean_consistency": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40},
-    "07_regularising_cnns": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40},
-    "08_attribution_priors": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40},
+    # three of the seven regularisers (the regularisers themselves are unit-tested one by one)
+    "07_regularising_cnns": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40,
+                             "REGULARIZERS": ["none", "mixup", "adversarial"]},
+    "08_attribution_priors": {"N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2, "N_EXPLAIN": 40,
+                              "REGULARIZERS": ["none", "mixup", "adversarial"]},
     # the live path: train and score a small grid here; tiny models are weak, so a low filter and
     # a wide AUROC tolerance (two-epoch models are far apart in AUROC)
     "09_model_selection": {"RECOMPUTE": True, "N_PER_CLASS": 300, "SEED": 0, "EPOCHS": 2, "PATIENCE": 2,
