@@ -20,7 +20,8 @@ PROGRESS_ENV_VAR = "ACME_PROGRESS"
 
 
 def _in_kernel() -> bool:
-    return "ipykernel" in sys.modules and sys.stderr is not sys.__stderr__
+    # inside a Jupyter kernel, sys.stderr is ipykernel's OutStream (pytest's capture is not)
+    return type(sys.stderr).__module__.startswith("ipykernel")
 
 
 def _to_terminal(text: str) -> None:
