@@ -449,6 +449,19 @@ def contrasting_pair(table: pd.DataFrame, auroc_tolerance: float = 0.005, score:
     return int(high), int(low)
 
 
+
+def showcase_pair(table: pd.DataFrame, min_test_auroc: float = MIN_TEST_AUROC,
+                  auroc_tolerance: float = 0.005) -> pd.DataFrame:
+    """Chapter 9's "same accuracy, different explanations" pair: the ``contrasting_pair`` (by
+    SNR) among the models of ``table`` that pass the performance filter, or among all of them when
+    fewer than two pass. Returns the two rows, the higher-SNR model first (``ValueError`` when
+    there is no such pair)."""
+    marked = mark_filter(table, min_test_auroc)
+    passing = marked[marked.passed_filter]
+    pool = (passing if len(passing) >= 2 else marked).reset_index(drop=True)
+    high, low = contrasting_pair(pool, auroc_tolerance=auroc_tolerance)
+    return pool.iloc[[high, low]]
+
 #: Scores averaged per configuration, in the order of the paper's Table 1.
 SUMMARY_SCORES = ("kmer_kld", "kattr_mean_kld", "test_auroc", "snr")
 CONFIGURATION = ("regularizer", "batch_norm", "activation")

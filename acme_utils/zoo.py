@@ -149,14 +149,23 @@ def add(trained, zoo_dir=None, command: str | None = None) -> dict:
 def book_specs():
     """The models the chapters train at their default size, as ``sweep.ModelSpec``s: the four
     baselines (ReLU/exponential, batch norm on/off; chapters 2-6), the study's regularisers with
-    batch norm (chapter 7) and the two attribution priors (chapter 8), all seed 0, book recipe."""
+    batch norm (chapter 7) and the two attribution priors (chapter 8), all seed 0, book recipe;
+    and chapter 9's showcase pair (``sweep.showcase_pair`` of the committed study grid)."""
     from . import sweep
 
     baselines = sweep.model_grid(["none"], sweep.ACTIVATIONS, (True, False), (0,))
     regularised = sweep.model_grid([r for r in sweep.STUDY_REGULARIZERS if r != "none"], sweep.ACTIVATIONS,
                                    (True,), (0,))
     priors = sweep.model_grid(sweep.PRIORS, sweep.ACTIVATIONS, (True,), (0,))
-    return baselines + regularised + priors
+    specs = baselines + regularised + priors
+    # chapter 9 shows two models of the committed grid side by side; as the grid grows, the pair
+    # can become models beyond seed 0, which must ship too
+    table, _ = sweep.committed_results("study_grid")
+    try:
+        pair = sweep.showcase_pair(table[table.recipe == sweep.STUDY_RECIPE])
+    except ValueError:  # a table without such a pair: the chapter shows none
+        pair = table.iloc[:0]
+    return specs + [s for s in map(sweep.spec_of_row, pair.to_dict("records")) if s not in specs]
 
 
 def missing_book_models(zoo_dir=None) -> list[str]:
