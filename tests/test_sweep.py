@@ -383,6 +383,12 @@ def test_contrasting_pair_and_regularizer_ranking_on_a_hand_made_table():
     assert sweep.contrasting_pair(table, auroc_tolerance=0.005) == (1, 3)
     with pytest.raises(ValueError, match="raise auroc_tolerance"):
         sweep.contrasting_pair(table, auroc_tolerance=0.0001)
+    # the showcase pair is looked for among the models that pass the filter (rows 0, 1, 3 at
+    # 0.949): rows 1 and 3 again; with a filter only one model passes, so all four are the pool
+    pair = sweep.showcase_pair(table, min_test_auroc=0.949, auroc_tolerance=0.005)
+    assert list(pair.snr) == [1.5, 0.1] and pair.passed_filter.all()
+    pair = sweep.showcase_pair(table, min_test_auroc=0.951, auroc_tolerance=0.06)
+    assert list(pair.snr) == [3.0, 0.1]  # 0.900 vs 0.949: within 0.06, and the widest SNR gap
     ranking = sweep.regularizer_ranking(table, "snr")
     assert list(ranking.index) == ["none", "mixup"] and ranking["none"] == pytest.approx(1.6)
     with pytest.raises(KeyError, match="attr"):
