@@ -12,7 +12,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._style import _despine
+from ._style import _axes, _despine, _title
 from .sequences import plot_logo, plot_pwm_logo
 
 __all__ = [
@@ -62,8 +62,7 @@ def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None):
     """
     if not angles:
         raise ValueError("angles is empty: give at least one array of angles")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3))
+    ax = _axes(ax, (5, 3))
     for label, a in angles.items():
         a = np.asarray(a, dtype=float)
         if mask is not None:
@@ -118,8 +117,7 @@ def plot_before_after(before: dict, after: dict, ax=None, labels=("before", "aft
         if np.isinf(pair).any():
             raise ValueError(f"the values of {key!r} contain infinite numbers")
         values[key] = pair
-    if ax is None:
-        _, ax = plt.subplots(figsize=(3, 3))
+    ax = _axes(ax, (3, 3))
     colors = colors or {}
     for i, (key, pair) in enumerate(values.items()):
         shown = np.isfinite(pair)
@@ -131,8 +129,7 @@ def plot_before_after(before: dict, after: dict, ax=None, labels=("before", "aft
     ax.set_xlim(-0.35, 1.35)
     if ylabel:
         ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title, fontsize=9, loc="left")
+    _title(ax, title)
     if legend:
         ax.legend(frameon=False, fontsize=7)
     _despine(ax)

@@ -6,10 +6,9 @@ Figures: :func:`plot_ranked_kmers` (the k-mer distributions behind the k-mer KLD
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from ._style import _despine
+from ._style import _axes, _despine, _title
 
 __all__ = ["plot_ranked_kmers", "plot_angular_density"]
 
@@ -36,8 +35,7 @@ def plot_ranked_kmers(distributions: dict, ax=None, styles: dict | None = None,
     if not distributions:
         raise ValueError("distributions is empty")
     styles = styles or {}
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.5))
+    ax = _axes(ax, (5, 3.5))
     for i, (label, p) in enumerate(distributions.items()):
         p = np.asarray(p, dtype=np.float64).reshape(-1)
         if not np.isfinite(p).all() or (p < 0).any() or p.sum() <= 0:
@@ -67,14 +65,12 @@ def plot_angular_density(theta_edges, phi_edges, density, ax=None, title: str | 
     if density.shape != (len(theta_edges) - 1, len(phi_edges) - 1):
         raise ValueError(f"density has shape {density.shape}; expected "
                          f"({len(theta_edges) - 1}, {len(phi_edges) - 1}) from the bin edges")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3))
+    ax = _axes(ax, (5, 3))
     mesh = ax.pcolormesh(phi_edges, theta_edges, density, cmap="magma", vmin=0,
                          vmax=density.max() if vmax is None else vmax)
     if not ax.yaxis_inverted():
         ax.invert_yaxis()
     ax.set_xlabel(r"azimuth $\varphi$ (rad)")
     ax.set_ylabel(r"polar angle $\theta$ (rad)")
-    if title:
-        ax.set_title(title, fontsize=9, loc="left")
+    _title(ax, title)
     return mesh

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import ALPHABET, information_content
-from ._style import _despine
+from ._style import _axes, _despine, _title
 
 __all__ = [
     "information_matrix",
@@ -52,14 +52,12 @@ def plot_logo(matrix: np.ndarray, ax=None, title: str | None = None, ylabel: str
         raise ValueError(f"a logo needs an (L, 4) matrix; got shape {matrix.shape}")
     if not np.isfinite(matrix).all():
         raise ValueError("the logo matrix contains NaN or infinite values")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(max(3, matrix.shape[0] * 0.12), 1.5))
+    ax = _axes(ax, (max(3, matrix.shape[0] * 0.12), 1.5))
     df = pd.DataFrame(matrix, columns=list(ALPHABET))
     df.index = np.arange(start, start + len(df))
     logomaker.Logo(df, ax=ax, color_scheme=color_scheme, baseline_width=0.5)
     _despine(ax)
-    if title:
-        ax.set_title(title, fontsize=9, loc="left")
+    _title(ax, title)
     if ylabel:
         ax.set_ylabel(ylabel)
     return ax
@@ -152,8 +150,7 @@ def plot_motif_layout(starts, lengths, seq_length: int, labels=None, ax=None,
         raise ValueError(f"seq_length must be a positive integer; got {seq_length!r}")
     seq_length = int(seq_length)
     starts, lengths, labels = _motif_spans(starts, lengths, labels, seq_length)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 1.4))
+    ax = _axes(ax, (8, 1.4))
     colors = _label_colors(labels)
     ax.plot([0, seq_length], [0, 0], color="0.4", lw=1.5, zorder=1)
     centres = starts + lengths / 2
@@ -176,11 +173,9 @@ def plot_motif_layout(starts, lengths, seq_length: int, labels=None, ax=None,
     ax.set_xlim(-1, seq_length + 1)
     ax.set_ylim(-1.1, 1.1)
     ax.set_yticks([])
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
+    _despine(ax, ("top", "right", "left"))
     ax.set_xlabel("position (nt)")
-    if title:
-        ax.set_title(title, fontsize=9, loc="left")
+    _title(ax, title)
     return ax
 
 
@@ -212,8 +207,7 @@ def plot_sequence_pwm(pwm: np.ndarray, starts=None, lengths=None, labels=None, a
     elif lengths is None:
         raise ValueError("give lengths together with starts")
     starts, lengths, labels = _motif_spans(starts, lengths, labels, pwm.shape[0])
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 1.4))
+    ax = _axes(ax, (8, 1.4))
     plot_pwm_logo(pwm, ax=ax, title=title)
     colors = _label_colors(labels)
     centres = starts + (lengths - 1) / 2
@@ -260,8 +254,7 @@ def plot_class_balance(labels_by_split, ax=None, class_names=("positive", "negat
         if not np.isin(y, (0.0, 1.0)).all():
             raise ValueError(f"labels of split {name!r} must be 0 or 1")
         counts[name] = (int((y == 1).sum()), int((y == 0).sum()))
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4.5, 3))
+    ax = _axes(ax, (4.5, 3))
     x = np.arange(len(counts))
     width = 0.38
     for k, (cls, color) in enumerate(zip(class_names, ("tab:red", "tab:blue"))):
@@ -302,8 +295,7 @@ def plot_count_histogram(counts, expected=None, ax=None, xlabel: str = "motifs p
             raise ValueError("expected probabilities contain NaN or infinite values")
         if (e_probs < 0).any() or not np.isclose(e_probs.sum(), 1.0):
             raise ValueError("expected probabilities must be non-negative and sum to 1")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4.5, 3))
+    ax = _axes(ax, (4.5, 3))
     values, n = np.unique(counts.astype(np.int64), return_counts=True)
     ax.bar(values, n / counts.size, width=0.6, color="0.7", label=f"observed (n = {counts.size:,})")
     if expected is not None:
@@ -344,8 +336,7 @@ def plot_motif_usage(counts, names, ax=None, expected: float | None = None, high
     names = [str(n) for n in names]
     if len(names) != counts.size:
         raise ValueError(f"got {len(names)} names for {counts.size} counts")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(max(4, 0.15 * counts.size), 2.5))
+    ax = _axes(ax, (max(4, 0.15 * counts.size), 2.5))
     highlight = set(highlight)
     colors = ["tab:red" if n in highlight else "0.6" for n in names]
     x = np.arange(counts.size)
@@ -360,6 +351,5 @@ def plot_motif_usage(counts, names, ax=None, expected: float | None = None, high
     ax.set_xlim(-0.6, counts.size - 0.4)
     ax.set_ylabel("fraction of instances")
     _despine(ax)
-    if title:
-        ax.set_title(title, fontsize=9, loc="left")
+    _title(ax, title)
     return ax

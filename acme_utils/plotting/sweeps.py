@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ._style import _despine
+from ._style import _axes, _despine, _title
 
 __all__ = [
     "plot_grouped_bars",
@@ -55,8 +55,7 @@ def plot_grouped_bars(values, ax=None, ylabel: str | None = None, title: str | N
         raise ValueError(f"values must be numeric: {err}") from None
     if np.isinf(data).any():
         raise ValueError("values contain infinite numbers")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(max(4.0, 0.9 * len(values)), 3))
+    ax = _axes(ax, (max(4.0, 0.9 * len(values)), 3))
     colors = colors or {}
     n_rows, n_cols = data.shape
     width = 0.8 / n_cols
@@ -72,8 +71,7 @@ def plot_grouped_bars(values, ax=None, ylabel: str | None = None, title: str | N
     ax.set_xlim(-0.5, n_rows - 0.5)
     if ylabel:
         ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title, fontsize=9, loc="left")
+    _title(ax, title)
     if legend:
         ax.legend(frameon=False, fontsize=8)
     _despine(ax)
@@ -97,8 +95,7 @@ def plot_score_scatter(table, x: str, y: str, ax=None, color_by: str = "regulari
             raise KeyError(f"column {col!r} is not in the table; it has {list(table.columns)}")
     if not len(table):
         raise ValueError("the table is empty: nothing to plot")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
+    ax = _axes(ax, (5, 4))
     groups = list(dict.fromkeys(table[color_by]))
     colors = colors or {g: f"C{i % 10}" for i, g in enumerate(groups)}
     shapes = list(dict.fromkeys(table[marker_by]))
@@ -151,8 +148,7 @@ def plot_correlation_forest(tables: dict, ax=None, labels: dict | None = None,
         raise ValueError("the correlation tables have no rows: nothing to plot")
     labels = labels or {}
     colors = colors or {}
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 0.45 * len(pairs) * len(tables) + 1))
+    ax = _axes(ax, (6, 0.45 * len(pairs) * len(tables) + 1))
     row = {pair: len(pairs) - 1 - i for i, pair in enumerate(pairs)}
     step = 0.7 / len(tables)
     for k, (name, table) in enumerate(tables.items()):

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ._style import _despine
 from .sequences import plot_pwm_logo
 
 __all__ = ["plot_learning_curves", "plot_filter_matches"]
@@ -59,8 +60,7 @@ def plot_learning_curves(histories: dict, axes=None, colors=None):
     for ax in axes:
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        _despine(ax)
     ax_auc.legend(frameon=False, fontsize=8, loc="lower right", title="★ best epoch",
                   title_fontsize=8)
     return axes
