@@ -25,11 +25,28 @@ __all__ = [
 
 
 def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int | None = None,
-                           title: str | None = None, height: float = 1.1, width: float | None = None):
+                           title: str | None = None, height: float = 1.1,
+                           width: float | None = None):
     """One sequence: its ground-truth PWM (IC logo) on top, then one logo row per attribution map.
 
-    ``maps`` is ``{label: (L, 4) array}``; ``start``/``end`` crop all rows to the same window.
-    Returns the figure.
+    Parameters
+    ----------
+    maps : dict
+        Label -> ``(L, 4)`` attribution map of the sequence, one logo row each.
+    pwm : array, shape (L, 4)
+        The sequence's ground-truth PWM, drawn as an information-content logo.
+    start, end : int, optional
+        Crop all rows to the same window ``[start, end)``; default the whole sequence.
+    title : str, optional
+        Figure title.
+    height : float
+        Height of one row (inches).
+    width : float, optional
+        Figure width (inches); default grows with the window.
+
+    Returns
+    -------
+    The figure.
     """
     pwm = np.asarray(pwm)
     if pwm.ndim != 2 or pwm.shape[1] != 4:
@@ -38,7 +55,9 @@ def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int
         raise ValueError("maps is empty: give at least one attribution map")
     end = pwm.shape[0] if end is None else end
     if not 0 <= start < end <= pwm.shape[0]:
-        raise ValueError(f"window [{start}, {end}) is outside the sequence of length {pwm.shape[0]}")
+        raise ValueError(
+            f"window [{start}, {end}) is outside the sequence of length {pwm.shape[0]}"
+        )
     for label, m in maps.items():
         if np.shape(m) != pwm.shape:
             raise ValueError(f"map {label!r} has shape {np.shape(m)}; expected {pwm.shape}")
@@ -58,7 +77,19 @@ def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int
 def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None):
     """Histograms of gradient angles to the simplex plane (degrees), one per labelled array.
 
-    ``mask`` (same shape as each array) restricts the positions counted, e.g. motif positions.
+    Parameters
+    ----------
+    angles : dict
+        Label -> array of angles in degrees, in ``[-90, 90]``; one step histogram each.
+    ax : matplotlib Axes, optional
+    bins : int
+        Number of bins over ``[-90, 90]``.
+    mask : boolean array, optional
+        Same shape as each array: restricts the positions counted, e.g. motif positions.
+
+    Returns
+    -------
+    The axes.
     """
     if not angles:
         raise ValueError("angles is empty: give at least one array of angles")
@@ -67,7 +98,9 @@ def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None):
         a = np.asarray(a, dtype=float)
         if mask is not None:
             if np.shape(mask) != a.shape:
-                raise ValueError(f"mask has shape {np.shape(mask)} but angles {label!r} have {a.shape}")
+                raise ValueError(
+                    f"mask has shape {np.shape(mask)} but angles {label!r} have {a.shape}"
+                )
             a = a[np.asarray(mask, bool)]
         a = a.reshape(-1)
         if not np.isfinite(a).all():
@@ -81,8 +114,8 @@ def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None):
 
 
 def plot_before_after(before: dict, after: dict, ax=None, labels=("before", "after"),
-                      ylabel: str | None = None, title: str | None = None, colors: dict | None = None,
-                      legend: bool = True):
+                      ylabel: str | None = None, title: str | None = None,
+                      colors: dict | None = None, legend: bool = True):
     """Slope chart: one line per key, from its value in ``before`` to its value in ``after``.
 
     Parameters
@@ -106,8 +139,8 @@ def plot_before_after(before: dict, after: dict, ax=None, labels=("before", "aft
     if not before:
         raise ValueError("before is empty: give at least one value")
     if list(before) != list(after):
-        raise ValueError(f"before and after need the same keys in the same order; got {list(before)} "
-                         f"and {list(after)}")
+        raise ValueError(f"before and after need the same keys in the same order; got "
+                         f"{list(before)} and {list(after)}")
     values = {}
     for key in before:
         try:
@@ -137,7 +170,18 @@ def plot_before_after(before: dict, after: dict, ax=None, labels=("before", "aft
 
 
 def mask_runs(mask) -> list[tuple[int, int]]:
-    """Runs of ``True`` in a 1-D boolean mask as half-open ``(start, end)`` index pairs."""
+    """Runs of ``True`` in a 1-D boolean mask as half-open ``(start, end)`` index pairs.
+
+    Parameters
+    ----------
+    mask : 1-D array
+        Truth values (anything ``astype(bool)`` accepts).
+
+    Returns
+    -------
+    list of (int, int)
+        The runs, left to right; empty if the mask has no ``True``.
+    """
     mask = np.asarray(mask)
     if mask.ndim != 1:
         raise ValueError(f"mask must be 1-D; got shape {mask.shape}")
@@ -151,8 +195,27 @@ def shade_runs(ax, mask, color="tab:orange", alpha: float = 0.25, label: str | N
     """Shade every run of ``True`` in a 1-D mask as a vertical span on ``ax``.
 
     Position ``i`` of the mask is drawn at ``start + i``; a run covers its positions' full width
-    (``[a - 0.5, b - 0.5]``), as on a sequence logo. Only the first span gets ``label`` (one
-    legend entry). Returns the runs as ``(start, end)`` pairs in plot coordinates.
+    (``[a - 0.5, b - 0.5]``), as on a sequence logo.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Where to shade (behind what is drawn there: ``zorder=0``).
+    mask : 1-D array
+        Truth value per position.
+    color, alpha
+        Colour and opacity of the spans.
+    label : str, optional
+        Legend label; only the first span gets it (one legend entry).
+    start : int
+        Plot coordinate of position 0 of the mask.
+    **kwargs
+        Further keyword arguments for ``ax.axvspan``.
+
+    Returns
+    -------
+    list of (int, int)
+        The runs as half-open ``(start, end)`` pairs in plot coordinates.
     """
     runs = [(a + start, b + start) for a, b in mask_runs(mask)]
     for i, (a, b) in enumerate(runs):

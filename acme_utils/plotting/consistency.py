@@ -39,7 +39,9 @@ def plot_ranked_kmers(distributions: dict, ax=None, styles: dict | None = None,
     for i, (label, p) in enumerate(distributions.items()):
         p = np.asarray(p, dtype=np.float64).reshape(-1)
         if not np.isfinite(p).all() or (p < 0).any() or p.sum() <= 0:
-            raise ValueError(f"distribution {label!r} must be finite, non-negative, with a positive sum")
+            raise ValueError(
+                f"distribution {label!r} must be finite, non-negative, with a positive sum"
+            )
         ranked = np.sort(p[p > 0] / p.sum())[::-1]
         style = {"color": f"C{i}", "lw": 1.5, **styles.get(label, {})}
         ax.plot(np.arange(1, ranked.size + 1), ranked, label=f"{label} ({ranked.size:,} k-mers)",
@@ -59,8 +61,25 @@ def plot_ranked_kmers(distributions: dict, ax=None, styles: dict | None = None,
 
 def plot_angular_density(theta_edges, phi_edges, density, ax=None, title: str | None = None,
                          vmax: float | None = None):
-    """A k-attr-mean angular density (``metrics.KattrDetails.p`` or ``.q``) as a theta-phi map,
-    theta = 0 at the top. Returns the mesh (for a colour bar)."""
+    """A k-attr-mean angular density (``metrics.KattrDetails.p`` or ``.q``) as a theta-phi map.
+
+    Parameters
+    ----------
+    theta_edges, phi_edges : 1-D arrays
+        Bin edges of the polar angle theta (rows, theta = 0 at the top) and of the azimuth phi
+        (columns), in radians.
+    density : array, shape (len(theta_edges) - 1, len(phi_edges) - 1)
+        The density per bin.
+    ax : matplotlib Axes, optional
+    title : str, optional
+    vmax : float, optional
+        Top of the colour scale (from 0); default the density's maximum. Give the same value to
+        panels that are compared.
+
+    Returns
+    -------
+    The mesh (``QuadMesh``), for a colour bar.
+    """
     density = np.asarray(density, dtype=np.float64)
     if density.shape != (len(theta_edges) - 1, len(phi_edges) - 1):
         raise ValueError(f"density has shape {density.shape}; expected "

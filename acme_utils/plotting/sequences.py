@@ -39,14 +39,42 @@ def _as_counts(counts) -> np.ndarray:
 
 
 def information_matrix(pwm: np.ndarray) -> np.ndarray:
-    """Scale each PWM column by its information content: the letter heights of an IC logo."""
+    """Scale each PWM column by its information content: the letter heights of an IC logo.
+
+    Parameters
+    ----------
+    pwm : array, shape (..., L, 4)
+        Position probability matrix (rows sum to 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``pwm`` with every row multiplied by its information content in bits.
+    """
     pwm = np.asarray(pwm, dtype=np.float64)
     return pwm * information_content(pwm)[..., None]
 
 
 def plot_logo(matrix: np.ndarray, ax=None, title: str | None = None, ylabel: str | None = None,
               start: int = 0, color_scheme: str = "classic"):
-    """Draw an ``(L, 4)`` matrix (A, C, G, T) as a sequence logo; negative values go below 0."""
+    """Draw an ``(L, 4)`` matrix (A, C, G, T) as a sequence logo; negative values go below 0.
+
+    Parameters
+    ----------
+    matrix : array, shape (L, 4)
+        Letter heights (e.g. an attribution map, or :func:`information_matrix` of a PWM).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure, wide enough for ``L`` letters, if omitted.
+    title, ylabel : str, optional
+    start : int
+        Position label of the first row (to draw a window of a longer sequence).
+    color_scheme : str
+        A logomaker colour scheme.
+
+    Returns
+    -------
+    The axes.
+    """
     matrix = np.asarray(matrix, dtype=np.float64)
     if matrix.ndim != 2 or matrix.shape[1] != 4:
         raise ValueError(f"a logo needs an (L, 4) matrix; got shape {matrix.shape}")
@@ -64,7 +92,21 @@ def plot_logo(matrix: np.ndarray, ax=None, title: str | None = None, ylabel: str
 
 
 def plot_pwm_logo(pwm: np.ndarray, ax=None, title: str | None = None, start: int = 0):
-    """Draw a PWM as an information-content logo (bits)."""
+    """Draw a PWM as an information-content logo (bits).
+
+    Parameters
+    ----------
+    pwm : array, shape (L, 4)
+        Position probability matrix (rows sum to 1).
+    ax : matplotlib Axes, optional
+    title : str, optional
+    start : int
+        Position label of the first row.
+
+    Returns
+    -------
+    The axes, with the y axis from 0 to 2 bits.
+    """
     ax = plot_logo(information_matrix(pwm), ax=ax, title=title, ylabel="bits", start=start)
     ax.set_ylim(0, 2)
     return ax

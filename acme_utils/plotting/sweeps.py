@@ -78,17 +78,44 @@ def plot_grouped_bars(values, ax=None, ylabel: str | None = None, title: str | N
     return ax
 
 
+def _legend_marker(**style):
+    """A legend entry that is a marker alone (no line), for legends built by hand."""
+    return plt.Line2D([], [], ls="", **style)
+
+
 #: Marker per first-layer activation in the model-selection scatter plots.
 ACTIVATION_MARKERS = {"relu": "o", "exponential": "^"}
 
 
 def plot_score_scatter(table, x: str, y: str, ax=None, color_by: str = "regularizer",
-                       marker_by: str = "activation", xlabel: str | None = None, ylabel: str | None = None,
-                       legend: bool = True, colors: dict | None = None):
+                       marker_by: str = "activation", xlabel: str | None = None,
+                       ylabel: str | None = None, legend: bool = True,
+                       colors: dict | None = None):
     """One point per model (row of ``table``): ``x`` against ``y``, coloured by ``color_by`` and
     shaped by ``marker_by`` (filled with batch norm, hollow without, if the table has it).
 
-    Returns the axes.
+    Parameters
+    ----------
+    table : pandas DataFrame
+        One row per model, with columns ``x``, ``y``, ``color_by``, ``marker_by`` and optionally
+        ``batch_norm`` (bool).
+    x, y : str
+        Columns on the two axes.
+    ax : matplotlib Axes, optional
+    color_by, marker_by : str
+        Columns that set each point's colour and marker (:data:`ACTIVATION_MARKERS` for the
+        activations, other values get markers in turn).
+    xlabel, ylabel : str, optional
+        Axis labels; default the column names.
+    legend : bool
+        Draw a legend of colours, markers and (if some model has none) batch norm, right of the
+        axes.
+    colors : dict, optional
+        Value of ``color_by`` -> colour.
+
+    Returns
+    -------
+    The axes.
     """
     for col in (x, y, color_by, marker_by):
         if col not in table.columns:
@@ -100,18 +127,22 @@ def plot_score_scatter(table, x: str, y: str, ax=None, color_by: str = "regulari
     colors = colors or {g: f"C{i % 10}" for i, g in enumerate(groups)}
     shapes = list(dict.fromkeys(table[marker_by]))
     markers = {s: ACTIVATION_MARKERS.get(s, "os^Dv<>"[i % 7]) for i, s in enumerate(shapes)}
-    bn = table["batch_norm"].astype(bool) if "batch_norm" in table.columns else pd.Series(True, index=table.index)
+    if "batch_norm" in table.columns:
+        bn = table["batch_norm"].astype(bool)
+    else:
+        bn = pd.Series(True, index=table.index)
     for (g, s, b), rows in table.groupby([color_by, marker_by, bn], sort=False):
         ax.scatter(rows[x], rows[y], marker=markers[s], s=36, edgecolors=colors[g], linewidths=1.2,
                    facecolors=colors[g] if b else "none", alpha=0.9)
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(ylabel or y)
     if legend:
-        handles = [plt.Line2D([], [], ls="", marker="s", color=colors[g], label=str(g)) for g in groups]
-        handles += [plt.Line2D([], [], ls="", marker=markers[s], color="0.3", label=str(s)) for s in shapes]
+        handles = [_legend_marker(marker="s", color=colors[g], label=str(g)) for g in groups]
+        handles += [_legend_marker(marker=markers[s], color="0.3", label=str(s)) for s in shapes]
         if not bn.all():
-            handles += [plt.Line2D([], [], ls="", marker="o", mfc="none", color="0.3", label="no batch norm")]
-        ax.legend(handles=handles, fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+            handles += [_legend_marker(marker="o", mfc="none", color="0.3", label="no batch norm")]
+        ax.legend(handles=handles, fontsize=7, frameon=False, loc="center left",
+                  bbox_to_anchor=(1.0, 0.5))
     _despine(ax)
     return ax
 
@@ -125,13 +156,27 @@ def plot_correlation_forest(tables: dict, ax=None, labels: dict | None = None,
                             xlabel: str = "correlation (95% bootstrap CI)"):
     """Forest plot of correlations with their confidence intervals.
 
-    ``tables`` maps a label (e.g. "Spearman" and "Pearson") to a DataFrame as returned by
-    ``statistics.correlation_table``: columns ``x``, ``y``, ``ci_low``, ``ci_high`` and the estimate
-    in ``spearman_rho`` or ``pearson_r``. One row per ``(x, y)`` pair (first-seen order, top to
-    bottom), one marker and interval per table, offset vertically; a pair whose estimate is NaN
-    has no marker for that table. ``labels`` maps ``(x, y)`` to a tick label (default "x vs y").
+    One row per ``(x, y)`` pair (first-seen order, top to bottom), one marker and interval per
+    table, offset vertically; a pair whose estimate is NaN has no marker for that table.
 
-    Returns the axes.
+    Parameters
+    ----------
+    tables : dict
+        Label (e.g. "Spearman" and "Pearson") -> DataFrame as returned by
+        ``statistics.correlation_table``: columns ``x``, ``y``, ``ci_low``, ``ci_high`` and the
+        estimate in ``spearman_rho`` or ``pearson_r`` (:data:`CORRELATION_COLUMNS`).
+    ax : matplotlib Axes, optional
+    labels : dict, optional
+        ``(x, y)`` -> tick label (default "x vs y").
+    colors : dict, optional
+        Table label -> colour.
+    legend : bool
+        Draw a legend of the tables.
+    xlabel : str
+
+    Returns
+    -------
+    The axes.
     """
     if not tables:
         raise ValueError("tables is empty: give at least one correlation table")

@@ -117,8 +117,9 @@ def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols
             offset = int(row["offset"])
             mpwm = motif.pwm if hasattr(motif, "pwm") else np.asarray(motif)
             plot_pwm_logo(mpwm, ax=ax_m, start=offset)
+            core = int(row["motif_index"]) in highlight
             ax_m.set_title(f"{row['motif']}  r = {row['correlation']:.2f}", fontsize=8, loc="left",
-                           pad=2, color="tab:red" if int(row["motif_index"]) in highlight else "black")
+                           pad=2, color="tab:red" if core else "black")
             lo, hi = min(0, offset), max(kernel, offset + len(mpwm))
         else:
             ax_m.set_axis_off()
