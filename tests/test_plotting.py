@@ -3,6 +3,11 @@
 The Agg backend is selected in conftest.py, before pyplot is imported.
 """
 
+import ast
+import importlib
+import inspect
+import pkgutil
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -19,6 +24,49 @@ def test_backend_is_agg():
 def _close_figures():
     yield
     plt.close("all")
+
+
+# ---------------------------------------------------------------------------- package layout
+
+#: The figure-family modules of ``acme_utils.plotting``.
+FAMILIES = ("sequences", "training", "attribution", "consistency", "sweeps")
+
+
+def _public_names(module) -> set[str]:
+    """Functions and constants defined (not imported) in ``module``, without a leading underscore."""
+    tree = ast.parse(inspect.getsource(module))
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    defined |= {target.id for node in tree.body if isinstance(node, ast.Assign)
+                for target in node.targets if isinstance(target, ast.Name)}
+    return {name for name in defined if not name.startswith("_")}
+
+
+def test_plotting_modules_are_the_figure_families():
+    found = {m.name for m in pkgutil.iter_modules(plotting.__path__) if not m.name.startswith("_")}
+    assert found == set(FAMILIES)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_family_module_imports_and_lists_its_public_names(family):
+    module = importlib.import_module(f"acme_utils.plotting.{family}")
+    assert module.__doc__ and "chapter" in module.__doc__  # says which chapters use its figures
+    assert set(module.__all__) == _public_names(module)
+    for name in module.__all__:  # re-exported unchanged by the package
+        assert getattr(plotting, name) is getattr(module, name)
+
+
+def test_plotting_all_covers_every_public_function():
+    modules = [importlib.import_module(f"acme_utils.plotting.{f}") for f in FAMILIES]
+    names = [name for module in modules for name in module.__all__]
+    assert len(names) == len(set(names)), "a name is exported by two family modules"
+    assert sorted(plotting.__all__) == sorted(names)
+    exported = {n for n, obj in vars(plotting).items()
+                if not n.startswith("_") and not inspect.ismodule(obj)
+                and n != "annotations"}  # the __future__ import
+    assert exported == set(plotting.__all__)  # nothing public is left out of __all__
+    namespace = {}
+    exec("from acme_utils.plotting import *", namespace)
+    assert set(plotting.__all__) <= set(namespace)
 
 
 def _toy_pwm(length=30):

@@ -1,0 +1,78 @@
+"""Figures used by the chapters: sequence logos (logomaker) and summary plots.
+
+Every function draws on a Matplotlib ``Axes`` it is given (or a new one) and returns that axes
+(or the figure, for the multi-panel ones), so chapters can compose panels freely.
+
+The figures are grouped by family, one module each; every public name is re-exported here, so
+chapters call them as ``from acme_utils import plotting; plotting.plot_logo(...)``:
+
+- ``sequences``    sequence logos, motif layouts and dataset summaries (chapters 1, 5, 6, 7)
+- ``training``     learning curves and filter-motif matches (chapters 2, 7, 8)
+- ``attribution``  attribution panels, gradient angles, before/after slopes, shaded runs
+                   (chapters 3, 4, 5, 7, 8, 9)
+- ``consistency``  the distributions behind the k-mer and k-attr-mean KLDs (chapters 5, 9)
+- ``sweeps``       scores compared across models: grouped bars, score scatter, correlation
+                   forest (chapters 3, 7, 8, 9)
+"""
+
+from __future__ import annotations
+
+from . import attribution, consistency, sequences, sweeps, training  # noqa: F401
+from .attribution import (
+    mask_runs,
+    plot_angle_histogram,
+    plot_attribution_panel,
+    plot_before_after,
+    shade_runs,
+)
+from .consistency import plot_angular_density, plot_ranked_kmers
+from .sequences import (
+    information_matrix,
+    plot_class_balance,
+    plot_count_histogram,
+    plot_logo,
+    plot_motif_layout,
+    plot_motif_usage,
+    plot_pwm_logo,
+    plot_sequence_pwm,
+)
+from .sweeps import (
+    ACTIVATION_MARKERS,
+    CORRELATION_COLUMNS,
+    plot_correlation_forest,
+    plot_grouped_bars,
+    plot_score_scatter,
+)
+from .training import plot_filter_matches, plot_learning_curves
+
+# Written out (not computed from the modules' lists) so that static tools see the re-exports;
+# tests/test_plotting.py checks that it is exactly the union of the family modules' ``__all__``.
+__all__ = [
+    # sequences
+    "information_matrix",
+    "plot_logo",
+    "plot_pwm_logo",
+    "plot_motif_layout",
+    "plot_sequence_pwm",
+    "plot_class_balance",
+    "plot_count_histogram",
+    "plot_motif_usage",
+    # training
+    "plot_learning_curves",
+    "plot_filter_matches",
+    # attribution
+    "plot_attribution_panel",
+    "plot_angle_histogram",
+    "plot_before_after",
+    "mask_runs",
+    "shade_runs",
+    # consistency
+    "plot_ranked_kmers",
+    "plot_angular_density",
+    # sweeps
+    "plot_grouped_bars",
+    "plot_score_scatter",
+    "plot_correlation_forest",
+    "ACTIVATION_MARKERS",
+    "CORRELATION_COLUMNS",
+]

@@ -1,0 +1,224 @@
+"""Figures of attribution maps and of their gradient correction.
+
+Figures: :func:`plot_attribution_panel` (ground truth above one logo per map; chapters 3, 4, 7, 8
+and 9), :func:`plot_angle_histogram` (gradient angles to the simplex plane; chapter 4),
+:func:`plot_before_after` (a score before and after a change, e.g. gradient correction; chapters
+4 and 9), and :func:`mask_runs` / :func:`shade_runs` (shading runs of positions, such as k-mer
+segments, on a logo or track; chapter 5).
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ._style import _axes, _despine, _title
+from .sequences import plot_logo, plot_pwm_logo
+
+__all__ = [
+    "plot_attribution_panel",
+    "plot_angle_histogram",
+    "plot_before_after",
+    "mask_runs",
+    "shade_runs",
+]
+
+
+def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int | None = None,
+                           title: str | None = None, height: float = 1.1,
+                           width: float | None = None):
+    """One sequence: its ground-truth PWM (IC logo) on top, then one logo row per attribution map.
+
+    Parameters
+    ----------
+    maps : dict
+        Label -> ``(L, 4)`` attribution map of the sequence, one logo row each.
+    pwm : array, shape (L, 4)
+        The sequence's ground-truth PWM, drawn as an information-content logo.
+    start, end : int, optional
+        Crop all rows to the same window ``[start, end)``; default the whole sequence.
+    title : str, optional
+        Figure title.
+    height : float
+        Height of one row (inches).
+    width : float, optional
+        Figure width (inches); default grows with the window.
+
+    Returns
+    -------
+    The figure.
+    """
+    pwm = np.asarray(pwm)
+    if pwm.ndim != 2 or pwm.shape[1] != 4:
+        raise ValueError(f"pwm must be one sequence's (L, 4) ground truth; got shape {pwm.shape}")
+    if not maps:
+        raise ValueError("maps is empty: give at least one attribution map")
+    end = pwm.shape[0] if end is None else end
+    if not 0 <= start < end <= pwm.shape[0]:
+        raise ValueError(
+            f"window [{start}, {end}) is outside the sequence of length {pwm.shape[0]}"
+        )
+    for label, m in maps.items():
+        if np.shape(m) != pwm.shape:
+            raise ValueError(f"map {label!r} has shape {np.shape(m)}; expected {pwm.shape}")
+    n = len(maps) + 1
+    width = width or max(6.0, (end - start) * 0.06)
+    fig, axes = plt.subplots(n, 1, figsize=(width, height * n), sharex=True)
+    plot_pwm_logo(pwm[start:end], ax=axes[0], title="ground truth", start=start)
+    for ax, (label, m) in zip(axes[1:], maps.items()):
+        plot_logo(np.asarray(m)[start:end], ax=ax, title=label, start=start)
+    axes[0].set_xlim(start - 0.5, end - 0.5)  # shared: autoscaling would stretch it back to 0
+    if title:
+        fig.suptitle(title, fontsize=10, x=0.01, ha="left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None):
+    """Histograms of gradient angles to the simplex plane (degrees), one per labelled array.
+
+    Parameters
+    ----------
+    angles : dict
+        Label -> array of angles in degrees, in ``[-90, 90]``; one step histogram each.
+    ax : matplotlib Axes, optional
+    bins : int
+        Number of bins over ``[-90, 90]``.
+    mask : boolean array, optional
+        Same shape as each array: restricts the positions counted, e.g. motif positions.
+
+    Returns
+    -------
+    The axes.
+    """
+    if not angles:
+        raise ValueError("angles is empty: give at least one array of angles")
+    ax = _axes(ax, (5, 3))
+    for label, a in angles.items():
+        a = np.asarray(a, dtype=float)
+        if mask is not None:
+            if np.shape(mask) != a.shape:
+                raise ValueError(
+                    f"mask has shape {np.shape(mask)} but angles {label!r} have {a.shape}"
+                )
+            a = a[np.asarray(mask, bool)]
+        a = a.reshape(-1)
+        if not np.isfinite(a).all():
+            raise ValueError(f"angles {label!r} contain NaN or infinite values")
+        ax.hist(a, bins=bins, range=(-90, 90), histtype="step", density=True, label=label)
+    ax.set_xlabel("angle to the simplex plane (degrees)")
+    ax.set_ylabel("density")
+    ax.legend(fontsize=8, frameon=False)
+    _despine(ax)
+    return ax
+
+
+def plot_before_after(before: dict, after: dict, ax=None, labels=("before", "after"),
+                      ylabel: str | None = None, title: str | None = None,
+                      colors: dict | None = None, legend: bool = True):
+    """Slope chart: one line per key, from its value in ``before`` to its value in ``after``.
+
+    Parameters
+    ----------
+    before, after : dict
+        Key (e.g. a method name) -> number; both need the same keys. A NaN leaves that end out:
+        only the other point is drawn, without a line.
+    ax : matplotlib Axes, optional
+    labels : (str, str)
+        Tick labels of the two columns.
+    ylabel, title : str, optional
+    colors : dict, optional
+        Key -> colour.
+    legend : bool
+        Draw a legend of the keys.
+
+    Returns
+    -------
+    The axes.
+    """
+    if not before:
+        raise ValueError("before is empty: give at least one value")
+    if list(before) != list(after):
+        raise ValueError(f"before and after need the same keys in the same order; got "
+                         f"{list(before)} and {list(after)}")
+    values = {}
+    for key in before:
+        try:
+            pair = np.array([before[key], after[key]], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"the values of {key!r} must be numbers") from None
+        if np.isinf(pair).any():
+            raise ValueError(f"the values of {key!r} contain infinite numbers")
+        values[key] = pair
+    ax = _axes(ax, (3, 3))
+    colors = colors or {}
+    for i, (key, pair) in enumerate(values.items()):
+        shown = np.isfinite(pair)
+        color = colors.get(key, f"C{i}")
+        style = "-" if shown.all() else "none"
+        ax.plot(np.arange(2)[shown], pair[shown], ls=style, marker="o", ms=4, lw=1.2, color=color,
+                label=str(key))
+    ax.set_xticks([0, 1], list(labels))
+    ax.set_xlim(-0.35, 1.35)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    _title(ax, title)
+    if legend:
+        ax.legend(frameon=False, fontsize=7)
+    _despine(ax)
+    return ax
+
+
+def mask_runs(mask) -> list[tuple[int, int]]:
+    """Runs of ``True`` in a 1-D boolean mask as half-open ``(start, end)`` index pairs.
+
+    Parameters
+    ----------
+    mask : 1-D array
+        Truth values (anything ``astype(bool)`` accepts).
+
+    Returns
+    -------
+    list of (int, int)
+        The runs, left to right; empty if the mask has no ``True``.
+    """
+    mask = np.asarray(mask)
+    if mask.ndim != 1:
+        raise ValueError(f"mask must be 1-D; got shape {mask.shape}")
+    padded = np.concatenate([[False], mask.astype(bool), [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def shade_runs(ax, mask, color="tab:orange", alpha: float = 0.25, label: str | None = None,
+               start: int = 0, **kwargs):
+    """Shade every run of ``True`` in a 1-D mask as a vertical span on ``ax``.
+
+    Position ``i`` of the mask is drawn at ``start + i``; a run covers its positions' full width
+    (``[a - 0.5, b - 0.5]``), as on a sequence logo.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Where to shade (behind what is drawn there: ``zorder=0``).
+    mask : 1-D array
+        Truth value per position.
+    color, alpha
+        Colour and opacity of the spans.
+    label : str, optional
+        Legend label; only the first span gets it (one legend entry).
+    start : int
+        Plot coordinate of position 0 of the mask.
+    **kwargs
+        Further keyword arguments for ``ax.axvspan``.
+
+    Returns
+    -------
+    list of (int, int)
+        The runs as half-open ``(start, end)`` pairs in plot coordinates.
+    """
+    runs = [(a + start, b + start) for a, b in mask_runs(mask)]
+    for i, (a, b) in enumerate(runs):
+        ax.axvspan(a - 0.5, b - 0.5, color=color, alpha=alpha, lw=0, zorder=0,
+                   label=label if i == 0 else None, **kwargs)
+    return runs

@@ -1,0 +1,219 @@
+"""Figures that compare scores across models, methods and regularisers.
+
+Figures: :func:`plot_grouped_bars` (a score per method or regulariser, one bar per model;
+chapters 3, 7 and 8), :func:`plot_score_scatter` (one point per model of a sweep; chapter 9) and
+:func:`plot_correlation_forest` (correlations between scores with confidence intervals;
+chapter 9).
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ._style import _axes, _despine, _title
+
+__all__ = [
+    "plot_grouped_bars",
+    "plot_score_scatter",
+    "plot_correlation_forest",
+    "ACTIVATION_MARKERS",
+    "CORRELATION_COLUMNS",
+]
+
+
+def plot_grouped_bars(values, ax=None, ylabel: str | None = None, title: str | None = None,
+                      colors=None, fmt: str | None = None, legend: bool = True):
+    """Grouped bar chart: one group per row of ``values``, one bar per column within a group.
+
+    Parameters
+    ----------
+    values : pandas DataFrame
+        Rows are the groups along the x axis (e.g. attribution methods), columns the bars within
+        each group (e.g. models). NaN values are left as gaps.
+    ax : matplotlib Axes, optional
+    ylabel, title : str, optional
+    colors : dict, optional
+        Column name -> colour.
+    fmt : str, optional
+        Format of a value label written on each bar, e.g. ``"{:.2f}"``; no labels if omitted.
+    legend : bool
+        Draw a legend of the columns.
+
+    Returns
+    -------
+    The axes.
+    """
+    if not isinstance(values, pd.DataFrame):
+        raise ValueError(f"values must be a pandas DataFrame; got {type(values).__name__}")
+    if values.empty:
+        raise ValueError("values is empty: give at least one row and one column")
+    try:
+        data = values.to_numpy(dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"values must be numeric: {err}") from None
+    if np.isinf(data).any():
+        raise ValueError("values contain infinite numbers")
+    ax = _axes(ax, (max(4.0, 0.9 * len(values)), 3))
+    colors = colors or {}
+    n_rows, n_cols = data.shape
+    width = 0.8 / n_cols
+    x = np.arange(n_rows)
+    for j, column in enumerate(values.columns):
+        heights = data[:, j]
+        shown = np.isfinite(heights)
+        bars = ax.bar(x[shown] + (j - (n_cols - 1) / 2) * width, heights[shown], width,
+                      label=str(column), color=colors.get(column, f"C{j}"))
+        if fmt:
+            ax.bar_label(bars, fmt=fmt, fontsize=6, padding=1)
+    ax.set_xticks(x, [str(i) for i in values.index])
+    ax.set_xlim(-0.5, n_rows - 0.5)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    _title(ax, title)
+    if legend:
+        ax.legend(frameon=False, fontsize=8)
+    _despine(ax)
+    return ax
+
+
+def _legend_marker(**style):
+    """A legend entry that is a marker alone (no line), for legends built by hand."""
+    return plt.Line2D([], [], ls="", **style)
+
+
+#: Marker per first-layer activation in the model-selection scatter plots.
+ACTIVATION_MARKERS = {"relu": "o", "exponential": "^"}
+
+
+def plot_score_scatter(table, x: str, y: str, ax=None, color_by: str = "regularizer",
+                       marker_by: str = "activation", xlabel: str | None = None,
+                       ylabel: str | None = None, legend: bool = True,
+                       colors: dict | None = None):
+    """One point per model (row of ``table``): ``x`` against ``y``, coloured by ``color_by`` and
+    shaped by ``marker_by`` (filled with batch norm, hollow without, if the table has it).
+
+    Parameters
+    ----------
+    table : pandas DataFrame
+        One row per model, with columns ``x``, ``y``, ``color_by``, ``marker_by`` and optionally
+        ``batch_norm`` (bool).
+    x, y : str
+        Columns on the two axes.
+    ax : matplotlib Axes, optional
+    color_by, marker_by : str
+        Columns that set each point's colour and marker (:data:`ACTIVATION_MARKERS` for the
+        activations, other values get markers in turn).
+    xlabel, ylabel : str, optional
+        Axis labels; default the column names.
+    legend : bool
+        Draw a legend of colours, markers and (if some model has none) batch norm, right of the
+        axes.
+    colors : dict, optional
+        Value of ``color_by`` -> colour.
+
+    Returns
+    -------
+    The axes.
+    """
+    for col in (x, y, color_by, marker_by):
+        if col not in table.columns:
+            raise KeyError(f"column {col!r} is not in the table; it has {list(table.columns)}")
+    if not len(table):
+        raise ValueError("the table is empty: nothing to plot")
+    ax = _axes(ax, (5, 4))
+    groups = list(dict.fromkeys(table[color_by]))
+    colors = colors or {g: f"C{i % 10}" for i, g in enumerate(groups)}
+    shapes = list(dict.fromkeys(table[marker_by]))
+    markers = {s: ACTIVATION_MARKERS.get(s, "os^Dv<>"[i % 7]) for i, s in enumerate(shapes)}
+    if "batch_norm" in table.columns:
+        bn = table["batch_norm"].astype(bool)
+    else:
+        bn = pd.Series(True, index=table.index)
+    for (g, s, b), rows in table.groupby([color_by, marker_by, bn], sort=False):
+        ax.scatter(rows[x], rows[y], marker=markers[s], s=36, edgecolors=colors[g], linewidths=1.2,
+                   facecolors=colors[g] if b else "none", alpha=0.9)
+    ax.set_xlabel(xlabel or x)
+    ax.set_ylabel(ylabel or y)
+    if legend:
+        handles = [_legend_marker(marker="s", color=colors[g], label=str(g)) for g in groups]
+        handles += [_legend_marker(marker=markers[s], color="0.3", label=str(s)) for s in shapes]
+        if not bn.all():
+            handles += [_legend_marker(marker="o", mfc="none", color="0.3", label="no batch norm")]
+        ax.legend(handles=handles, fontsize=7, frameon=False, loc="center left",
+                  bbox_to_anchor=(1.0, 0.5))
+    _despine(ax)
+    return ax
+
+
+#: Columns that hold the estimate in a table of ``statistics.correlation_table``.
+CORRELATION_COLUMNS = ("spearman_rho", "pearson_r")
+
+
+def plot_correlation_forest(tables: dict, ax=None, labels: dict | None = None,
+                            colors: dict | None = None, legend: bool = True,
+                            xlabel: str = "correlation (95% bootstrap CI)"):
+    """Forest plot of correlations with their confidence intervals.
+
+    One row per ``(x, y)`` pair (first-seen order, top to bottom), one marker and interval per
+    table, offset vertically; a pair whose estimate is NaN has no marker for that table.
+
+    Parameters
+    ----------
+    tables : dict
+        Label (e.g. "Spearman" and "Pearson") -> DataFrame as returned by
+        ``statistics.correlation_table``: columns ``x``, ``y``, ``ci_low``, ``ci_high`` and the
+        estimate in ``spearman_rho`` or ``pearson_r`` (:data:`CORRELATION_COLUMNS`).
+    ax : matplotlib Axes, optional
+    labels : dict, optional
+        ``(x, y)`` -> tick label (default "x vs y").
+    colors : dict, optional
+        Table label -> colour.
+    legend : bool
+        Draw a legend of the tables.
+    xlabel : str
+
+    Returns
+    -------
+    The axes.
+    """
+    if not tables:
+        raise ValueError("tables is empty: give at least one correlation table")
+    estimates = {}
+    for name, table in tables.items():
+        found = [c for c in CORRELATION_COLUMNS if c in table.columns]
+        missing = {"x", "y", "ci_low", "ci_high"} - set(table.columns)
+        if missing or len(found) != 1:
+            raise ValueError(f"table {name!r} needs columns x, y, ci_low, ci_high and one of "
+                             f"{CORRELATION_COLUMNS}; it has {list(table.columns)}")
+        estimates[name] = found[0]
+    pairs = list(dict.fromkeys((x, y) for t in tables.values() for x, y in zip(t["x"], t["y"])))
+    if not pairs:
+        raise ValueError("the correlation tables have no rows: nothing to plot")
+    labels = labels or {}
+    colors = colors or {}
+    ax = _axes(ax, (6, 0.45 * len(pairs) * len(tables) + 1))
+    row = {pair: len(pairs) - 1 - i for i, pair in enumerate(pairs)}
+    step = 0.7 / len(tables)
+    for k, (name, table) in enumerate(tables.items()):
+        est = table[estimates[name]].to_numpy(dtype=np.float64)
+        low = table["ci_low"].to_numpy(dtype=np.float64)
+        high = table["ci_high"].to_numpy(dtype=np.float64)
+        ypos = np.array([row[p] for p in zip(table["x"], table["y"])], dtype=np.float64)
+        ypos += (len(tables) - 1) / 2 * step - k * step
+        shown = np.isfinite(est)
+        # an undefined interval (NaN) is drawn as the point alone
+        err = np.nan_to_num(np.abs(np.stack([est - low, high - est])), nan=0.0)
+        ax.errorbar(est[shown], ypos[shown], xerr=err[:, shown], fmt="o", ms=4, capsize=3,
+                    color=colors.get(name, f"C{k}"), label=str(name))
+    ax.axvline(0, color="0.6", lw=0.8)
+    ticks = [labels.get(p, f"{p[0]} vs {p[1]}") for p in pairs]
+    ax.set_yticks([row[p] for p in pairs], ticks, fontsize=8)
+    ax.set_ylim(-0.6, len(pairs) - 0.4)
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_xlabel(xlabel)
+    if legend:
+        ax.legend(frameon=False, fontsize=7)
+    _despine(ax)
+    return ax

@@ -1,0 +1,137 @@
+"""Figures of training: learning curves and first-layer filters matched to known motifs.
+
+Figures: :func:`plot_learning_curves` (chapters 2, 7 and 8) and :func:`plot_filter_matches`
+(chapter 2).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ._style import _despine
+from .sequences import plot_pwm_logo
+
+__all__ = ["plot_learning_curves", "plot_filter_matches"]
+
+
+def plot_learning_curves(histories: dict, axes=None, colors=None):
+    """Training loss and validation AUROC per epoch for several models, best epoch marked.
+
+    Parameters
+    ----------
+    histories : dict
+        Model name -> history as returned by ``training.fit`` (keys ``loss``, ``val_auroc`` and
+        ``best_epoch``, 1-based).
+    axes : pair of matplotlib Axes, optional
+        Where to draw the loss (first) and the validation AUROC (second); new ones if omitted.
+    colors : dict, optional
+        Model name -> colour.
+
+    Returns
+    -------
+    The two axes. A star marks each model's best epoch (the weights it keeps).
+    """
+    if not histories:
+        raise ValueError("histories is empty")
+    for name, h in histories.items():
+        for key in ("loss", "val_auroc", "best_epoch"):
+            if key not in h:
+                raise ValueError(f"history of {name!r} has no {key!r}")
+        if len(h["loss"]) != len(h["val_auroc"]) or not 1 <= h["best_epoch"] <= len(h["loss"]):
+            raise ValueError(f"history of {name!r} is inconsistent")
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.2), constrained_layout=True)
+    ax_loss, ax_auc = axes
+    colors = colors or {}
+    for i, (name, h) in enumerate(histories.items()):
+        color = colors.get(name, f"C{i}")
+        epochs = np.arange(1, len(h["loss"]) + 1)
+        best = int(h["best_epoch"])
+        for ax, key in ((ax_loss, "loss"), (ax_auc, "val_auroc")):
+            values = np.asarray(h[key], dtype=np.float64)
+            ax.plot(epochs, values, color=color, lw=1.2, label=name)
+            ax.plot(best, values[best - 1], marker="*", ms=10, color=color, mec="black", mew=0.5)
+    ax_loss.set_ylabel("training loss (BCE)")
+    ax_auc.set_ylabel("validation AUROC")
+    for ax in axes:
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+        _despine(ax)
+    ax_auc.legend(frameon=False, fontsize=8, loc="lower right", title="★ best epoch",
+                  title_fontsize=8)
+    return axes
+
+
+def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols: int = 4,
+                        title: str | None = None, highlight=()):
+    """Each filter's PWM as a logo above the known motif it best matches, aligned by offset.
+
+    Parameters
+    ----------
+    pwms : ``(F, K, 4)`` filter PWMs (``filters.filter_pwms``).
+    matches : DataFrame from ``filters.match_filters(pwms, motifs)``.
+    motifs : the motif list given to ``match_filters``.
+    filters : filter indices to draw, in order; default all, best correlation first.
+    n_sites : ``(F,)`` hit counts to show in the titles, optional.
+    ncols : filter panels per row.
+    title : figure title, optional.
+    highlight : indices into ``motifs`` whose matches get a red title (e.g. the core motifs).
+
+    Returns
+    -------
+    The figure. Both logos of a pair share the x axis (filter columns); a filter without a match
+    is drawn alone.
+    """
+    pwms = np.asarray(pwms, dtype=np.float64)
+    if pwms.ndim != 3 or pwms.shape[-1] != 4:
+        raise ValueError(f"pwms must have shape (F, K, 4); got shape {pwms.shape}")
+    if len(matches) != pwms.shape[0]:
+        raise ValueError(f"matches has {len(matches)} rows for {pwms.shape[0]} filters")
+    if filters is None:
+        filters = matches.sort_values("correlation", ascending=False, na_position="last")["filter"]
+    filters = [int(f) for f in filters]
+    if not filters:
+        raise ValueError("no filter to draw")
+    kernel = pwms.shape[1]
+    highlight = {int(i) for i in highlight}
+    ncols = max(1, min(int(ncols), len(filters)))
+    nrows = -(-len(filters) // ncols)
+    fig = plt.figure(figsize=(3.2 * ncols, 2.3 * nrows), constrained_layout=True)
+    outer = fig.add_gridspec(nrows, ncols)
+    for k, f in enumerate(filters):
+        row = matches.iloc[f]
+        inner = outer[k // ncols, k % ncols].subgridspec(2, 1, hspace=0.05)
+        ax_f = fig.add_subplot(inner[0])
+        ax_m = fig.add_subplot(inner[1], sharex=ax_f)
+        sites = f", n={int(n_sites[f])}" if n_sites is not None else ""
+        with warnings.catch_warnings():  # a uniform (no-hit) PWM is an all-zero logo
+            warnings.filterwarnings("ignore", "Attempting to set identical low and high ylims")
+            plot_pwm_logo(pwms[f], ax=ax_f, title=f"filter {f}{sites}")
+        lo, hi = 0, kernel
+        if pd.notna(row["motif_index"]):
+            motif = motifs[int(row["motif_index"])]
+            offset = int(row["offset"])
+            mpwm = motif.pwm if hasattr(motif, "pwm") else np.asarray(motif)
+            plot_pwm_logo(mpwm, ax=ax_m, start=offset)
+            core = int(row["motif_index"]) in highlight
+            ax_m.set_title(f"{row['motif']}  r = {row['correlation']:.2f}", fontsize=8, loc="left",
+                           pad=2, color="tab:red" if core else "black")
+            lo, hi = min(0, offset), max(kernel, offset + len(mpwm))
+        else:
+            ax_m.set_axis_off()
+            ax_m.text(0.5, 0.5, "no match", ha="center", va="center", fontsize=8,
+                      transform=ax_m.transAxes)
+        ax_f.set_xlim(lo - 0.5, hi - 0.5)
+        ax_f.tick_params(labelbottom=False, labelsize=6)
+        ax_m.tick_params(labelsize=6)
+        ax_m.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+        for ax in (ax_f, ax_m):
+            ax.set_ylabel("")
+            ax.set_yticks([0, 2])
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
