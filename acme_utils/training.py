@@ -26,6 +26,7 @@ from .data import Split, SyntheticDataset
 from .evaluation import classification_scores
 from .models import build_cnn, cnn_config, logit_model
 from .terminal import note_interrupt, progress
+from .validation import check_model_input, validate_input
 from . import regularizers
 
 
@@ -138,25 +139,60 @@ class PlateauSchedule:
         return self.learning_rate
 
 
-def predict(model: keras.Model, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
-    """Model output for ``x`` as a flat float64 array, computed in batches."""
+def predict(model: keras.Model, x, batch_size: int = 1000) -> np.ndarray:
+    """Model output for ``x``, computed in batches.
+
+    Parameters
+    ----------
+    model : keras.Model
+    x : array_like, shape (N, L, 4)
+        Finite inputs of the model's length L (one-hot or not).
+    batch_size : int
+
+    Returns
+    -------
+    numpy.ndarray, shape (N * outputs,), float64
+    """
+    return _predict(model, check_model_input(model, x, ohe=False), batch_size)
+
+
+def _predict(model: keras.Model, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
     out = [np.asarray(model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
     return np.concatenate(out).reshape(-1).astype(np.float64)
 
 
 def evaluate(model: keras.Model, split: Split, batch_size: int = 1000) -> dict:
-    """Exact test AUROC and AUPR of ``model`` on ``split``."""
-    return classification_scores(split.y, predict(model, split.x, batch_size))
+    """Exact test AUROC and AUPR of ``model`` on ``split``.
+
+    Parameters
+    ----------
+    model : keras.Model
+    split : data.Split
+        One-hot ``x`` of the model's length, ``(N, L, 4)``, and 0/1 labels ``y``, ``(N, 1)``.
+    batch_size : int
+
+    Returns
+    -------
+    dict
+        ``{"auroc": float, "aupr": float}``
+    """
+    x, y = _check_split(split, "split", model)
+    return _evaluate(model, x, y, batch_size)
 
 
-def _check_split(split: Split, name: str, input_length: int) -> None:
-    x, y = split.x, split.y
-    if x.ndim != 3 or x.shape[-1] != 4:
-        raise ValueError(f"{name}.x must have shape (N, L, 4); got {x.shape}")
-    if x.shape[1] != input_length:
-        raise ValueError(f"{name}.x has length {x.shape[1]} but the model expects {input_length}")
-    if y.shape != (x.shape[0], 1):
-        raise ValueError(f"{name}.y must have shape ({x.shape[0]}, 1); got {y.shape}")
+def _evaluate(model: keras.Model, x: np.ndarray, y: np.ndarray, batch_size: int = 1000) -> dict:
+    return classification_scores(y, _predict(model, x, batch_size))
+
+
+def _check_split(split: Split, name: str, model: keras.Model) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)`` of ``split``, checked: one-hot, finite ``(N, L, 4)`` sequences of the model's
+    length as float32, and ``(N, 1)`` labels of exactly 0 or 1 as float32.
+
+    The labels must be hard: the soft labels of mixup are made inside the train step from these.
+    """
+    x = check_model_input(model, split.x, f"{name}.x")
+    y = validate_input(split.y, f"{name}.y", shape=(x.shape[0], 1), values=(0, 1))
+    return x, y
 
 
 def fit(
@@ -190,19 +226,23 @@ def fit(
 
     Returns the history: per-epoch lists ``loss``, ``val_loss``, ``val_auroc``, ``val_aupr``,
     ``seconds``, ``learning_rate``, plus ``best_epoch`` (1-based) and ``stopped_epoch``.
+
+    Raises ``ValueError`` before any training if ``train`` or ``valid`` is not one-hot, finite
+    ``(N, L, 4)`` sequences of the model's length with ``(N, 1)`` labels of exactly 0 or 1 (the
+    mixup regularisers make their soft labels from these inside the train step).
     """
     cfg = train_config(epochs, batch_size, learning_rate, patience, seed, regularizer, regularizer_options,
                        lr_plateau_patience, lr_plateau_factor, min_learning_rate)
-    length = model.input_shape[1]
-    _check_split(train, "train", length)
-    _check_split(valid, "valid", length)
+    # checked once, up front: a label of 2 or a NaN input would otherwise train silently
+    train_x, train_y = _check_split(train, "train", model)
+    valid_x, valid_y = _check_split(valid, "valid", model)
     logits = logit_model(model)
     optimizer = keras.optimizers.Adam(cfg["learning_rate"])
     train_step = regularizers.make_train_step(model, optimizer, regularizer, cfg.get("regularizer_options"), cfg["seed"])
 
-    def bce(split):
-        z = predict(logits, split.x)
-        y = split.y[:, 0]
+    def bce(x, y):
+        z = _predict(logits, x)
+        y = y[:, 0]
         return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
 
     first = regularizers.first_selectable_epoch(regularizer, cfg.get("regularizer_options"))
@@ -215,17 +255,17 @@ def fit(
     history = {k: [] for k in ("loss", "val_loss", "val_auroc", "val_aupr", "seconds", "learning_rate")}
     schedule = PlateauSchedule(cfg["learning_rate"], lr_plateau_patience, lr_plateau_factor, min_learning_rate)
     best, best_epoch, best_weights = -np.inf, 0, model.get_weights()
-    n = len(train)
+    n = len(train_x)
     for epoch in range(1, cfg["epochs"] + 1):
         start = time.perf_counter()
         order = rng.permutation(n)
         losses = []
         for i in range(0, n, cfg["batch_size"]):
             idx = np.sort(order[i : i + cfg["batch_size"]])
-            losses.append(float(train_step(train.x[idx], train.y[idx], epoch)))
-        scores = evaluate(model, valid)
+            losses.append(float(train_step(train_x[idx], train_y[idx], epoch)))
+        scores = _evaluate(model, valid_x, valid_y)
         history["loss"].append(float(np.mean(losses)))
-        history["val_loss"].append(bce(valid))
+        history["val_loss"].append(bce(valid_x, valid_y))
         history["val_auroc"].append(scores["auroc"])
         history["val_aupr"].append(scores["aupr"])
         history["seconds"].append(time.perf_counter() - start)
