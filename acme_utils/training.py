@@ -2,8 +2,9 @@
 
 METHODS.md section 2: Adam (lr 1e-3), binary cross-entropy, batch size 100, up to 100 epochs,
 early stopping on validation AUROC with patience 10 and the best weights restored. The train step
-is a compiled ``tf.function`` written out by hand (rather than ``model.fit``) so that later
-chapters can add regularisers and attribution priors to the same loop.
+(``make_train_step``) is a compiled ``tf.function`` written out by hand (rather than
+``model.fit``) so that later chapters can add regularisers and attribution priors to the same
+loop; those live in ``acme_utils.regularizers``, which knows nothing of training.
 
 ``train_model`` is the entry point the chapters use: it returns a cached model when one trained
 with exactly the same data, configuration and package version exists, and otherwise trains one
@@ -28,6 +29,9 @@ from .models import build_cnn, cnn_config, logit_model
 from .terminal import note_interrupt, progress
 from .validation import check_model_input, validate_input
 from . import regularizers
+from .regularizers import (adversarial_phase, attribution_track, bce_with_logits, forward, fourier_prior_loss,
+                           layer_chain, mix, perturbation_points, pgd_attack, sample_beta, spectral_penalty,
+                           tv_prior_loss)
 
 
 #: Training recipes: overrides of the METHODS.md model configuration (``models.cnn_config``) and
@@ -139,6 +143,97 @@ class PlateauSchedule:
         return self.learning_rate
 
 
+# --------------------------------------------------------------------------------------------
+# The compiled train step (the regularisers and priors it applies: acme_utils.regularizers)
+# --------------------------------------------------------------------------------------------
+
+
+def make_train_step(model: keras.Model, optimizer, name: str = "none", options: dict | None = None, seed: int = 0,
+                    jit_compile: bool = False):
+    """A function ``step(x, y, epoch) -> loss`` that runs one compiled optimisation step.
+
+    ``x`` is a ``(B, L, 4)`` float32 batch, ``y`` its ``(B, 1)`` labels, ``epoch`` the 1-based
+    epoch (only the adversarial schedule uses it: one graph is traced per phase). The loss
+    includes the model's weight penalties (``model.losses``: the L2 of ``cnn_config(l2=...)``).
+    ``jit_compile`` compiles the step with XLA; it is off because on CPU it made an epoch about
+    14x slower (``bench/training.py`` measures it).
+    """
+    # (module-qualified: fit's and train_config's arguments are called regularizer_options too)
+    opts = regularizers.regularizer_options(name, options)
+    chain = layer_chain(model)
+    points = tf.constant(perturbation_points(chain), tf.int32)
+    weights = model.trainable_variables
+    gen = tf.random.Generator.from_seed(int(seed))
+
+    functional = keras.Model(model.input, model.get_layer("logit").output)
+
+    def logits(x, training=True):
+        # The functional model, not the layer chain: same maths, but this keeps the baseline
+        # bit-identical to models trained (and cached) before regularisers existed.
+        return functional(x, training=training)
+
+    spectral = spectral_penalty(chain, opts, seed) if name == "spectral_norm" else None
+
+    def data_loss(x, y, phase):
+        if name in ("mixup", "manifold_mixup"):
+            lam = sample_beta(gen, opts["alpha"])
+            perm = tf.argsort(gen.uniform([tf.shape(x)[0]]))
+            point = tf.constant(0) if name == "mixup" else tf.gather(points, gen.uniform([], 0, len(points), tf.int32))
+            z = forward(chain, x, True, point, lambda h: mix(h, lam, perm))
+            return bce_with_logits(mix(y, lam, perm), z)
+        if name in ("input_noise", "manifold_noise"):
+            point = tf.constant(0) if name == "input_noise" else tf.gather(points, gen.uniform([], 0, len(points), tf.int32))
+            z = forward(chain, x, True, point, lambda h: h + opts["std"] * gen.normal(tf.shape(h)))
+            return bce_with_logits(y, z)
+        if name == "adversarial" and phase != "clean":
+            x_adv = pgd_attack(lambda v: logits(v, training=False), x, y, opts["epsilon"], opts["step"], opts["n_steps"])
+            if phase == "mixed":
+                x, y = tf.concat([x, x_adv], 0), tf.concat([y, y], 0)
+            else:
+                x = x_adv
+        return bce_with_logits(y, logits(x))
+
+    def loss_fn(x, y, phase):
+        loss = data_loss(x, y, phase)
+        if model.losses:  # weight penalties (L2), evaluated from the current weights
+            loss += tf.add_n(model.losses)
+        if spectral is not None:
+            loss += spectral()
+        if name in ("fourier_prior", "tv_prior"):
+            positive = tf.boolean_mask(x, y[:, 0] > 0.5)
+            # inference mode: the prior is about the attribution maps the trained model will give,
+            # and a positives-only pass in training mode would corrupt the BatchNorm statistics
+            track = attribution_track(lambda v: logits(v, training=False), positive)
+            prior = (fourier_prior_loss(track, int(opts["cutoff"]), opts["softness"], opts["smooth_sigma"])
+                     if name == "fourier_prior" else tv_prior_loss(track, bool(opts["normalize"])))
+            prior = tf.where(tf.shape(positive)[0] > 0, prior, 0.0)
+            loss += opts["weight"] * prior
+        return loss
+
+    compiled = {}
+
+    def step(x, y, epoch: int = 1):
+        phase = (adversarial_phase(epoch, opts["clean_epochs"], opts["mixed_until"])
+                 if name == "adversarial" else "clean")
+        if phase not in compiled:
+            @tf.function(reduce_retracing=True, jit_compile=jit_compile)
+            def train_step(xb, yb, phase=phase):
+                with tf.GradientTape() as tape:
+                    loss = loss_fn(xb, yb, phase)
+                optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+                return loss
+
+            compiled[phase] = train_step
+        return compiled[phase](x, y)
+
+    return step
+
+
+# --------------------------------------------------------------------------------------------
+# Prediction, evaluation and the training loop
+# --------------------------------------------------------------------------------------------
+
+
 def predict(model: keras.Model, x, batch_size: int = 1000) -> np.ndarray:
     """Model output for ``x``, computed in batches.
 
@@ -238,7 +333,7 @@ def fit(
     valid_x, valid_y = _check_split(valid, "valid", model)
     logits = logit_model(model)
     optimizer = keras.optimizers.Adam(cfg["learning_rate"])
-    train_step = regularizers.make_train_step(model, optimizer, regularizer, cfg.get("regularizer_options"), cfg["seed"])
+    train_step = make_train_step(model, optimizer, regularizer, cfg.get("regularizer_options"), cfg["seed"])
 
     def bce(x, y):
         z = _predict(logits, x)
