@@ -93,7 +93,8 @@ def validate_input(
         raise ValueError(f"{name} is empty (shape {X.shape}): there is nothing to compute on")
     if X.dtype.kind not in "biuf":  # bool, signed, unsigned, float
         raise TypeError(f"{name} must hold real numbers; got dtype {X.dtype}")
-    X = X.astype(dtype, copy=False)
+    with np.errstate(over="ignore"):  # an overflow to inf is reported just below, by name
+        X = X.astype(dtype, copy=False)
     if X.dtype.kind == "f":
         finite = np.isfinite(X)
         if not finite.all():
