@@ -184,8 +184,8 @@ def kmer_kld(attr, x, k: int = 6, percentile: float = 90.0, extend: int = 2, cor
     return _kmer_kld(attr, x, k, percentile, extend, correct, return_details)
 
 
-def _kmer_kld(attr: np.ndarray, x: np.ndarray, k: int = 6, percentile: float = 90.0, extend: int = 2,
-              correct: bool = True, return_details: bool = False):
+def _kmer_kld(attr: np.ndarray, x: np.ndarray, k: int = 6, percentile: float = 90.0,
+              extend: int = 2, correct: bool = True, return_details: bool = False):
     """``kmer_kld`` of float64 maps and float32 one-hot sequences checked by ``_check_pair``."""
     if correct:
         # float32 like the public correct_gradients, then float64 as check_map gave it before

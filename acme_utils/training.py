@@ -29,9 +29,9 @@ from .models import build_cnn, cnn_config, logit_model
 from .terminal import note_interrupt, progress
 from .validation import check_model_input, validate_input
 from . import regularizers
-from .regularizers import (adversarial_phase, attribution_track, bce_with_logits, forward, fourier_prior_loss,
-                           layer_chain, mix, perturbation_points, pgd_attack, sample_beta, spectral_penalty,
-                           tv_prior_loss)
+from .regularizers import (adversarial_phase, attribution_track, bce_with_logits, forward,
+                           fourier_prior_loss, layer_chain, mix, perturbation_points, pgd_attack,
+                           sample_beta, spectral_penalty, tv_prior_loss)
 
 
 #: Training recipes: overrides of the METHODS.md model configuration (``models.cnn_config``) and

@@ -251,7 +251,8 @@ def test_a_sequence_of_another_length_is_one_clear_error(call):
     # Before: a 60-nt input to a 48-nt model failed inside the traced tf.function (a long
     # autograph trace). Now: one ValueError naming both lengths, before any tracing.
     model48 = _smooth_model(length=48)
-    with pytest.raises(ValueError, match=r"x has sequences of length 60, but model '.*' takes sequences of length 48"):
+    message = r"x has sequences of length 60, but model '.*' takes sequences of length 48"
+    with pytest.raises(ValueError, match=message):
         call(model48, _one_hot(2, 60))
 
 

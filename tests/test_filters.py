@@ -195,8 +195,8 @@ def test_filters_reject_sequences_that_are_not_one_hot_or_of_another_length():
     for fn in (filters.filter_pwms, filters.first_layer_activations):
         with pytest.raises(ValueError, match=r"x is not one-hot at position \(3, 7\)"):
             fn(model, x)
-        with pytest.raises(ValueError, match=r"x has sequences of length 30, but model '.*' takes sequences of "
-                                             r"length 20"):
+        with pytest.raises(ValueError, match=r"x has sequences of length 30, but model '.*' takes "
+                                             r"sequences of length 20"):
             fn(model, _random_onehot(np.random.default_rng(0), 10, 30))
     good = _random_onehot(np.random.default_rng(1), 10, 20)
     pwms, n_sites = filters.filter_pwms(model, good)

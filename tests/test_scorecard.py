@@ -34,9 +34,12 @@ def test_score_model_checks_each_input_once(small_data, cache_dir, monkeypatch):
         calls.append((name, kwargs.get("ohe", False)))
         return real(X, name, *args, **kwargs)
 
-    trained = training.train_model(small_data, {"width": 0.25}, {"epochs": 1}, cache_dir=cache_dir, verbose=False)
+    trained = training.train_model(small_data, {"width": 0.25}, {"epochs": 1}, cache_dir=cache_dir,
+                                   verbose=False)
+    # every module that bound the name (from .validation import validate_input)
     for module in list(sys.modules.values()):
-        if getattr(module, "__name__", "").startswith("acme_utils") and hasattr(module, "validate_input"):
+        name = getattr(module, "__name__", "")
+        if name.startswith("acme_utils") and hasattr(module, "validate_input"):
             monkeypatch.setattr(module, "validate_input", counting)
     scorecard.score_model(trained, small_data, n_sequences=30, cache_dir=cache_dir)
     assert sorted(calls) == [("attribution map", False), ("ground-truth PWM", False),

@@ -94,7 +94,8 @@ def test_bad_training_arguments(easy_data):
 
 
 @pytest.mark.parametrize("spoil, message", [
-    (lambda s: s.y.__setitem__((5, 0), 2.0), r"train\.y must contain only the values \(0, 1\); got 2\.0 at index \(5, 0\)"),
+    (lambda s: s.y.__setitem__((5, 0), 2.0),
+     r"train\.y must contain only the values \(0, 1\); got 2\.0 at index \(5, 0\)"),
     (lambda s: s.y.__setitem__((0, 0), np.nan), r"train\.y contains 1 NaN"),
     (lambda s: s.x.__setitem__((7, 3, 2), np.nan), r"train\.x contains 1 NaN .* at index \(7, 3, 2\)"),
     (lambda s: s.x.__setitem__((7, 3), 0.25), r"train\.x is not one-hot at position \(7, 3\)"),
@@ -106,6 +107,7 @@ def test_fit_rejects_bad_labels_and_inputs_before_training(easy_data, spoil, mes
     spoil(train)
     model = models.build_cnn(width=0.25)
     before = [w.copy() for w in model.get_weights()]
+    # the train step must never be built: the error comes before any training
     monkeypatch.setattr(training, "make_train_step", lambda *a, **k: pytest.fail("trained on bad input"))
     with pytest.raises(ValueError, match=message):
         training.fit(model, train, easy_data.valid, epochs=1, verbose=False)
@@ -116,7 +118,8 @@ def test_fit_rejects_bad_labels_and_inputs_before_training(easy_data, spoil, mes
 
 def test_predict_checks_the_model_length(easy_data):
     model = models.build_cnn(input_length=48, width=0.25)
-    with pytest.raises(ValueError, match=r"x has sequences of length 200, but model '.*' takes sequences of length 48"):
+    message = r"x has sequences of length 200, but model '.*' takes sequences of length 48"
+    with pytest.raises(ValueError, match=message):
         training.predict(model, easy_data.test.x)
 
 

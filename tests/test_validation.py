@@ -1,6 +1,7 @@
 """acme_utils.validation: hand-made bad inputs raise clear errors; good inputs pass unchanged;
 the NumPy-only modules import without TensorFlow."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -80,7 +81,8 @@ def test_not_one_hot_reports_the_first_offending_position():
     x = _one_hot(3, 8)
     x[1, 5] = [0, 1, 1, 0]  # two 1s
     x[2, 2] = [0, 0, 0, 0]  # none (later: not reported)
-    with pytest.raises(ValueError, match=r"x is not one-hot at position \(1, 5\) \(values \[0\.0, 1\.0, 1\.0, 0\.0\]\)"):
+    message = r"x is not one-hot at position \(1, 5\) \(values \[0\.0, 1\.0, 1\.0, 0\.0\]\)"
+    with pytest.raises(ValueError, match=message):
         V.check_one_hot(x)
     y = _one_hot(3, 8)
     y[0, 3] = [0, 0.5, 0.5, 0]  # sums to 1 but is not binary
@@ -91,8 +93,8 @@ def test_not_one_hot_reports_the_first_offending_position():
 def test_nan_and_inf_are_named_with_their_index():
     attr = np.zeros((2, 4, 4))
     attr[1, 2, 3] = np.nan
-    with pytest.raises(ValueError, match=r"attribution map contains 1 NaN or infinite value\(s\); the first is NaN "
-                                         r"at index \(1, 2, 3\)"):
+    with pytest.raises(ValueError, match=r"attribution map contains 1 NaN or infinite value\(s\); the "
+                                         r"first is NaN at index \(1, 2, 3\)"):
         V.check_map(attr)
     attr[1, 2, 3] = 0
     attr[0, 1, 0] = -np.inf
@@ -105,7 +107,8 @@ def test_nan_and_inf_are_named_with_their_index():
 
 
 def test_check_model_input_names_both_lengths():
-    with pytest.raises(ValueError, match=r"x has sequences of length 60, but model 'toy' takes sequences of length 48"):
+    message = r"x has sequences of length 60, but model 'toy' takes sequences of length 48"
+    with pytest.raises(ValueError, match=message):
         V.check_model_input(_FakeModel(), _one_hot(2, 60))
 
 
@@ -121,14 +124,15 @@ def test_model_without_a_fixed_length_takes_any_length():
 
 
 def test_numpy_modules_import_without_tensorflow():
-    code = ("import acme_utils.metrics, acme_utils.data, acme_utils.quality, acme_utils.statistics, "
+    code = ("import acme_utils.metrics, acme_utils.data, acme_utils.quality, "
+            "acme_utils.statistics, "
             "acme_utils.validation, acme_utils.correction, sys; "
             "bad = [m for m in sys.modules if m == 'tensorflow' or m.startswith('tensorflow.') "
             "or m == 'keras' or m.startswith('keras.')]; "
             "assert not bad, bad[:5]")
-    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=300)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
 
 
