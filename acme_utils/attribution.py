@@ -23,7 +23,7 @@ import numpy as np
 
 from ._tensorflow import keras, tf
 from .cache import atomic_directory, cache_key, resolve_cache_dir, write_json
-from .correction import _correct_gradients, correct_gradients, gradient_angles  # noqa: F401 (API)
+from .correction import correct_gradients, gradient_angles  # noqa: F401 (re-exported API)
 from .models import logit_model
 from .terminal import note_interrupt, progress
 from .validation import check_model_input, check_one_hot
