@@ -4,11 +4,12 @@ Modules, one concept each:
 
 - ``data``         the synthetic regulatory-code dataset (METHODS.md section 1)
 - ``models``       the baseline CNN (section 2)
-- ``training``     fitting with early stopping, training recipes, test metrics and the
-                   trained-model cache
-- ``regularizers`` regularisers and attribution priors inside the train step (section 3)
-- ``attribution``  saliency, gradient x input, integrated gradients, SmoothGrad, ISM, and
-                   gradient correction (sections 4-5)
+- ``training``     the compiled train step, fitting with early stopping, training recipes, test
+                   metrics and the trained-model cache
+- ``regularizers`` regularisers and attribution priors that the train step applies (section 3)
+- ``attribution``  saliency, gradient x input, integrated gradients, SmoothGrad, ISM (section 4);
+                   re-exports gradient correction
+- ``correction``   gradient correction, NumPy only (section 5)
 - ``quality``      attribution quality against the ground truth: SNR, AUROC, AUPR (section 6)
 - ``metrics``      the consistency metrics: k-mer KLD and k-attr-mean KLD (sections 7-8)
 - ``scorecard``    every score of a trained model in one row
@@ -25,6 +26,11 @@ Modules, one concept each:
                    also a command line (``python -m acme_utils.zoo build|verify|list``)
 - ``terminal``     progress lines on the terminal during long steps, also from a notebook kernel
 - ``cache``        content-addressed, atomically written on-disk cache
+- ``validation``   checks of array arguments (shape, dtype, finite, one-hot, length), NumPy only
+
+Submodules are imported on demand (``from acme_utils import metrics``): importing the package
+imports nothing else, and ``data``, ``metrics``, ``quality``, ``statistics``, ``correction`` and
+``validation`` never import TensorFlow.
 """
 
 import os as _os

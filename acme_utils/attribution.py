@@ -6,6 +6,11 @@ the pre-sigmoid logit (the model's layer ``"logit"``); pass ``target="output"`` 
 own output. Gradients are computed in batches inside compiled ``tf.function``s; ``batch_size`` is
 the number of model inputs per forward/backward pass, so memory stays bounded for methods that
 evaluate many inputs per sequence (integrated gradients, SmoothGrad, ISM).
+
+Sequences are checked once per public call (``validation.check_model_input``), so a wrong shape,
+a NaN, a non-one-hot position or a length the model does not take is one clear ``ValueError``.
+Gradient correction (``correct_gradients``, ``gradient_angles``) lives in ``acme_utils.correction``,
+which needs no TensorFlow, and is re-exported here.
 """
 
 from __future__ import annotations
@@ -18,41 +23,18 @@ import numpy as np
 
 from ._tensorflow import keras, tf
 from .cache import atomic_directory, cache_key, resolve_cache_dir, write_json
+from .correction import correct_gradients, gradient_angles  # noqa: F401 (re-exported API)
 from .models import logit_model
 from .terminal import note_interrupt, progress
+from .validation import check_model_input, check_one_hot
 
 BASELINES = ("zeros", "uniform", "shuffle")
 RULES = ("trapezoid", "gauss-legendre")
 
 
 # --------------------------------------------------------------------------------------------
-# Input checks and the compiled gradient
+# The compiled gradient
 # --------------------------------------------------------------------------------------------
-
-
-def check_one_hot(x, name: str = "x") -> np.ndarray:
-    """Return ``x`` as float32 after checking it is ``(N, L, 4)``, finite and one-hot."""
-    x = np.asarray(x)
-    if x.ndim != 3 or x.shape[-1] != 4:
-        raise ValueError(f"{name} must have shape (N, L, 4); got {x.shape}")
-    if x.shape[0] == 0:
-        raise ValueError(f"{name} is empty: no sequences to explain")
-    x = x.astype(np.float32, copy=False)
-    if not np.isfinite(x).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
-    if not (np.isin(x, (0.0, 1.0)).all() and (x.sum(-1) == 1).all()):
-        raise ValueError(f"{name} is not one-hot: every position needs exactly one 1 among 4 channels")
-    return x
-
-
-def check_map(attr, name: str = "attribution map") -> np.ndarray:
-    """Return ``attr`` as float64 after checking it is ``(N, L, 4)`` and finite."""
-    attr = np.asarray(attr)
-    if attr.ndim != 3 or attr.shape[-1] != 4:
-        raise ValueError(f"{name} must have shape (N, L, 4); got {attr.shape}")
-    if not np.isfinite(attr).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return attr.astype(np.float64, copy=False)
 
 
 #: Keras model -> {key: object built for it}: the logit sub-model and the compiled functions of
@@ -107,24 +89,84 @@ def _in_batches(fn, arrays, batch_size):
 # --------------------------------------------------------------------------------------------
 
 
+# Every public method checks ``x`` once (``validation.check_model_input``: shape, the model's
+# sequence length, finite, one-hot) and hands the checked float32 array to its private twin
+# (``_saliency`` for ``saliency``...), which trusts it; methods that use one another, and
+# ``explain``, call the twins, so that no input is checked twice.
+
+
 def predict_target(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
-    """The explained scalar ``f(x)`` per sequence, shape ``(N,)``."""
+    """The explained scalar ``f(x)`` per sequence.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model with one scalar output per sequence (and a ``"logit"`` layer for the default).
+    x : array_like, shape (N, L, 4)
+        Finite inputs of the model's length L; they need not be one-hot (baselines, path points).
+    target : {"logit", "output"}
+    batch_size : int
+        Sequences per forward pass.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,), float32
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not as above, or if the model gives NaN or infinite values (e.g. from NaN
+        weights): silently NaN predictions would poison every score computed from them.
+    """
+    x = check_model_input(model, x, ohe=False)
+    y = _predict_target(model, x, target, batch_size)
+    bad = ~np.isfinite(y)
+    if bad.any():
+        raise ValueError(f"model {model.name!r} gives a NaN or infinite {target} for "
+                         f"{int(bad.sum())} of {len(y)} sequences (the first: sequence "
+                         f"{int(np.argmax(bad))}); are its weights finite?")
+    return y
+
+
+def _predict_target(model, x: np.ndarray, target: str, batch_size: int) -> np.ndarray:
     f = target_model(model, target)
-    x = np.asarray(x, dtype=np.float32)
     return _in_batches(lambda b: np.asarray(f(b, training=False)).reshape(-1), [x], batch_size)
 
 
 def saliency(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
-    """Saliency map ``d f / d x`` (Simonyan et al. 2014; METHODS.md section 4)."""
-    x = check_one_hot(x)
+    """Saliency map ``d f / d x`` (Simonyan et al. 2014; METHODS.md section 4).
+
+    Parameters
+    ----------
+    model : keras.Model
+    x : array_like, shape (N, L, 4)
+        One-hot sequences of the model's length L.
+    target : {"logit", "output"}
+    batch_size : int
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L, 4), float32
+    """
+    return _saliency(model, check_model_input(model, x), target, batch_size)
+
+
+def _saliency(model, x: np.ndarray, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
     grad = _gradient_fn(target_model(model, target), x.shape[1])
     return _in_batches(lambda b: grad(b)[0].numpy(), [x], batch_size)
 
 
 def gradient_times_input(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
-    """Gradient × input: the saliency map kept only at the observed nucleotide."""
-    x = check_one_hot(x)
-    return saliency(model, x, target, batch_size) * x
+    """Gradient × input: the saliency map kept only at the observed nucleotide.
+
+    Parameters and result as ``saliency``.
+    """
+    return _gradient_times_input(model, check_model_input(model, x), target, batch_size)
+
+
+def _gradient_times_input(model, x: np.ndarray, target: str = "logit",
+                          batch_size: int = 1024) -> np.ndarray:
+    return _saliency(model, x, target, batch_size) * x
 
 
 def dinucleotide_shuffle(x, seed: int = 0) -> np.ndarray:
@@ -132,8 +174,21 @@ def dinucleotide_shuffle(x, seed: int = 0) -> np.ndarray:
 
     Uses the Eulerian-walk algorithm: for each base, keep the last outgoing edge fixed to build a
     spanning arborescence into the final base, shuffle the other outgoing edges, then walk.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, L, 4)
+        One-hot sequences.
+    seed : int
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L, 4), float32
     """
-    x = check_one_hot(x)
+    return _dinucleotide_shuffle(check_one_hot(x), seed)
+
+
+def _dinucleotide_shuffle(x: np.ndarray, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     out = np.empty_like(x)
     eye = np.eye(4, dtype=np.float32)
@@ -193,7 +248,7 @@ def _baseline(x: np.ndarray, baseline, seed: int) -> np.ndarray:
         if baseline == "uniform":
             return np.full_like(x, 0.25)
         if baseline == "shuffle":
-            return dinucleotide_shuffle(x, seed)
+            return _dinucleotide_shuffle(x, seed)
         raise ValueError(f"baseline must be one of {BASELINES} or an array; got {baseline!r}")
     b = np.asarray(baseline, dtype=np.float32)
     if b.shape == x.shape[1:]:
@@ -239,8 +294,33 @@ def integrated_gradients(
     (``steps`` intervals) or Gauss-Legendre (``steps`` nodes). ``baseline``: ``"zeros"``,
     ``"uniform"`` (0.25), ``"shuffle"`` (dinucleotide-shuffled ``x``, seeded) or an array.
     With ``return_gap`` also returns the completeness gap ``sum attr - (f(x) - f(x'))`` per sequence.
+
+    Parameters
+    ----------
+    model : keras.Model
+    x : array_like, shape (N, L, 4)
+        One-hot sequences of the model's length L.
+    baseline : {"zeros", "uniform", "shuffle"} or array_like of shape (L, 4) or (N, L, 4)
+    steps, rule : the quadrature (``path_nodes``).
+    target : {"logit", "output"}
+    batch_size : int
+        Model inputs per pass (``batch_size // number of nodes`` sequences).
+    seed : int
+        Seed of the shuffled baseline.
+    return_gap : bool
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L, 4), float32
+        The map; with ``return_gap``, also the gap, shape (N,).
     """
-    x = check_one_hot(x)
+    return _integrated_gradients(model, check_model_input(model, x), baseline, steps, rule, target,
+                                 batch_size, seed, return_gap)
+
+
+def _integrated_gradients(model, x: np.ndarray, baseline="zeros", steps: int = 25,
+                          rule: str = "trapezoid", target: str = "logit", batch_size: int = 1024,
+                          seed: int = 0, return_gap: bool = False):
     base = _baseline(x, baseline, seed)
     alphas, weights = path_nodes(steps, rule)
     f = target_model(model, target)
@@ -266,7 +346,8 @@ def integrated_gradients(
     attr = _in_batches(lambda xb, bb: ig_batch(xb, bb, a_t, w_t).numpy(), [x, base], per_pass)
     if not return_gap:
         return attr
-    gap = attr.sum(axis=(1, 2)) - (predict_target(model, x, target) - predict_target(model, base, target))
+    delta = _predict_target(model, x, target, 1024) - _predict_target(model, base, target, 1024)
+    gap = attr.sum(axis=(1, 2)) - delta
     return attr, gap
 
 
@@ -287,8 +368,14 @@ def average_path_gradient(
     ``integrated_gradients(...) == average_path_gradient(...) * (x - x')``. Unlike the IG map, it
     keeps all four channels (the IG map with a zero baseline is 0 at every unobserved base), which
     is what gradient correction needs.
+
+    Parameters are those of :func:`integrated_gradients` (without ``return_gap``).
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L, 4), float32
     """
-    x = check_one_hot(x)
+    x = check_model_input(model, x)
     base = _baseline(x, baseline, seed)
     alphas, weights = path_nodes(steps, rule)
     grad = _gradient_fn(target_model(model, target), x.shape[1])
@@ -314,8 +401,32 @@ def smoothgrad(
     batch_size: int = 1024,
     seed: int = 0,
 ) -> np.ndarray:
-    """SmoothGrad (Smilkov et al. 2017): gradients averaged over ``x + N(0, noise^2)`` copies."""
-    x = check_one_hot(x)
+    """SmoothGrad (Smilkov et al. 2017): gradients averaged over ``x + N(0, noise^2)`` copies.
+
+    Parameters
+    ----------
+    model : keras.Model
+    x : array_like, shape (N, L, 4)
+        One-hot sequences of the model's length L.
+    n_samples : int
+        Noisy copies per sequence.
+    noise : float
+        Standard deviation of the Gaussian noise.
+    target : {"logit", "output"}
+    batch_size : int
+        Model inputs per pass (``batch_size // n_samples`` sequences).
+    seed : int
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L, 4), float32
+    """
+    x = check_model_input(model, x)
+    return _smoothgrad(model, x, n_samples, noise, target, batch_size, seed)
+
+
+def _smoothgrad(model, x: np.ndarray, n_samples: int = 50, noise: float = 0.1,
+                target: str = "logit", batch_size: int = 1024, seed: int = 0) -> np.ndarray:
     if int(n_samples) != n_samples or n_samples < 1:
         raise ValueError(f"n_samples must be a positive integer; got {n_samples!r}")
     if not noise >= 0:
@@ -346,9 +457,24 @@ def smoothgrad(
 def ism(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
     """In-silico saturation mutagenesis: ``f(x with base c at l) - f(x)`` for every ``(l, c)``.
 
-    Returns ``(N, L, 4)``, exactly 0 at the observed base.
+    Parameters
+    ----------
+    model : keras.Model
+    x : array_like, shape (N, L, 4)
+        One-hot sequences of the model's length L.
+    target : {"logit", "output"}
+    batch_size : int
+        Model inputs per pass (``batch_size // (4 L)`` sequences).
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L, 4), float32
+        Exactly 0 at the observed base.
     """
-    x = check_one_hot(x)
+    return _ism(model, check_model_input(model, x), target, batch_size)
+
+
+def _ism(model, x: np.ndarray, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
     f = target_model(model, target)
     length = x.shape[1]
 
@@ -372,34 +498,6 @@ def ism(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------------
-# Gradient correction (METHODS.md section 5)
-# --------------------------------------------------------------------------------------------
-
-
-def correct_gradients(attr) -> np.ndarray:
-    """Remove the component normal to the simplex: ``G[l, c] - mean_c' G[l, c']``.
-
-    One-hot DNA lives on the plane ``sum_c x_c = 1``; a gradient's component along the plane's
-    normal ``(1, 1, 1, 1)`` cannot be realised by any valid sequence and is noise
-    (Majdandzic et al. 2022). The corrected map sums to zero at every position.
-    """
-    attr = check_map(attr)
-    return (attr - attr.mean(axis=-1, keepdims=True)).astype(np.float32)
-
-
-def gradient_angles(attr) -> np.ndarray:
-    """Angle in degrees between each position's gradient and the simplex plane, ``(N, L)``.
-
-    ``theta_l = arcsin( sum_c G[l, c] / (2 ||G[l]||) )``; 0 for a zero gradient.
-    """
-    attr = check_map(attr)
-    norm = np.linalg.norm(attr, axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s = np.where(norm > 0, attr.sum(-1) / (2 * norm), 0.0)
-    return np.degrees(np.arcsin(np.clip(s, -1.0, 1.0)))
-
-
-# --------------------------------------------------------------------------------------------
 # One entry point, with an on-disk cache
 # --------------------------------------------------------------------------------------------
 
@@ -412,6 +510,15 @@ METHODS = {
     "ism": ism,
 }
 
+#: The same methods' private twins, which take sequences already checked (used by ``explain``).
+_METHODS = {
+    "saliency": _saliency,
+    "grad_x_input": _gradient_times_input,
+    "integrated_gradients": _integrated_gradients,
+    "smoothgrad": _smoothgrad,
+    "ism": _ism,
+}
+
 
 def explain(trained, x, method: str = "saliency", cache_dir=None, use_cache: bool = True,
             verbose: bool = True, **options) -> np.ndarray:
@@ -420,11 +527,32 @@ def explain(trained, x, method: str = "saliency", cache_dir=None, use_cache: boo
     The cache key combines the trained model's own key, the method, its options and a hash of
     ``x``, so chapters that explain the same sequences with the same model share the result.
     ``trained`` may also be a bare Keras model, in which case nothing is cached.
+
+    Parameters
+    ----------
+    trained : training.TrainedModel or keras.Model
+    x : array_like, shape (N, L, 4)
+        One-hot sequences of the model's length L.
+    method : str
+        A key of ``METHODS``.
+    cache_dir, use_cache, verbose : where to cache, whether to, and whether to print a line.
+    **options : the method's own options (``batch_size`` is not part of the cache key).
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L, 4), float32
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {tuple(METHODS)}; got {method!r}")
-    x = check_one_hot(x)
-    fn = METHODS[method]
+    model = getattr(trained, "model", trained)
+    x = check_model_input(model, x)
+    return _explain(trained, x, method, cache_dir, use_cache, verbose, **options)
+
+
+def _explain(trained, x: np.ndarray, method: str = "saliency", cache_dir=None,
+             use_cache: bool = True, verbose: bool = True, **options) -> np.ndarray:
+    """``explain`` of sequences already checked by ``validation.check_model_input``."""
+    fn = _METHODS[method]
     model = getattr(trained, "model", trained)
     model_key = getattr(trained, "key", None)
     if model_key is None or not use_cache:

@@ -23,17 +23,7 @@ import pandas as pd
 from ._tensorflow import keras
 from .data import Motif, information_content
 from .models import first_layer_activation_model
-
-
-def _check_onehot(x) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    if x.ndim != 3 or x.shape[-1] != 4:
-        raise ValueError(f"x must be one-hot sequences of shape (N, L, 4); got shape {x.shape}")
-    if x.shape[0] == 0:
-        raise ValueError("x holds no sequences")
-    if not np.isfinite(x).all():
-        raise ValueError("x contains NaN or infinite values")
-    return x
+from .validation import check_model_input
 
 
 def _window_offset(conv: keras.layers.Layer) -> int:
@@ -50,8 +40,24 @@ def _window_offset(conv: keras.layers.Layer) -> int:
 
 
 def first_layer_activations(model: keras.Model, x, batch_size: int = 500) -> np.ndarray:
-    """Activations of layer ``conv1_act`` for ``x``: ``(N, L_out, F)`` float32, batched."""
-    x = _check_onehot(x)
+    """Activations of layer ``conv1_act`` for ``x``, batched.
+
+    Parameters
+    ----------
+    model : keras.Model with a layer ``conv1_act``.
+    x : array_like, shape (N, L, 4)
+        One-hot sequences of the model's length L.
+    batch_size : int
+        Sequences per model call.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L_out, F), float32
+    """
+    return _first_layer_activations(model, check_model_input(model, x), batch_size)
+
+
+def _first_layer_activations(model: keras.Model, x: np.ndarray, batch_size: int) -> np.ndarray:
     if int(batch_size) != batch_size or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
     act_model = first_layer_activation_model(model)
@@ -89,7 +95,8 @@ def filter_pwms(
     Parameters
     ----------
     model : keras.Model with layers ``conv1`` (stride 1, no dilation) and ``conv1_act``.
-    x : ``(N, L, 4)`` one-hot sequences.
+    x : ``(N, L, 4)`` one-hot sequences of the model's length L (checked: the average of
+        non-one-hot windows would not be a PWM).
     threshold : fraction of each filter's maximum activation, in ``[0, 1)``.
     batch_size : sequences per model call.
     edges : ``"drop"`` or ``"pad"``, see above.
@@ -99,7 +106,7 @@ def filter_pwms(
     pwms : ``(F, K, 4)`` float64, one PWM per filter.
     n_sites : ``(F,)`` int64, the number of windows averaged into each PWM.
     """
-    x = _check_onehot(x)
+    x = check_model_input(model, x)
     if not 0 <= threshold < 1:
         raise ValueError(f"threshold must be in [0, 1); got {threshold!r}")
     if edges not in ("drop", "pad"):
@@ -112,7 +119,7 @@ def filter_pwms(
     n, length, _ = x.shape
     start0 = _window_offset(conv)
 
-    act = first_layer_activations(model, x, batch_size)  # (N, L_out, F)
+    act = _first_layer_activations(model, x, batch_size)  # (N, L_out, F)
     n_filters = act.shape[-1]
     # Pad every sequence so that any window start in [start0, start0 + L_out) is a valid slice.
     left = max(0, -start0)

@@ -7,6 +7,9 @@
 
 Both return a KL divergence in nats (higher = more consistent) and, with ``return_details=True``,
 the intermediates the chapters plot. Both are vectorised over sequences and positions.
+
+NumPy only: importing this module does not import TensorFlow. Each public function checks its
+arrays once (``acme_utils.validation``) and passes them to private twins that trust them.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import uniform_filter
 
-from .attribution import check_map, check_one_hot, correct_gradients
+from .correction import _correct_gradients
+from .validation import check_map, check_one_hot
 
 #: Orthonormal basis of the sum-zero subspace of R^4 (rows), channels A, C, G, T (section 8).
 #: The reference code omits the G term of e2, which makes the basis non-orthonormal.
@@ -48,6 +52,7 @@ def kl_divergence(p, q) -> float:
 
 
 def _check_pair(attr, x):
+    """Maps (float64) and one-hot sequences (float32) of the same ``(N, L, 4)`` shape, checked."""
     attr = check_map(attr)
     x = check_one_hot(x, "sequences")
     if attr.shape != x.shape:
@@ -91,8 +96,24 @@ def kmer_string(index: int, k: int) -> str:
 
 
 def kmer_codes(x, k: int) -> np.ndarray:
-    """Index of the k-mer starting at every position: ``(N, L - k + 1)`` ints in [0, 4**k)."""
-    x = check_one_hot(x, "sequences")
+    """Index of the k-mer starting at every position.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, L, 4)
+        One-hot sequences, L >= k.
+    k : int
+        The k-mer length, 1 to 15.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L - k + 1), int64
+        Indices in [0, 4**k) (base 4, first base most significant).
+    """
+    return _kmer_codes(check_one_hot(x, "sequences"), k)
+
+
+def _kmer_codes(x: np.ndarray, k: int) -> np.ndarray:
     if not 1 <= k <= x.shape[1]:
         raise ValueError(f"sequences of length {x.shape[1]} are shorter than k={k}")
     if k > 15:
@@ -109,8 +130,23 @@ def attributed_segments(attr, percentile: float = 90.0, extend: int = 2) -> tupl
     ``percentile``; each run of attributed positions is extended by ``extend`` positions on its 3'
     (higher-index) side, clipped to the sequence; runs that then overlap or touch merge. The union
     of the extended runs is exactly the attributed mask dilated ``extend`` steps to the right.
+
+    Parameters
+    ----------
+    attr : array_like, shape (N, L, 4)
+        Attribution maps.
+    percentile : float in [0, 100)
+    extend : int >= 0
+
+    Returns
+    -------
+    attributed, segments : numpy.ndarray, shape (N, L), bool
     """
-    attr = check_map(attr)
+    return _attributed_segments(check_map(attr), percentile, extend)
+
+
+def _attributed_segments(attr: np.ndarray, percentile: float = 90.0,
+                         extend: int = 2) -> tuple[np.ndarray, np.ndarray]:
     if int(extend) != extend or extend < 0:
         raise ValueError(f"extend must be a non-negative integer; got {extend!r}")
     attributed = _above_percentile(np.linalg.norm(attr, axis=-1), percentile)
@@ -131,12 +167,31 @@ def kmer_kld(attr, x, k: int = 6, percentile: float = 90.0, extend: int = 2, cor
     than k contribute none), pooled over sequences, and compares their distribution ``p`` with the
     k-mer distribution ``q`` of all positions of the same sequences: ``KL(p || q)`` in nats.
     A sequence with no attributed k-mer contributes nothing, to ``p`` or to ``q``.
+
+    Parameters
+    ----------
+    attr : array_like, shape (N, L, 4)
+        Attribution maps.
+    x : array_like, shape (N, L, 4)
+        The one-hot sequences they explain.
+    k, percentile, extend, correct, return_details : see above.
+
+    Returns
+    -------
+    float, or KmerDetails with ``return_details``
     """
     attr, x = _check_pair(attr, x)
+    return _kmer_kld(attr, x, k, percentile, extend, correct, return_details)
+
+
+def _kmer_kld(attr: np.ndarray, x: np.ndarray, k: int = 6, percentile: float = 90.0,
+              extend: int = 2, correct: bool = True, return_details: bool = False):
+    """``kmer_kld`` of float64 maps and float32 one-hot sequences checked by ``_check_pair``."""
     if correct:
-        attr = correct_gradients(attr)
-    codes = kmer_codes(x, k)
-    attributed, segments = attributed_segments(attr, percentile, extend)
+        # float32 like the public correct_gradients, then float64 as check_map gave it before
+        attr = _correct_gradients(attr).astype(np.float64)
+    codes = _kmer_codes(x, k)
+    attributed, segments = _attributed_segments(attr, percentile, extend)
     # a k-mer starting at l is counted when positions l .. l+k-1 are all inside segments
     cs = np.concatenate([np.zeros((len(x), 1), np.int64), np.cumsum(segments, axis=1)], axis=1)
     inside = (cs[:, k:] - cs[:, :-k]) == k
@@ -269,8 +324,22 @@ class KattrDetails:
 
 
 def local_means(attr, window: int = 3) -> np.ndarray:
-    """Mean 4-vector over each full window of ``window`` positions: ``(N, L - window + 1, 4)``."""
-    attr = check_map(attr)
+    """Mean 4-vector over each full window of ``window`` positions.
+
+    Parameters
+    ----------
+    attr : array_like, shape (N, L, 4)
+        Attribution maps, L >= window.
+    window : int
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L - window + 1, 4), float64
+    """
+    return _local_means(check_map(attr), window)
+
+
+def _local_means(attr: np.ndarray, window: int = 3) -> np.ndarray:
     if int(window) != window or not 1 <= window <= attr.shape[1]:
         raise ValueError(f"sequences of length {attr.shape[1]} are shorter than the window k={window}")
     cs = np.concatenate([np.zeros_like(attr[:, :1]), np.cumsum(attr, axis=1)], axis=1)
@@ -302,8 +371,25 @@ def kattr_mean_kld(attr, window: int = 3, percentile: float = 90.0, bin_width: f
     radius strictly above its ``percentile``; histogram their angles on a ``bin_width`` lattice
     weighted by r^2 into ``p``; smooth ``p`` with a ``smooth_width`` boxcar (periodic in phi,
     mirrored in theta) into the prior ``q``; return ``KL(p || q)`` in nats.
+
+    Parameters
+    ----------
+    attr : array_like, shape (N, L, 4)
+        Attribution maps, L >= window.
+    window, percentile, bin_width, smooth_width, correct, return_details : see above.
+
+    Returns
+    -------
+    float, or KattrDetails with ``return_details``
     """
-    attr = check_map(attr)
+    return _kattr_mean_kld(check_map(attr), window, percentile, bin_width, smooth_width, correct,
+                           return_details)
+
+
+def _kattr_mean_kld(attr: np.ndarray, window: int = 3, percentile: float = 90.0,
+                    bin_width: float = 0.1, smooth_width: float = 0.5, correct: bool = True,
+                    return_details: bool = False):
+    """``kattr_mean_kld`` of float64 maps checked by ``check_map``."""
     if not bin_width > 0:
         raise ValueError(f"bin_width must be positive; got {bin_width!r}")
     size = int(round(smooth_width / bin_width))
@@ -311,11 +397,11 @@ def kattr_mean_kld(attr, window: int = 3, percentile: float = 90.0, bin_width: f
         raise ValueError(
             f"smooth_width / bin_width must round to an odd number of bins (a centred boxcar); got {size}"
         )
-    corrected = (correct_gradients(attr) if correct else attr).astype(np.float64)
+    corrected = (_correct_gradients(attr) if correct else attr).astype(np.float64)
     total = np.linalg.norm(corrected, axis=-1).sum(axis=1)
     nonzero = total > 0  # an all-zero map contributes nothing
     corrected[nonzero] /= total[nonzero, None, None]
-    points = embed(local_means(corrected, window))  # (N, L - window + 1, 3)
+    points = embed(_local_means(corrected, window))  # (N, L - window + 1, 3)
     r, theta, phi = spherical(points)
     keep = _above_percentile(r, percentile) & nonzero[:, None]
     if not keep.any():

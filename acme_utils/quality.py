@@ -8,6 +8,9 @@ Scores are computed per sequence on the positive test sequences:
   positive scores at background positions (IC = 0);
 - *attribution AUROC / AUPR*: how well scores separate motif from background positions (positions
   with 0 < IC <= 0.1, the low-information flanks of motifs, are left out).
+
+NumPy only (no TensorFlow). Each public function checks the maps, sequences and PWM once
+(``acme_utils.validation``) and passes them to private twins that trust them.
 """
 
 from __future__ import annotations
@@ -16,24 +19,53 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .attribution import check_map, check_one_hot
 from .data import IC_THRESHOLD, information_content
 from .evaluation import rowwise_auroc, rowwise_average_precision
+from .validation import check_map, check_one_hot, validate_input
 
 
 def position_scores(attr, x) -> np.ndarray:
-    """Attribution at the observed nucleotide: ``sum_c attr[l, c] * x[l, c]``, shape ``(N, L)``."""
+    """Attribution at the observed nucleotide: ``sum_c attr[l, c] * x[l, c]``.
+
+    Parameters
+    ----------
+    attr : array_like, shape (N, L, 4)
+        Attribution maps.
+    x : array_like, shape (N, L, 4)
+        The one-hot sequences they explain.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L), float64
+    """
+    return _position_scores(*_check_pair(attr, x))
+
+
+def _check_pair(attr, x) -> tuple[np.ndarray, np.ndarray]:
     attr = check_map(attr)
     x = check_one_hot(x)
     if attr.shape != x.shape:
         raise ValueError(f"attribution map {attr.shape} and sequences {x.shape} must have the same shape")
+    return attr, x
+
+
+def _position_scores(attr: np.ndarray, x: np.ndarray) -> np.ndarray:
     return (attr * x).sum(-1)
 
 
-def _check_pwm(pwm, shape):
+def _check_inputs(attr, x, pwm) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Maps (float64), one-hot sequences (float32) and the information content ``(N, L)`` of
+    the ground-truth PWM, checked once for the functions below."""
+    attr, x = _check_pair(attr, x)
+    return attr, x, _pwm_information(pwm, x.shape)
+
+
+def _pwm_information(pwm, shape: tuple) -> np.ndarray:
+    """Information content ``(N, L)`` of a ground-truth PWM checked to be finite of ``shape``."""
     pwm = np.asarray(pwm)
     if pwm.shape != shape:
         raise ValueError(f"ground-truth PWM must have shape {shape} like the map; got {pwm.shape}")
+    pwm = validate_input(pwm, "ground-truth PWM", dtype=pwm.dtype)  # finite; dtype kept
     return information_content(pwm)
 
 
@@ -42,9 +74,28 @@ def attribution_snr_per_sequence(attr, x, pwm, top_k: int = 10, threshold: float
 
     A sequence is left out when it has no motif position or fewer than ``top_k`` background
     positions with a positive score (the noise term is then undefined).
+
+    Parameters
+    ----------
+    attr : array_like, shape (N, L, 4)
+        Attribution maps.
+    x : array_like, shape (N, L, 4)
+        The one-hot sequences they explain.
+    pwm : array_like, shape (N, L, 4)
+        Their ground-truth PWMs.
+    top_k : int
+    threshold : float
+        Information content (bits) above which a position is a motif position.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,), float64
     """
-    scores = position_scores(attr, x)
-    ic = _check_pwm(pwm, np.shape(x))
+    return _snr(*_check_inputs(attr, x, pwm), top_k, threshold)
+
+
+def _snr(attr, x, ic, top_k, threshold):
+    scores = _position_scores(attr, x)
     motif = ic > threshold
     with np.errstate(invalid="ignore", divide="ignore"):
         signal = np.where(motif, scores, 0).sum(1) / motif.sum(1)
@@ -57,16 +108,30 @@ def attribution_snr_per_sequence(attr, x, pwm, top_k: int = 10, threshold: float
 
 
 def attribution_auroc_per_sequence(attr, x, pwm, threshold: float = IC_THRESHOLD) -> np.ndarray:
-    """Per-sequence AUROC of scores for motif (IC > threshold) against background (IC = 0)."""
-    scores = position_scores(attr, x)
-    ic = _check_pwm(pwm, np.shape(x))
+    """Per-sequence AUROC of scores for motif (IC > threshold) against background (IC = 0).
+
+    Parameters as ``attribution_snr_per_sequence``; returns shape (N,), NaN where a class is
+    missing.
+    """
+    return _auroc(*_check_inputs(attr, x, pwm), threshold)
+
+
+def _auroc(attr, x, ic, threshold):
+    scores = _position_scores(attr, x)
     return rowwise_auroc(ic > threshold, scores, include=(ic > threshold) | (ic == 0))
 
 
 def attribution_aupr_per_sequence(attr, x, pwm, threshold: float = IC_THRESHOLD) -> np.ndarray:
-    """Per-sequence average precision, motif (IC > threshold) against background (IC = 0)."""
-    scores = position_scores(attr, x)
-    ic = _check_pwm(pwm, np.shape(x))
+    """Per-sequence average precision, motif (IC > threshold) against background (IC = 0).
+
+    Parameters as ``attribution_snr_per_sequence``; returns shape (N,), NaN where a class is
+    missing.
+    """
+    return _aupr(*_check_inputs(attr, x, pwm), threshold)
+
+
+def _aupr(attr, x, ic, threshold):
+    scores = _position_scores(attr, x)
     return rowwise_average_precision(ic > threshold, scores, include=(ic > threshold) | (ic == 0))
 
 
@@ -85,10 +150,24 @@ class AttributionQuality:
 
 
 def attribution_quality(attr, x, pwm, top_k: int = 10, threshold: float = IC_THRESHOLD) -> AttributionQuality:
-    """Mean attribution SNR, AUROC and AUPR over sequences (METHODS.md section 6)."""
-    snr = attribution_snr_per_sequence(attr, x, pwm, top_k, threshold)
-    auc = attribution_auroc_per_sequence(attr, x, pwm, threshold)
-    ap = attribution_aupr_per_sequence(attr, x, pwm, threshold)
+    """Mean attribution SNR, AUROC and AUPR over sequences (METHODS.md section 6).
+
+    Parameters as ``attribution_snr_per_sequence``.
+
+    Returns
+    -------
+    AttributionQuality
+    """
+    return _attribution_quality(*_check_inputs(attr, x, pwm), top_k, threshold)
+
+
+def _attribution_quality(attr: np.ndarray, x: np.ndarray, ic: np.ndarray, top_k: int = 10,
+                         threshold: float = IC_THRESHOLD) -> AttributionQuality:
+    """``attribution_quality`` of inputs checked by ``_check_inputs`` (``ic``: the PWM's
+    information content, ``(N, L)``)."""
+    snr = _snr(attr, x, ic, top_k, threshold)
+    auc = _auroc(attr, x, ic, threshold)
+    ap = _aupr(attr, x, ic, threshold)
     return AttributionQuality(
         snr=float(np.nanmean(snr)) if np.isfinite(snr).any() else float("nan"),
         auroc=float(np.nanmean(auc)) if np.isfinite(auc).any() else float("nan"),

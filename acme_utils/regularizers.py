@@ -2,8 +2,9 @@
 
 Each regulariser is selected by name through ``training.train_config(regularizer=..., ...)`` and
 runs inside the same compiled (graph-mode) train step as the baseline, built by
-``make_train_step``. Every constant is an option with the METHODS.md default
-(``REGULARIZERS[name]``).
+``training.make_train_step`` from the building blocks here. Every constant is an option with the
+METHODS.md default (``REGULARIZERS[name]``). This module holds the regularisers and attribution
+priors only; it imports nothing from ``training``.
 
 - ``mixup`` / ``manifold_mixup``: mix the batch with a permutation of itself, inputs (or a hidden
   activation) and labels alike, with lambda ~ Beta(alpha, alpha) drawn once per batch.
@@ -228,11 +229,11 @@ def tv_prior_loss(track, normalize: bool = True):
 
 
 # --------------------------------------------------------------------------------------------
-# The compiled train step
+# Penalties and schedules that the train step (``training.make_train_step``) applies
 # --------------------------------------------------------------------------------------------
 
 
-def _spectral_penalty(chain: list, opts: dict, seed: int):
+def spectral_penalty(chain: list, opts: dict, seed: int):
     """``() -> (lambda/2) sum_l sigma(W_l)^2`` over every kernel in ``chain``, with one persistent
     power-iteration vector per kernel (warm-started from the previous step)."""
     kernels = [layer.kernel for layer in chain if hasattr(layer, "kernel")]
@@ -269,83 +270,3 @@ def first_selectable_epoch(name: str, options: dict | None = None) -> int:
     if name == "adversarial" and opts["select_after_clean"]:
         return int(opts["clean_epochs"]) + 1
     return 1
-
-
-def make_train_step(model: keras.Model, optimizer, name: str = "none", options: dict | None = None, seed: int = 0,
-                    jit_compile: bool = False):
-    """A function ``step(x, y, epoch) -> loss`` that runs one compiled optimisation step.
-
-    ``x`` is a ``(B, L, 4)`` float32 batch, ``y`` its ``(B, 1)`` labels, ``epoch`` the 1-based
-    epoch (only the adversarial schedule uses it: one graph is traced per phase). The loss
-    includes the model's weight penalties (``model.losses``: the L2 of ``cnn_config(l2=...)``).
-    ``jit_compile`` compiles the step with XLA; it is off because on CPU it made an epoch about
-    14x slower (``bench/training.py`` measures it).
-    """
-    opts = regularizer_options(name, options)
-    chain = layer_chain(model)
-    points = tf.constant(perturbation_points(chain), tf.int32)
-    weights = model.trainable_variables
-    gen = tf.random.Generator.from_seed(int(seed))
-
-    functional = keras.Model(model.input, model.get_layer("logit").output)
-
-    def logits(x, training=True):
-        # The functional model, not the layer chain: same maths, but this keeps the baseline
-        # bit-identical to models trained (and cached) before regularisers existed.
-        return functional(x, training=training)
-
-    spectral = _spectral_penalty(chain, opts, seed) if name == "spectral_norm" else None
-
-    def data_loss(x, y, phase):
-        if name in ("mixup", "manifold_mixup"):
-            lam = sample_beta(gen, opts["alpha"])
-            perm = tf.argsort(gen.uniform([tf.shape(x)[0]]))
-            point = tf.constant(0) if name == "mixup" else tf.gather(points, gen.uniform([], 0, len(points), tf.int32))
-            z = forward(chain, x, True, point, lambda h: mix(h, lam, perm))
-            return bce_with_logits(mix(y, lam, perm), z)
-        if name in ("input_noise", "manifold_noise"):
-            point = tf.constant(0) if name == "input_noise" else tf.gather(points, gen.uniform([], 0, len(points), tf.int32))
-            z = forward(chain, x, True, point, lambda h: h + opts["std"] * gen.normal(tf.shape(h)))
-            return bce_with_logits(y, z)
-        if name == "adversarial" and phase != "clean":
-            x_adv = pgd_attack(lambda v: logits(v, training=False), x, y, opts["epsilon"], opts["step"], opts["n_steps"])
-            if phase == "mixed":
-                x, y = tf.concat([x, x_adv], 0), tf.concat([y, y], 0)
-            else:
-                x = x_adv
-        return bce_with_logits(y, logits(x))
-
-    def loss_fn(x, y, phase):
-        loss = data_loss(x, y, phase)
-        if model.losses:  # weight penalties (L2), evaluated from the current weights
-            loss += tf.add_n(model.losses)
-        if spectral is not None:
-            loss += spectral()
-        if name in ("fourier_prior", "tv_prior"):
-            positive = tf.boolean_mask(x, y[:, 0] > 0.5)
-            # inference mode: the prior is about the attribution maps the trained model will give,
-            # and a positives-only pass in training mode would corrupt the BatchNorm statistics
-            track = attribution_track(lambda v: logits(v, training=False), positive)
-            prior = (fourier_prior_loss(track, int(opts["cutoff"]), opts["softness"], opts["smooth_sigma"])
-                     if name == "fourier_prior" else tv_prior_loss(track, bool(opts["normalize"])))
-            prior = tf.where(tf.shape(positive)[0] > 0, prior, 0.0)
-            loss += opts["weight"] * prior
-        return loss
-
-    compiled = {}
-
-    def step(x, y, epoch: int = 1):
-        phase = (adversarial_phase(epoch, opts["clean_epochs"], opts["mixed_until"])
-                 if name == "adversarial" else "clean")
-        if phase not in compiled:
-            @tf.function(reduce_retracing=True, jit_compile=jit_compile)
-            def train_step(xb, yb, phase=phase):
-                with tf.GradientTape() as tape:
-                    loss = loss_fn(xb, yb, phase)
-                optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
-                return loss
-
-            compiled[phase] = train_step
-        return compiled[phase](x, y)
-
-    return step

@@ -4,16 +4,21 @@
 about a model side by side: test AUROC/AUPR (METHODS.md section 2), attribution SNR/AUROC/AUPR
 against the ground truth (section 6) and the two consistency metrics (sections 7-8), all from
 gradient-corrected maps of the positive test sequences.
+
+The sequences and the maps are checked once per ``score_model`` call; the scores are then
+computed by the private twins of the public functions, which trust their inputs.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .attribution import correct_gradients, explain
+from .attribution import METHODS, _explain
+from .correction import _correct_gradients
 from .data import SyntheticDataset
-from .metrics import kattr_mean_kld, kmer_kld
-from .quality import attribution_quality
+from .metrics import _kattr_mean_kld, _kmer_kld
+from .quality import _attribution_quality, _pwm_information
+from .validation import check_map, check_model_input
 
 
 def explained_positives(data: SyntheticDataset, n_sequences: int | None = None):
@@ -32,11 +37,32 @@ def score_model(trained, data: SyntheticDataset, method: str = "saliency", n_seq
 
     Maps come from ``attribution.explain`` (cached on disk) and are gradient-corrected before
     every score.
+
+    Parameters
+    ----------
+    trained : training.TrainedModel
+    data : SyntheticDataset
+        The dataset the model was trained on; its positive test sequences are explained.
+    method : str
+        An attribution method (``attribution.METHODS``).
+    n_sequences : int, optional
+        Explain only the first ``n_sequences`` positives.
+    cache_dir, verbose, **method_options : passed to ``attribution.explain``.
+
+    Returns
+    -------
+    dict
+        One row: model, configuration, test and attribution scores.
     """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {tuple(METHODS)}; got {method!r}")
     pos = explained_positives(data, n_sequences)
-    attr = correct_gradients(explain(trained, pos.x, method, cache_dir=cache_dir, verbose=verbose,
-                                     **method_options))
-    q = attribution_quality(attr, pos.x, pos.pwm)
+    x = check_model_input(trained.model, pos.x, "positive test sequences")
+    raw = _explain(trained, x, method, cache_dir=cache_dir, verbose=verbose, **method_options)
+    # the order of casts of the public functions, so that the scores stay bit-identical: the
+    # corrected map is float32 (correct_gradients) and every score reads it as float64 (check_map)
+    attr = _correct_gradients(check_map(raw)).astype(np.float64)
+    q = _attribution_quality(attr, x, _pwm_information(pos.pwm, x.shape))
     cfg = trained.model_config
     return {
         "model": trained.name,
@@ -51,6 +77,6 @@ def score_model(trained, data: SyntheticDataset, method: str = "saliency", n_seq
         "attr_auroc": q.auroc,
         "attr_aupr": q.aupr,
         "snr_left_out": q.n_left_out_snr,
-        "kmer_kld": kmer_kld(attr, pos.x),
-        "kattr_mean_kld": kattr_mean_kld(attr),
+        "kmer_kld": _kmer_kld(attr, x),
+        "kattr_mean_kld": _kattr_mean_kld(attr),
     }

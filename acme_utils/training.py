@@ -2,8 +2,9 @@
 
 METHODS.md section 2: Adam (lr 1e-3), binary cross-entropy, batch size 100, up to 100 epochs,
 early stopping on validation AUROC with patience 10 and the best weights restored. The train step
-is a compiled ``tf.function`` written out by hand (rather than ``model.fit``) so that later
-chapters can add regularisers and attribution priors to the same loop.
+(``make_train_step``) is a compiled ``tf.function`` written out by hand (rather than
+``model.fit``) so that later chapters can add regularisers and attribution priors to the same
+loop; those live in ``acme_utils.regularizers``, which knows nothing of training.
 
 ``train_model`` is the entry point the chapters use: it returns a cached model when one trained
 with exactly the same data, configuration and package version exists, and otherwise trains one
@@ -26,7 +27,11 @@ from .data import Split, SyntheticDataset
 from .evaluation import classification_scores
 from .models import build_cnn, cnn_config, logit_model
 from .terminal import note_interrupt, progress
+from .validation import check_model_input, validate_input
 from . import regularizers
+from .regularizers import (adversarial_phase, attribution_track, bce_with_logits, forward,
+                           fourier_prior_loss, layer_chain, mix, perturbation_points, pgd_attack,
+                           sample_beta, spectral_penalty, tv_prior_loss)
 
 
 #: Training recipes: overrides of the METHODS.md model configuration (``models.cnn_config``) and
@@ -138,25 +143,151 @@ class PlateauSchedule:
         return self.learning_rate
 
 
-def predict(model: keras.Model, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
-    """Model output for ``x`` as a flat float64 array, computed in batches."""
+# --------------------------------------------------------------------------------------------
+# The compiled train step (the regularisers and priors it applies: acme_utils.regularizers)
+# --------------------------------------------------------------------------------------------
+
+
+def make_train_step(model: keras.Model, optimizer, name: str = "none", options: dict | None = None, seed: int = 0,
+                    jit_compile: bool = False):
+    """A function ``step(x, y, epoch) -> loss`` that runs one compiled optimisation step.
+
+    ``x`` is a ``(B, L, 4)`` float32 batch, ``y`` its ``(B, 1)`` labels, ``epoch`` the 1-based
+    epoch (only the adversarial schedule uses it: one graph is traced per phase). The loss
+    includes the model's weight penalties (``model.losses``: the L2 of ``cnn_config(l2=...)``).
+    ``jit_compile`` compiles the step with XLA; it is off because on CPU it made an epoch about
+    14x slower (``bench/training.py`` measures it).
+    """
+    # (module-qualified: fit's and train_config's arguments are called regularizer_options too)
+    opts = regularizers.regularizer_options(name, options)
+    chain = layer_chain(model)
+    points = tf.constant(perturbation_points(chain), tf.int32)
+    weights = model.trainable_variables
+    gen = tf.random.Generator.from_seed(int(seed))
+
+    functional = keras.Model(model.input, model.get_layer("logit").output)
+
+    def logits(x, training=True):
+        # The functional model, not the layer chain: same maths, but this keeps the baseline
+        # bit-identical to models trained (and cached) before regularisers existed.
+        return functional(x, training=training)
+
+    spectral = spectral_penalty(chain, opts, seed) if name == "spectral_norm" else None
+
+    def data_loss(x, y, phase):
+        if name in ("mixup", "manifold_mixup"):
+            lam = sample_beta(gen, opts["alpha"])
+            perm = tf.argsort(gen.uniform([tf.shape(x)[0]]))
+            point = tf.constant(0) if name == "mixup" else tf.gather(points, gen.uniform([], 0, len(points), tf.int32))
+            z = forward(chain, x, True, point, lambda h: mix(h, lam, perm))
+            return bce_with_logits(mix(y, lam, perm), z)
+        if name in ("input_noise", "manifold_noise"):
+            point = tf.constant(0) if name == "input_noise" else tf.gather(points, gen.uniform([], 0, len(points), tf.int32))
+            z = forward(chain, x, True, point, lambda h: h + opts["std"] * gen.normal(tf.shape(h)))
+            return bce_with_logits(y, z)
+        if name == "adversarial" and phase != "clean":
+            x_adv = pgd_attack(lambda v: logits(v, training=False), x, y, opts["epsilon"], opts["step"], opts["n_steps"])
+            if phase == "mixed":
+                x, y = tf.concat([x, x_adv], 0), tf.concat([y, y], 0)
+            else:
+                x = x_adv
+        return bce_with_logits(y, logits(x))
+
+    def loss_fn(x, y, phase):
+        loss = data_loss(x, y, phase)
+        if model.losses:  # weight penalties (L2), evaluated from the current weights
+            loss += tf.add_n(model.losses)
+        if spectral is not None:
+            loss += spectral()
+        if name in ("fourier_prior", "tv_prior"):
+            positive = tf.boolean_mask(x, y[:, 0] > 0.5)
+            # inference mode: the prior is about the attribution maps the trained model will give,
+            # and a positives-only pass in training mode would corrupt the BatchNorm statistics
+            track = attribution_track(lambda v: logits(v, training=False), positive)
+            prior = (fourier_prior_loss(track, int(opts["cutoff"]), opts["softness"], opts["smooth_sigma"])
+                     if name == "fourier_prior" else tv_prior_loss(track, bool(opts["normalize"])))
+            prior = tf.where(tf.shape(positive)[0] > 0, prior, 0.0)
+            loss += opts["weight"] * prior
+        return loss
+
+    compiled = {}
+
+    def step(x, y, epoch: int = 1):
+        phase = (adversarial_phase(epoch, opts["clean_epochs"], opts["mixed_until"])
+                 if name == "adversarial" else "clean")
+        if phase not in compiled:
+            @tf.function(reduce_retracing=True, jit_compile=jit_compile)
+            def train_step(xb, yb, phase=phase):
+                with tf.GradientTape() as tape:
+                    loss = loss_fn(xb, yb, phase)
+                optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+                return loss
+
+            compiled[phase] = train_step
+        return compiled[phase](x, y)
+
+    return step
+
+
+# --------------------------------------------------------------------------------------------
+# Prediction, evaluation and the training loop
+# --------------------------------------------------------------------------------------------
+
+
+def predict(model: keras.Model, x, batch_size: int = 1000) -> np.ndarray:
+    """Model output for ``x``, computed in batches.
+
+    Parameters
+    ----------
+    model : keras.Model
+    x : array_like, shape (N, L, 4)
+        Finite inputs of the model's length L (one-hot or not).
+    batch_size : int
+
+    Returns
+    -------
+    numpy.ndarray, shape (N * outputs,), float64
+    """
+    return _predict(model, check_model_input(model, x, ohe=False), batch_size)
+
+
+def _predict(model: keras.Model, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
     out = [np.asarray(model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
     return np.concatenate(out).reshape(-1).astype(np.float64)
 
 
 def evaluate(model: keras.Model, split: Split, batch_size: int = 1000) -> dict:
-    """Exact test AUROC and AUPR of ``model`` on ``split``."""
-    return classification_scores(split.y, predict(model, split.x, batch_size))
+    """Exact test AUROC and AUPR of ``model`` on ``split``.
+
+    Parameters
+    ----------
+    model : keras.Model
+    split : data.Split
+        One-hot ``x`` of the model's length, ``(N, L, 4)``, and 0/1 labels ``y``, ``(N, 1)``.
+    batch_size : int
+
+    Returns
+    -------
+    dict
+        ``{"auroc": float, "aupr": float}``
+    """
+    x, y = _check_split(split, "split", model)
+    return _evaluate(model, x, y, batch_size)
 
 
-def _check_split(split: Split, name: str, input_length: int) -> None:
-    x, y = split.x, split.y
-    if x.ndim != 3 or x.shape[-1] != 4:
-        raise ValueError(f"{name}.x must have shape (N, L, 4); got {x.shape}")
-    if x.shape[1] != input_length:
-        raise ValueError(f"{name}.x has length {x.shape[1]} but the model expects {input_length}")
-    if y.shape != (x.shape[0], 1):
-        raise ValueError(f"{name}.y must have shape ({x.shape[0]}, 1); got {y.shape}")
+def _evaluate(model: keras.Model, x: np.ndarray, y: np.ndarray, batch_size: int = 1000) -> dict:
+    return classification_scores(y, _predict(model, x, batch_size))
+
+
+def _check_split(split: Split, name: str, model: keras.Model) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)`` of ``split``, checked: one-hot, finite ``(N, L, 4)`` sequences of the model's
+    length as float32, and ``(N, 1)`` labels of exactly 0 or 1 as float32.
+
+    The labels must be hard: the soft labels of mixup are made inside the train step from these.
+    """
+    x = check_model_input(model, split.x, f"{name}.x")
+    y = validate_input(split.y, f"{name}.y", shape=(x.shape[0], 1), values=(0, 1))
+    return x, y
 
 
 def fit(
@@ -190,19 +321,23 @@ def fit(
 
     Returns the history: per-epoch lists ``loss``, ``val_loss``, ``val_auroc``, ``val_aupr``,
     ``seconds``, ``learning_rate``, plus ``best_epoch`` (1-based) and ``stopped_epoch``.
+
+    Raises ``ValueError`` before any training if ``train`` or ``valid`` is not one-hot, finite
+    ``(N, L, 4)`` sequences of the model's length with ``(N, 1)`` labels of exactly 0 or 1 (the
+    mixup regularisers make their soft labels from these inside the train step).
     """
     cfg = train_config(epochs, batch_size, learning_rate, patience, seed, regularizer, regularizer_options,
                        lr_plateau_patience, lr_plateau_factor, min_learning_rate)
-    length = model.input_shape[1]
-    _check_split(train, "train", length)
-    _check_split(valid, "valid", length)
+    # checked once, up front: a label of 2 or a NaN input would otherwise train silently
+    train_x, train_y = _check_split(train, "train", model)
+    valid_x, valid_y = _check_split(valid, "valid", model)
     logits = logit_model(model)
     optimizer = keras.optimizers.Adam(cfg["learning_rate"])
-    train_step = regularizers.make_train_step(model, optimizer, regularizer, cfg.get("regularizer_options"), cfg["seed"])
+    train_step = make_train_step(model, optimizer, regularizer, cfg.get("regularizer_options"), cfg["seed"])
 
-    def bce(split):
-        z = predict(logits, split.x)
-        y = split.y[:, 0]
+    def bce(x, y):
+        z = _predict(logits, x)
+        y = y[:, 0]
         return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
 
     first = regularizers.first_selectable_epoch(regularizer, cfg.get("regularizer_options"))
@@ -215,17 +350,17 @@ def fit(
     history = {k: [] for k in ("loss", "val_loss", "val_auroc", "val_aupr", "seconds", "learning_rate")}
     schedule = PlateauSchedule(cfg["learning_rate"], lr_plateau_patience, lr_plateau_factor, min_learning_rate)
     best, best_epoch, best_weights = -np.inf, 0, model.get_weights()
-    n = len(train)
+    n = len(train_x)
     for epoch in range(1, cfg["epochs"] + 1):
         start = time.perf_counter()
         order = rng.permutation(n)
         losses = []
         for i in range(0, n, cfg["batch_size"]):
             idx = np.sort(order[i : i + cfg["batch_size"]])
-            losses.append(float(train_step(train.x[idx], train.y[idx], epoch)))
-        scores = evaluate(model, valid)
+            losses.append(float(train_step(train_x[idx], train_y[idx], epoch)))
+        scores = _evaluate(model, valid_x, valid_y)
         history["loss"].append(float(np.mean(losses)))
-        history["val_loss"].append(bce(valid))
+        history["val_loss"].append(bce(valid_x, valid_y))
         history["val_auroc"].append(scores["auroc"])
         history["val_aupr"].append(scores["aupr"])
         history["seconds"].append(time.perf_counter() - start)

@@ -18,7 +18,7 @@ from acme_utils import data, models, regularizers, training
 def epoch_seconds(name: str, x, y, epoch: int, batch_size: int = 100) -> float:
     training.set_seed(0)
     model = models.build_cnn(activation="relu", batch_norm=True)
-    step = regularizers.make_train_step(model, keras.optimizers.Adam(1e-3), name, seed=0)
+    step = training.make_train_step(model, keras.optimizers.Adam(1e-3), name, seed=0)
     step(x[:batch_size], y[:batch_size], epoch)  # warm-up: trace and compile
     step(x[-batch_size:], y[-batch_size:], epoch)
     best = float("inf")

@@ -23,7 +23,7 @@ import time
 EPOCH_PROBE = r"""
 import json, sys, time
 import keras
-from acme_utils import data, models, regularizers, training
+from acme_utils import data, models, training
 jit = sys.argv[1] == "1"
 d = data.generate_dataset()
 x, y = d.train.x, d.train.y
@@ -32,7 +32,7 @@ x, y = d.train.x, d.train.y
 # ("MaxPool gradient ops do not yet have a deterministic XLA implementation").
 keras.utils.set_random_seed(0)
 model = models.build_cnn(activation="relu", batch_norm=True)
-step = regularizers.make_train_step(model, keras.optimizers.Adam(1e-3), "none", jit_compile=jit)
+step = training.make_train_step(model, keras.optimizers.Adam(1e-3), "none", jit_compile=jit)
 step(x[:100], y[:100])  # trace and compile
 start = time.perf_counter()
 n = 14_000 if not jit else 2_000  # XLA is slow on CPU: time a seventh of an epoch and scale

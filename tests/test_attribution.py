@@ -232,3 +232,58 @@ def test_compiled_functions_are_reused_across_calls_and_freed_with_the_model(x):
     del m, compiled
     gc.collect()
     assert ref() is None
+
+
+# ------------------------------------------------------------------ inputs checked at the boundary
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: A.saliency(m, x),
+    lambda m, x: A.gradient_times_input(m, x),
+    lambda m, x: A.integrated_gradients(m, x, steps=2),
+    lambda m, x: A.average_path_gradient(m, x, steps=2),
+    lambda m, x: A.smoothgrad(m, x, n_samples=2),
+    lambda m, x: A.ism(m, x),
+    lambda m, x: A.predict_target(m, x),
+    lambda m, x: A.explain(m, x, "saliency"),
+])
+def test_a_sequence_of_another_length_is_one_clear_error(call):
+    # Before: a 60-nt input to a 48-nt model failed inside the traced tf.function (a long
+    # autograph trace). Now: one ValueError naming both lengths, before any tracing.
+    model48 = _smooth_model(length=48)
+    message = r"x has sequences of length 60, but model '.*' takes sequences of length 48"
+    with pytest.raises(ValueError, match=message):
+        call(model48, _one_hot(2, 60))
+
+
+def test_predict_target_raises_instead_of_returning_nan(x):
+    broken = _smooth_model(seed=1)
+    weights = broken.get_weights()
+    weights[0][0, 0, 0] = np.nan  # one NaN weight poisons every output
+    broken.set_weights(weights)
+    with pytest.raises(ValueError, match=r"gives a NaN or infinite logit for 6 of 6 sequences"):
+        A.predict_target(broken, x)
+    # inputs need not be one-hot (baselines, path points) but must be finite
+    good = _smooth_model(seed=1)
+    assert np.isfinite(A.predict_target(good, np.zeros_like(x))).all()
+    bad = np.zeros_like(x)
+    bad[2, 3, 1] = np.nan
+    with pytest.raises(ValueError, match=r"x contains 1 NaN .* at index \(2, 3, 1\)"):
+        A.predict_target(good, bad)
+
+
+def test_explain_checks_its_input_once(model, x, monkeypatch):
+    from acme_utils import validation
+
+    calls = []
+    real = validation.validate_input
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validation, "validate_input", counting)
+    for method in A.METHODS:
+        calls.clear()
+        A.explain(model, x, method, **({"steps": 2} if method == "integrated_gradients" else {}))
+        assert calls == ["x"], method

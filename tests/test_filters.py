@@ -177,13 +177,30 @@ def test_errors(core_motifs):
     x[0, 0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         filters.filter_pwms(model, x)
+    good_x = _random_onehot(np.random.default_rng(0), 10, 20)
     with pytest.raises(ValueError, match="threshold"):
-        filters.filter_pwms(model, np.full((10, 20, 4), 0.25), threshold=1.0)
+        filters.filter_pwms(model, good_x, threshold=1.0)
     with pytest.raises(ValueError, match="edges"):
-        filters.filter_pwms(model, np.full((10, 20, 4), 0.25), edges="wrap")
+        filters.filter_pwms(model, good_x, edges="wrap")
     no_conv1 = keras.Sequential([keras.Input((20, 4)), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="conv1"):
-        filters.filter_pwms(no_conv1, np.full((10, 20, 4), 0.25))
+        filters.filter_pwms(no_conv1, good_x)
+
+
+def test_filters_reject_sequences_that_are_not_one_hot_or_of_another_length():
+    # The average of non-one-hot windows is not a position probability matrix: refuse it.
+    model = _model(np.ones((5, 4, 1)), length=20)
+    x = _random_onehot(np.random.default_rng(0), 10, 20)
+    x[3, 7] = [0.25, 0.25, 0.25, 0.25]
+    for fn in (filters.filter_pwms, filters.first_layer_activations):
+        with pytest.raises(ValueError, match=r"x is not one-hot at position \(3, 7\)"):
+            fn(model, x)
+        with pytest.raises(ValueError, match=r"x has sequences of length 30, but model '.*' takes "
+                                             r"sequences of length 20"):
+            fn(model, _random_onehot(np.random.default_rng(0), 10, 30))
+    good = _random_onehot(np.random.default_rng(1), 10, 20)
+    pwms, n_sites = filters.filter_pwms(model, good)
+    assert pwms.shape == (1, 5, 4) and n_sites.shape == (1,)
 
 
 def test_plot_filter_matches_aligns_motif_under_filter(core_motifs):

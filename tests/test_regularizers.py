@@ -86,7 +86,7 @@ def test_spectral_penalty_value_matches_svd_and_warm_start_converges():
     keras.utils.set_random_seed(2)
     model = models.build_cnn(width=0.25, input_length=64)
     chain = R.layer_chain(model)
-    penalty = R._spectral_penalty(chain, {"weight": 0.01, "n_power_iterations": 5}, seed=0)
+    penalty = R.spectral_penalty(chain, {"weight": 0.01, "n_power_iterations": 5}, seed=0)
     for _ in range(30):  # persistent power iteration converges across steps
         value = float(penalty())
     kernels = [layer.kernel.numpy() for layer in chain if hasattr(layer, "kernel")]
@@ -137,7 +137,7 @@ def test_each_regularizer_trains_in_graph_mode(name, activation, batch_norm):
     training.set_seed(0)
     model = models.build_cnn(activation=activation, batch_norm=batch_norm, width=0.25, input_length=64)
     opt = keras.optimizers.Adam(1e-3)
-    step = R.make_train_step(model, opt, name, seed=0)
+    step = training.make_train_step(model, opt, name, seed=0)
     x, y = _batch(32)
     before = [w.copy() for w in model.get_weights()]
     epochs = (1, 6, 21) if name == "adversarial" else (1, 1)

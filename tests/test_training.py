@@ -93,6 +93,36 @@ def test_bad_training_arguments(easy_data):
         training.fit(model, easy_data.train, easy_data.valid, epochs=1, verbose=False)
 
 
+@pytest.mark.parametrize("spoil, message", [
+    (lambda s: s.y.__setitem__((5, 0), 2.0),
+     r"train\.y must contain only the values \(0, 1\); got 2\.0 at index \(5, 0\)"),
+    (lambda s: s.y.__setitem__((0, 0), np.nan), r"train\.y contains 1 NaN"),
+    (lambda s: s.x.__setitem__((7, 3, 2), np.nan), r"train\.x contains 1 NaN .* at index \(7, 3, 2\)"),
+    (lambda s: s.x.__setitem__((7, 3), 0.25), r"train\.x is not one-hot at position \(7, 3\)"),
+])
+def test_fit_rejects_bad_labels_and_inputs_before_training(easy_data, spoil, message, monkeypatch):
+    # Labels must be hard 0/1: mixup makes its soft labels inside the train step from them.
+    train = data.Split(easy_data.train.x[:100].copy(), easy_data.train.y[:100].copy(),
+                       easy_data.train.pwm[:100], easy_data.train.planted)
+    spoil(train)
+    model = models.build_cnn(width=0.25)
+    before = [w.copy() for w in model.get_weights()]
+    # the train step must never be built: the error comes before any training
+    monkeypatch.setattr(training, "make_train_step", lambda *a, **k: pytest.fail("trained on bad input"))
+    with pytest.raises(ValueError, match=message):
+        training.fit(model, train, easy_data.valid, epochs=1, verbose=False)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    with pytest.raises(ValueError, match=message.replace("train", "split")):
+        training.evaluate(model, train)
+
+
+def test_predict_checks_the_model_length(easy_data):
+    model = models.build_cnn(input_length=48, width=0.25)
+    message = r"x has sequences of length 200, but model '.*' takes sequences of length 48"
+    with pytest.raises(ValueError, match=message):
+        training.predict(model, easy_data.test.x)
+
+
 def test_losing_a_race_to_store_a_model_returns_the_stored_one(easy_data, tmp_path, monkeypatch):
     # Another process (e.g. one with another thread count, whose floats differ in the last bits)
     # stores the same entry while we train: every caller must then get that stored model.
@@ -155,8 +185,6 @@ def test_fit_lowers_the_learning_rate_on_a_plateau(easy_data):
 def test_l2_penalty_is_part_of_the_training_loss():
     import tensorflow as tf
 
-    from acme_utils import regularizers
-
     model = models.build_cnn(batch_norm=False, conv_dropout=0.0, dense_dropout=0.0, l2=1e-2, width=0.25)
     x = np.eye(4, dtype=np.float32)[np.random.default_rng(0).integers(0, 4, (8, 200))]
     y = np.array([[0], [1]] * 4, dtype=np.float32)
@@ -165,7 +193,7 @@ def test_l2_penalty_is_part_of_the_training_loss():
     kernels = [w.numpy() for w in model.trainable_weights if w.path.endswith("kernel")]
     assert len(kernels) == 6  # four convolutions, the dense layer and the logit
     expected = bce + 1e-2 * sum(float(np.sum(k.astype(np.float64) ** 2)) for k in kernels)
-    step = regularizers.make_train_step(model, tf.keras.optimizers.SGD(0.0), "none")
+    step = training.make_train_step(model, tf.keras.optimizers.SGD(0.0), "none")
     assert float(step(x, y)) == pytest.approx(expected, rel=1e-5)
 
 
