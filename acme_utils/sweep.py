@@ -16,15 +16,14 @@ import argparse
 import json
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import training
+from .training import STUDY_RECIPE, ModelSpec, spec_key, train_spec
 from .data import SyntheticDataset, generate_dataset
-from .models import cnn_config
 from .regularizers import REGULARIZERS
 from .scorecard import explained_positives, score_model
 from .terminal import PROGRESS_ENV_VAR, progress
@@ -35,9 +34,6 @@ STUDY_REGULARIZERS = ("none", "mixup", "manifold_mixup", "input_noise", "manifol
 #: The attribution priors of Tseng et al. (2020), beyond the study.
 PRIORS = ("fourier_prior", "tv_prior")
 ACTIVATIONS = ("relu", "exponential")
-#: The training recipe of the study grid: the authors' own, which reaches the study's models where
-#: METHODS.md section 2 as written does not (chapter 2 shows the comparison; see training.RECIPES).
-STUDY_RECIPE = "authors"
 
 #: The study's performance filter: only models with at least this test AUROC are compared.
 MIN_TEST_AUROC = 0.97
@@ -47,25 +43,6 @@ HISTORY_KEYS = ("loss", "val_loss", "val_auroc", "learning_rate")
 
 #: Columns that identify a finished row: the model (its cache key) and how it was scored.
 ROW_KEY = ("model_key", "method", "n_sequences")
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """One point of the grid."""
-
-    regularizer: str
-    activation: str
-    batch_norm: bool
-    seed: int
-    recipe: str = STUDY_RECIPE  # a key of training.RECIPES
-
-    @property
-    def label(self) -> str:
-        """The model's name (the ``model`` column): activation, batch norm, regulariser, the
-        recipe in brackets unless it is the study's, and the seed."""
-        reg = "" if self.regularizer == "none" else f" {self.regularizer}"
-        rec = "" if self.recipe == STUDY_RECIPE else f" [{self.recipe}]"
-        return f"{self.activation}{'+bn' if self.batch_norm else ''}{reg}{rec} seed {self.seed}"
 
 
 def model_grid(regularizers=STUDY_REGULARIZERS, activations=ACTIVATIONS, batch_norm=(True, False),
@@ -95,31 +72,9 @@ def model_grid(regularizers=STUDY_REGULARIZERS, activations=ACTIVATIONS, batch_n
             for bn in batch_norm for s in seeds]
 
 
-def _spec_configs(spec: ModelSpec, epochs: int, patience: int) -> tuple[dict, dict]:
-    model_over, train_over = training.recipe(spec.recipe)
-    model_cfg = {**model_over, "activation": spec.activation, "batch_norm": spec.batch_norm}
-    train_cfg = {**train_over, "epochs": epochs, "patience": patience, "seed": spec.seed,
-                 "regularizer": spec.regularizer}
-    return model_cfg, train_cfg
-
-
-def spec_key(data_key: str, spec: ModelSpec, epochs: int = 100, patience: int = 10, input_length: int = 200) -> str:
-    """The cache key (``training.model_key``) of a grid point's model, without any data in memory."""
-    model_cfg, train_cfg = _spec_configs(spec, epochs, patience)
-    return training.model_key(data_key, cnn_config(**{"input_length": input_length, **model_cfg}),
-                              training.train_config(**train_cfg))
-
-
 def _configs(data: SyntheticDataset, spec: ModelSpec, epochs: int, patience: int):
-    model_cfg, train_cfg = _spec_configs(spec, epochs, patience)
+    model_cfg, train_cfg = spec.configs(epochs, patience)
     return model_cfg, train_cfg, spec_key(data.key, spec, epochs, patience, data.params["length"])
-
-
-def train_spec(data: SyntheticDataset, spec: ModelSpec, epochs: int = 100, patience: int = 10, cache_dir=None,
-               verbose: bool = False) -> training.TrainedModel:
-    """Train (or load from the cache) the model of one grid point."""
-    model_cfg, train_cfg, _ = _configs(data, spec, epochs, patience)
-    return training.train_model(data, model_cfg, train_cfg, name=spec.label, cache_dir=cache_dir, verbose=verbose)
 
 
 def read_results(path) -> pd.DataFrame:

@@ -59,6 +59,45 @@ def recipe(name: str) -> tuple[dict, dict]:
     return dict(model_overrides), dict(train_overrides)
 
 
+
+#: The book's training recipe, and the study grid's: the authors' own, which reaches the study's
+#: models where METHODS.md section 2 as written does not (chapter 2 shows the comparison).
+STUDY_RECIPE = "authors"
+
+
+def model_name(activation: str, batch_norm: bool, regularizer: str, seed: int,
+               recipe: str = STUDY_RECIPE) -> str:
+    """A model's display name: activation, ``+bn``, the regulariser unless "none", the recipe in
+    brackets unless it is ``STUDY_RECIPE``, and the seed (e.g. ``"relu+bn mixup seed 2"``)."""
+    reg = "" if regularizer == "none" else f" {regularizer}"
+    rec = "" if recipe == STUDY_RECIPE else f" [{recipe}]"
+    return f"{activation}{'+bn' if batch_norm else ''}{reg}{rec} seed {seed}"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model of the book, by name: regulariser, first-layer activation, batch norm, seed and
+    training recipe; everything else is the recipe's (``configs``)."""
+
+    regularizer: str
+    activation: str
+    batch_norm: bool
+    seed: int
+    recipe: str = STUDY_RECIPE  # a key of RECIPES
+
+    @property
+    def label(self) -> str:
+        """The model's display name (``model_name``), also the ``model`` column of a sweep."""
+        return model_name(self.activation, self.batch_norm, self.regularizer, self.seed, self.recipe)
+
+    def configs(self, epochs: int = 100, patience: int = 10) -> tuple[dict, dict]:
+        """``(model_config, train_config)`` overrides that ``train_model`` turns into this model."""
+        model_over, train_over = recipe(self.recipe)
+        model_cfg = {**model_over, "activation": self.activation, "batch_norm": self.batch_norm}
+        train_cfg = {**train_over, "epochs": epochs, "patience": patience, "seed": self.seed,
+                     "regularizer": self.regularizer}
+        return model_cfg, train_cfg
+
 def set_seed(seed: int) -> None:
     """Seed Python, NumPy and Keras/TensorFlow and make TF ops deterministic (same seed, same model)."""
     keras.utils.set_random_seed(int(seed))
@@ -504,9 +543,8 @@ def train_model(
     model_cfg = cnn_config(**{"input_length": data.params["length"], **model_over, **(model_config or {})})
     tcfg = train_config(**{**train_over, **(train_cfg or {})})
     key = model_key(data.key, model_cfg, tcfg)
-    reg = tcfg.get("regularizer", "none")
-    name = name or (f"{model_cfg['activation']}{'+bn' if model_cfg['batch_norm'] else ''}"
-                    f"{'' if reg == 'none' else ' ' + reg} seed {tcfg['seed']}")
+    name = name or model_name(model_cfg["activation"], model_cfg["batch_norm"],
+                              tcfg.get("regularizer", "none"), tcfg["seed"], recipe)
     entry = resolve_cache_dir(cache_dir) / "models" / key
     if use_cache and (entry / "meta.json").is_file() and (entry / "model.keras").is_file():
         if verbose:
@@ -563,3 +601,20 @@ def train_model(
             return _load_entry(entry, name)
     return TrainedModel(model, name, model_cfg, tcfg, history, metrics, key, path, from_cache=False,
                         data_key=data.key)
+
+
+def spec_key(data_key: str, spec: ModelSpec, epochs: int = 100, patience: int = 10,
+             input_length: int = 200) -> str:
+    """The cache key (``model_key``) of ``spec``'s model, without any data in memory."""
+    model_cfg, train_cfg = spec.configs(epochs, patience)
+    return model_key(data_key, cnn_config(**{"input_length": input_length, **model_cfg}),
+                     train_config(**train_cfg))
+
+
+def train_spec(data: SyntheticDataset, spec: ModelSpec, epochs: int = 100, patience: int = 10,
+               cache_dir=None, verbose: bool = False) -> TrainedModel:
+    """Train ``spec``'s model on ``data`` (or load it from the cache or the zoo): the one way the
+    chapters and the sweep get a model (``train_model`` with ``spec.configs``)."""
+    model_cfg, train_cfg = spec.configs(epochs, patience)
+    return train_model(data, model_cfg, train_cfg, name=spec.label, cache_dir=cache_dir,
+                       verbose=verbose, recipe="methods")

@@ -147,11 +147,11 @@ def add(trained, zoo_dir=None, command: str | None = None) -> dict:
 
 
 def book_specs():
-    """The models the chapters train at their default size, as ``sweep.ModelSpec``s: the four
+    """The models the chapters train at their default size, as ``training.ModelSpec``s: the four
     baselines (ReLU/exponential, batch norm on/off; chapters 2-6), the study's regularisers with
     batch norm (chapter 7) and the two attribution priors (chapter 8), all seed 0, book recipe;
     and chapter 9's showcase pair (``sweep.showcase_pair`` of the committed study grid)."""
-    from . import sweep
+    from . import sweep, training
 
     baselines = sweep.model_grid(["none"], sweep.ACTIVATIONS, (True, False), (0,))
     regularised = sweep.model_grid([r for r in sweep.STUDY_REGULARIZERS if r != "none"], sweep.ACTIVATIONS,
@@ -162,7 +162,7 @@ def book_specs():
     # can become models beyond seed 0, which must ship too
     table, _ = sweep.committed_results("study_grid")
     try:
-        pair = sweep.showcase_pair(table[table.recipe == sweep.STUDY_RECIPE])
+        pair = sweep.showcase_pair(table[table.recipe == training.STUDY_RECIPE])
     except ValueError:  # a table without such a pair: the chapter shows none
         pair = table.iloc[:0]
     return specs + [s for s in map(sweep.spec_of_row, pair.to_dict("records")) if s not in specs]
@@ -171,13 +171,13 @@ def book_specs():
 def missing_book_models(zoo_dir=None) -> list[str]:
     """Labels of the book's models (``book_specs``) whose key the zoo does not hold: a fresh build
     trains these."""
-    from . import sweep
+    from . import training
     from .data import dataset_key, dataset_params
 
     data_key = dataset_key(dataset_params(**BOOK_DATA))
     manifest = read_manifest(zoo_dir)
     return [spec.label for spec in book_specs()
-            if sweep.spec_key(data_key, spec, BOOK_EPOCHS, BOOK_PATIENCE) not in manifest]
+            if training.spec_key(data_key, spec, BOOK_EPOCHS, BOOK_PATIENCE) not in manifest]
 
 
 def build(specs=None, engine: str = "ray", workers: int | None = None, zoo_dir=None, cache_dir=None,
@@ -187,7 +187,7 @@ def build(specs=None, engine: str = "ray", workers: int | None = None, zoo_dir=N
     the zoo. Models already in the zoo with the same key are re-exported unchanged. With
     ``train=False`` nothing is trained: the models already in the cache are exported, the
     others are listed (useful while a long sweep fills the cache)."""
-    from . import sweep
+    from . import sweep, training
     from .cache import resolve_cache_dir
     from .data import generate_dataset
 
@@ -195,7 +195,7 @@ def build(specs=None, engine: str = "ray", workers: int | None = None, zoo_dir=N
     data = generate_dataset(**BOOK_DATA, cache_dir=cache_dir, verbose=verbose)
     if not train:
         models_dir = resolve_cache_dir(cache_dir) / "models"
-        cached = [s for s in specs if (models_dir / sweep.spec_key(data.key, s, BOOK_EPOCHS, BOOK_PATIENCE)
+        cached = [s for s in specs if (models_dir / training.spec_key(data.key, s, BOOK_EPOCHS, BOOK_PATIENCE)
                                        / "meta.json").is_file()]
         if verbose and len(cached) < len(specs):
             print(f"not in the cache (left out): {', '.join(s.label for s in specs if s not in cached)}", flush=True)
@@ -210,13 +210,13 @@ def build(specs=None, engine: str = "ray", workers: int | None = None, zoo_dir=N
         raise ValueError(f"engine must be 'ray' or 'sequential'; got {engine!r}")
     entries = []
     for spec in specs:
-        key = sweep.spec_key(data.key, spec, BOOK_EPOCHS, BOOK_PATIENCE)
+        key = training.spec_key(data.key, spec, BOOK_EPOCHS, BOOK_PATIENCE)
         kept = read_manifest(zoo_dir).get(key)
         if kept is not None and (Path(zoo_dir or ZOO_DIR) / kept["file"]).is_file() and \
                 sha256(Path(zoo_dir or ZOO_DIR) / kept["file"]) == kept["sha256"]:
             entries.append(kept)  # unchanged since the last build: keep the file and its provenance
             continue
-        trained = sweep.train_spec(data, spec, BOOK_EPOCHS, BOOK_PATIENCE, cache_dir=cache_dir)
+        trained = training.train_spec(data, spec, BOOK_EPOCHS, BOOK_PATIENCE, cache_dir=cache_dir)
         entries.append(add(trained, zoo_dir, command))
         if verbose:
             print(f"zoo: {spec.label} -> {entries[-1]['file']} ({entries[-1]['bytes'] / 1e3:.0f} kB)", flush=True)

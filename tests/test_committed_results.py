@@ -58,7 +58,7 @@ def test_committed_table_provenance(name):
 def test_study_grid_is_the_study_protocol():
     table, _ = sweep.committed_results("study_grid")
     assert set(table.regularizer) <= set(sweep.STUDY_REGULARIZERS)  # no priors pooled in
-    assert set(table.recipe) == {sweep.STUDY_RECIPE}
+    assert set(table.recipe) == {training.STUDY_RECIPE}
 
 
 def test_missing_committed_table_names_what_exists():

@@ -13,7 +13,8 @@ import pytest
 
 from acme_utils import data as D, scorecard, sweep, training
 from acme_utils.regularizers import REGULARIZERS
-from acme_utils.sweep import ModelSpec, main, model_grid, read_results, run_sweep
+from acme_utils.sweep import main, model_grid, read_results, run_sweep
+from acme_utils.training import ModelSpec
 
 FAST = {"epochs": 1, "patience": 1, "n_sequences": 20}
 COLUMNS = ["regularizer", "activation", "batch_norm", "seed", "test_auroc", "test_aupr", "snr", "attr_auroc",
@@ -442,7 +443,7 @@ def test_configuration_summary_counts_and_averages_the_passing_models():
 def test_sweep_rows_carry_the_filter_and_the_recipe(two_model_sweep):
     table = two_model_sweep[0]
     assert (table.passed_filter == (table.test_auroc >= sweep.MIN_TEST_AUROC)).all()
-    assert set(table.recipe) == {sweep.STUDY_RECIPE}
+    assert set(table.recipe) == {training.STUDY_RECIPE}
 
 
 def test_provenance_records_the_run_and_adds_up_wall_time():
@@ -464,14 +465,14 @@ def test_provenance_records_the_run_and_adds_up_wall_time():
 def test_recipes_name_their_models_and_change_their_keys(tiny, cache_dir):
     spec = ModelSpec("none", "relu", True, 0, "methods")
     assert spec.label == "relu+bn [methods] seed 0"  # the study's recipe goes unnamed
-    assert ModelSpec("none", "relu", True, 0).recipe == sweep.STUDY_RECIPE
+    assert ModelSpec("none", "relu", True, 0).recipe == training.STUDY_RECIPE
     keys = {rec: sweep._configs(tiny, ModelSpec("none", "relu", True, 0, rec), 1, 1)[2] for rec in training.RECIPES}
     assert len(set(keys.values())) == len(keys)  # every recipe is a different model
     with pytest.raises(ValueError, match="unknown recipe"):
         model_grid(["none"], ["relu"], [True], [0], ["nope"])
     grid = model_grid(["none"], ["relu"], [True], [0], ["methods", "authors"])
     assert [g.recipe for g in grid] == ["methods", "authors"]
-    assert {g.recipe for g in model_grid()} == {sweep.STUDY_RECIPE}
+    assert {g.recipe for g in model_grid()} == {training.STUDY_RECIPE}
 
 
 # --- the Ray engine ------------------------------------------------------------------------------
@@ -549,7 +550,7 @@ def test_ray_trains_new_models_in_workers(local_ray, tiny, cache_dir, tmp_path):
     assert len(table) == 1 and table.model.iloc[0] == "exponential seed 7"
     assert 0 <= table.test_auroc.iloc[0] <= 1 and np.isfinite(table.snr.iloc[0])
     # the worker stored the model in the shared cache, so this process loads the same model
-    again = sweep.train_spec(tiny, grid[0], epochs=1, patience=1, cache_dir=cache_dir)
+    again = training.train_spec(tiny, grid[0], epochs=1, patience=1, cache_dir=cache_dir)
     assert again.from_cache and again.test_metrics["auroc"] == pytest.approx(table.test_auroc.iloc[0], abs=0)
 
 
