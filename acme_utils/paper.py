@@ -68,3 +68,69 @@ def table_1() -> pd.DataFrame:
                      "passed": int(trials), "kmer_kld": float(kmer), "kattr_mean_kld": float(kattr),
                      "test_auroc": float(auroc), "snr": float(snr)})
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Our results next to Table 1 (chapter 9).
+
+#: The study's 28 configurations ``(regularizer, batch_norm, activation)``, in the order of the
+#: paper's Table 1 groups (``sweep.STUDY_REGULARIZERS`` x batch norm on, off x
+#: ``sweep.ACTIVATIONS``).
+STUDY_CONFIGURATIONS = [(r, bn, a) for r in METHOD_NAMES.values() for bn in (True, False)
+                        for a in ("relu", "exponential")]
+
+#: Columns that identify a configuration (as ``sweep.CONFIGURATION``).
+_KEYS = ["regularizer", "batch_norm", "activation"]
+
+
+def side_by_side(ours: pd.DataFrame, scores, labels: dict | None = None,
+                 theirs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Our configuration summary and the paper's Table 1 in one table, one row per configuration.
+
+    Rows are the study's configurations (:data:`STUDY_CONFIGURATIONS`) followed by any other
+    configuration of ``ours``; columns are two-level: ``("models", "ours")`` ("passed/trained",
+    or "not yet"), ``("models", "paper")`` ("trials/15"; "–" beyond the study), then
+    ``(label, "ours")`` and ``(label, "paper")`` for each score.
+
+    Parameters
+    ----------
+    ours : pandas DataFrame
+        One row per configuration, as ``sweep.configuration_summary``: columns ``regularizer``,
+        ``batch_norm``, ``activation``, ``passed``, ``trained`` and the ``scores``.
+    scores : list of str
+        Score columns to put side by side (each also a column of Table 1).
+    labels : dict, optional
+        Score column -> display label (default the column name).
+    theirs : pandas DataFrame, optional
+        The paper's table; default :func:`table_1`.
+
+    Returns
+    -------
+    pandas DataFrame
+        Indexed by (regularizer, "bn"/"no bn", activation).
+    """
+    theirs = table_1() if theirs is None else theirs
+    labels = labels or {}
+    for col in _KEYS + ["passed", "trained"] + list(scores):
+        if col not in ours.columns:
+            raise KeyError(f"column {col!r} is not in ours; it has {list(ours.columns)}")
+    rows = pd.DataFrame(STUDY_CONFIGURATIONS + [c for c in ours.set_index(_KEYS).index
+                                                if c not in STUDY_CONFIGURATIONS], columns=_KEYS)
+    rows["batch_norm"] = rows["batch_norm"].astype(bool)
+    merged = (rows.merge(ours, on=_KEYS, how="left")
+              .merge(theirs, on=_KEYS, how="left", suffixes=("", "_paper")))
+    index = pd.MultiIndex.from_arrays(
+        [merged.regularizer, merged.batch_norm.map({True: "bn", False: "no bn"}),
+         merged.activation], names=["regularizer", "batch norm", "activation"])
+    columns = {
+        ("models", "ours"): [f"{p:.0f}/{t:.0f}" if t > 0 else "not yet"
+                             for p, t in zip(merged.passed, merged.trained.fillna(0))],
+        # a study configuration missing from Table 1 is one none of whose 15 models passed
+        ("models", "paper"): [f"{0 if p != p else p:.0f}/{MODELS_PER_CONFIGURATION}"
+                              if (r, b, a) in STUDY_CONFIGURATIONS else "–"
+                              for p, r, b, a in zip(merged.passed_paper, merged.regularizer,
+                                                    merged.batch_norm, merged.activation)]}
+    for score in scores:
+        columns[(labels.get(score, score), "ours")] = merged[score].to_numpy()
+        columns[(labels.get(score, score), "paper")] = merged[f"{score}_paper"].to_numpy()
+    return pd.DataFrame(columns, index=index)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from .validation import validate_input
+
 
 @dataclass(frozen=True)
 class RankCorrelation:
@@ -114,3 +116,123 @@ def correlation_table(table, pairs, n_boot: int = 2000, level: float = 0.95, see
         rows.append({"x": xcol, "y": ycol, name: r.rho, "ci_low": r.low, "ci_high": r.high,
                      "p_value": r.p_value, "n_models": r.n})
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Model-selection helpers (chapter 9): a bootstrapped mean, a paired difference of Spearman
+# correlations, a verdict from a confidence interval and the correlations of several score pairs.
+
+
+def mean_with_ci(values, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> tuple:
+    """Mean of ``values`` with a percentile-bootstrap confidence interval.
+
+    Parameters
+    ----------
+    values : array_like, shape (n,)
+        Finite numbers (e.g. paired differences of a score between two kinds of model).
+    n_boot : int
+        Bootstrap resamples (each draws ``n`` values with replacement).
+    level : float
+        Confidence level of the interval, in (0, 1).
+    seed : int
+        Seed of the resampling.
+
+    Returns
+    -------
+    tuple of float
+        ``(mean, low, high)``.
+    """
+    values = validate_input(values, "values", shape=("n",), dtype=np.float64)
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level!r}")
+    boot = np.random.default_rng(seed).choice(values, size=(n_boot, len(values))).mean(axis=1)
+    return values.mean(), *np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
+
+
+def spearman_difference(a, b, y, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> tuple:
+    """Spearman's rho(a, y) - rho(b, y), with a paired percentile-bootstrap confidence interval.
+
+    Both correlations are computed on the same resampled models, so the interval is that of the
+    difference (does ``a`` track ``y`` more tightly than ``b``?). Models with a non-finite score
+    are left out.
+
+    Parameters
+    ----------
+    a, b, y : array_like, shape (n,)
+        Three scores of the same ``n`` models (NaN allowed: that model is left out).
+    n_boot : int
+        Bootstrap resamples of the models.
+    level : float
+        Confidence level of the interval, in (0, 1).
+    seed : int
+        Seed of the resampling.
+
+    Returns
+    -------
+    tuple of float
+        ``(difference, low, high)``; resamples in which a correlation is undefined are ignored.
+    """
+    a, b, y = (np.asarray(v, dtype=np.float64) for v in (a, b, y))
+    if not a.ndim == b.ndim == y.ndim == 1 or not len(a) == len(b) == len(y):
+        raise ValueError(f"a, b and y must be 1-D arrays of equal length; got shapes "
+                         f"{a.shape}, {b.shape} and {y.shape}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level!r}")
+    x = np.stack([a, b, y], axis=1)
+    x = validate_input(x[np.isfinite(x).all(axis=1)], "the models with finite a, b and y",
+                       shape=("n", 3), dtype=np.float64)
+    idx = np.random.default_rng(seed).integers(0, len(x), size=(n_boot, len(x)))
+
+    def diff(s):
+        return spearman(s[:, 0], s[:, 2]) - spearman(s[:, 1], s[:, 2])
+
+    boot = np.array([diff(x[i]) for i in idx])
+    low, high = np.nanquantile(boot, [(1 - level) / 2, (1 + level) / 2])
+    return diff(x), low, high
+
+
+def ci_verdict(low: float, high: float) -> str:
+    """"yes" if a confidence interval lies above 0, "no" if below, "inconclusive" otherwise."""
+    return "yes" if low > 0 else "no" if high < 0 else "inconclusive"
+
+
+#: Correlation methods of :func:`correlations`: display label -> ``correlation_table`` method.
+CORRELATION_METHODS = {"Spearman": "spearman", "Pearson": "pearson"}
+
+
+def correlations(table, pairs, min_models: int = 3, seed: int = 0, name: str = "models"):
+    """Spearman and Pearson correlations of column ``pairs`` of ``table``, with bootstrap CIs.
+
+    Rows with a non-finite value in any of the pairs' columns are left out first.
+
+    Parameters
+    ----------
+    table : pandas DataFrame
+        One row per model (or per configuration).
+    pairs : list of (str, str)
+        Column pairs, as for :func:`correlation_table`.
+    min_models : int
+        Fewest complete rows to correlate; with fewer, a message naming ``name`` is printed and
+        None returned.
+    seed : int
+        Seed of the bootstrap.
+    name : str
+        What the rows are, for the message.
+
+    Returns
+    -------
+    dict or None
+        ``{"Spearman": DataFrame, "Pearson": DataFrame}`` as returned by
+        :func:`correlation_table`, or None if there are too few rows.
+    """
+    cols = sorted({c for pair in pairs for c in pair})
+    for col in cols:
+        if col not in table.columns:
+            raise KeyError(f"column {col!r} is not in the table; it has {list(table.columns)}")
+    table = table[np.isfinite(table[cols].to_numpy(dtype=float)).all(axis=1)]
+    if len(table) < min_models:
+        print(f"{name}: {len(table)} with all scores; a correlation needs at least {min_models}, "
+              "so there is none yet")
+        return None
+    return {label: correlation_table(table, pairs, seed=seed, method=method)
+            for label, method in CORRELATION_METHODS.items()}

@@ -22,6 +22,7 @@ from .attribution import (
     mask_runs,
     plot_angle_histogram,
     plot_attribution_panel,
+    plot_attribution_spectra,
     plot_before_after,
     shade_runs,
 )
@@ -41,6 +42,7 @@ from .sweeps import (
     CORRELATION_COLUMNS,
     plot_correlation_forest,
     plot_grouped_bars,
+    plot_paper_comparison,
     plot_score_scatter,
 )
 from .training import plot_filter_matches, plot_learning_curves
@@ -66,6 +68,7 @@ __all__ = [
     "plot_before_after",
     "mask_runs",
     "shade_runs",
+    "plot_attribution_spectra",
     # consistency
     "plot_ranked_kmers",
     "plot_angular_density",
@@ -73,6 +76,7 @@ __all__ = [
     "plot_grouped_bars",
     "plot_score_scatter",
     "plot_correlation_forest",
+    "plot_paper_comparison",
     "ACTIVATION_MARKERS",
     "CORRELATION_COLUMNS",
 ]

@@ -4,7 +4,8 @@ Figures: :func:`plot_attribution_panel` (ground truth above one logo per map; ch
 and 9), :func:`plot_angle_histogram` (gradient angles to the simplex plane; chapter 4),
 :func:`plot_before_after` (a score before and after a change, e.g. gradient correction; chapters
 4 and 9), and :func:`mask_runs` / :func:`shade_runs` (shading runs of positions, such as k-mer
-segments, on a logo or track; chapter 5).
+segments, on a logo or track; chapter 5) and :func:`plot_attribution_spectra` (mean
+spectra of attribution tracks with the Fourier prior's cutoff; chapter 8).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..validation import validate_input
 from ._style import _axes, _despine, _title
 from .sequences import plot_logo, plot_pwm_logo
 
@@ -21,6 +23,7 @@ __all__ = [
     "plot_before_after",
     "mask_runs",
     "shade_runs",
+    "plot_attribution_spectra",
 ]
 
 
@@ -222,3 +225,60 @@ def shade_runs(ax, mask, color="tab:orange", alpha: float = 0.25, label: str | N
         ax.axvspan(a - 0.5, b - 0.5, color=color, alpha=alpha, lw=0, zorder=0,
                    label=label if i == 0 else None, **kwargs)
     return runs
+
+
+def plot_attribution_spectra(spectra: dict, truth=None, cutoff: int | None = None, ax=None,
+                             colors: dict | None = None, title: str | None = None,
+                             ylabel: str | None = None, legend: bool = False):
+    """Mean spectra of attribution tracks, on a log scale, with the Fourier prior's cutoff.
+
+    Parameters
+    ----------
+    spectra : dict
+        Label -> array of shape ``(F + 1,)``: a (mean) normalised spectrum as returned by
+        ``regularizers.track_spectrum``, the DC term first (not drawn). All of one length.
+    truth : array, shape (F + 1,), optional
+        The ground truth's spectrum, drawn as a dotted black line.
+    cutoff : int, optional
+        Frequency index of the cutoff, marked by a vertical line.
+    ax : matplotlib Axes, optional
+    colors : dict, optional
+        Label -> colour.
+    title, ylabel : str, optional
+    legend : bool
+        Draw a legend of the curves.
+
+    Returns
+    -------
+    The axes.
+    """
+    if not spectra:
+        raise ValueError("spectra is empty: give at least one spectrum")
+    arrays = {name: validate_input(s, f"spectra[{name!r}]", shape=("F",), dtype=np.float64)
+              for name, s in spectra.items()}
+    if truth is not None:
+        truth = validate_input(truth, "truth", shape=("F",), dtype=np.float64)
+    lengths = {len(s) for s in arrays.values()} | ({len(truth)} if truth is not None else set())
+    if len(lengths) != 1 or min(lengths) < 2:
+        raise ValueError(f"every spectrum must have the same length F + 1 >= 2; got {lengths}")
+    n = lengths.pop()
+    colors = colors or {}
+    ax = _axes(ax, (5.5, 3.6))
+    freqs = np.arange(1, n)
+    if truth is not None:
+        ax.plot(freqs, truth[1:], color="k", ls=":", lw=2, label="ground truth")
+    for i, (name, spectrum) in enumerate(arrays.items()):
+        ax.plot(freqs, spectrum[1:], color=colors.get(name, f"C{i}"), label=str(name))
+    if cutoff is not None:
+        ax.axvline(cutoff, color="0.5", lw=0.8)
+        ax.text(cutoff + 1, 0.95, f"cutoff {cutoff}", transform=ax.get_xaxis_transform(),
+                fontsize=8, color="0.4")
+    ax.set_yscale("log")
+    ax.set_xlabel(f"frequency index f (period {2 * (n - 1)}/f nt)")
+    if title:
+        ax.set_title(title, fontsize=10)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    if legend:
+        ax.legend(fontsize=8, frameon=False)
+    return ax

@@ -3,6 +3,7 @@
 Figures: :func:`plot_grouped_bars` (a score per method or regulariser, one bar per model;
 chapters 3, 7 and 8), :func:`plot_score_scatter` (one point per model of a sweep; chapter 9) and
 :func:`plot_correlation_forest` (correlations between scores with confidence intervals;
+chapter 9) and :func:`plot_paper_comparison` (our configuration means against the paper's;
 chapter 9).
 """
 
@@ -18,6 +19,7 @@ __all__ = [
     "plot_grouped_bars",
     "plot_score_scatter",
     "plot_correlation_forest",
+    "plot_paper_comparison",
     "ACTIVATION_MARKERS",
     "CORRELATION_COLUMNS",
 ]
@@ -90,7 +92,7 @@ ACTIVATION_MARKERS = {"relu": "o", "exponential": "^"}
 def plot_score_scatter(table, x: str, y: str, ax=None, color_by: str = "regularizer",
                        marker_by: str = "activation", xlabel: str | None = None,
                        ylabel: str | None = None, legend: bool = True,
-                       colors: dict | None = None):
+                       colors: dict | None = None, background=None):
     """One point per model (row of ``table``): ``x`` against ``y``, coloured by ``color_by`` and
     shaped by ``marker_by`` (filled with batch norm, hollow without, if the table has it).
 
@@ -112,6 +114,10 @@ def plot_score_scatter(table, x: str, y: str, ax=None, color_by: str = "regulari
         axes.
     colors : dict, optional
         Value of ``color_by`` -> colour.
+    background : pandas DataFrame, optional
+        Further models (e.g. those that fail a performance filter), drawn as small grey points
+        behind the others, with columns ``x`` and ``y``. With a background, ``table`` may be
+        empty. Default: none.
 
     Returns
     -------
@@ -120,9 +126,21 @@ def plot_score_scatter(table, x: str, y: str, ax=None, color_by: str = "regulari
     for col in (x, y, color_by, marker_by):
         if col not in table.columns:
             raise KeyError(f"column {col!r} is not in the table; it has {list(table.columns)}")
-    if not len(table):
+    if background is not None:
+        for col in (x, y):
+            if col not in background.columns:
+                raise KeyError(f"column {col!r} is not in the background; it has "
+                               f"{list(background.columns)}")
+    if not len(table) and (background is None or not len(background)):
         raise ValueError("the table is empty: nothing to plot")
     ax = _axes(ax, (5, 4))
+    if background is not None and len(background):
+        ax.scatter(background[x], background[y], s=14, color="0.8", zorder=0)
+    if not len(table):
+        ax.set_xlabel(xlabel or x)
+        ax.set_ylabel(ylabel or y)
+        _despine(ax)
+        return ax
     groups = list(dict.fromkeys(table[color_by]))
     colors = colors or {g: f"C{i % 10}" for i, g in enumerate(groups)}
     shapes = list(dict.fromkeys(table[marker_by]))
@@ -216,4 +234,64 @@ def plot_correlation_forest(tables: dict, ax=None, labels: dict | None = None,
     if legend:
         ax.legend(frameon=False, fontsize=7)
     _despine(ax)
+    return ax
+
+
+def plot_paper_comparison(filled, hollow, score: str, ax=None, colors: dict | None = None,
+                          label: str | None = None, legend: bool = False):
+    """Our configuration means of one score against the paper's, with the identity line.
+
+    One point per configuration, coloured by regulariser: filled points for ``filled`` (e.g. the
+    means over our passing models, as in the paper's Table 1), hollow ones for ``hollow`` (e.g.
+    the means over all our models). On the dashed diagonal the two agree.
+
+    Parameters
+    ----------
+    filled, hollow : pandas DataFrame
+        One row per configuration, our means merged with the paper's: columns ``regularizer``,
+        ``score`` (ours) and ``score + "_paper"``.
+    score : str
+        The score column.
+    ax : matplotlib Axes, optional
+    colors : dict, optional
+        Regulariser -> colour (default ``C0``, ``C1``, ... in order of appearance).
+    label : str, optional
+        The score's display name for the axis labels (default ``score``).
+    legend : bool
+        Draw a legend, right of the axes, of the regularisers of ``hollow`` (in the order of
+        ``colors``) and of the two kinds of point.
+
+    Returns
+    -------
+    The axes.
+    """
+    paper = f"{score}_paper"
+    for name, table in (("filled", filled), ("hollow", hollow)):
+        for col in ("regularizer", score, paper):
+            if col not in table.columns:
+                raise KeyError(f"column {col!r} is not in {name}; it has {list(table.columns)}")
+    if colors is None:
+        regs = dict.fromkeys(list(filled.regularizer) + list(hollow.regularizer))
+        colors = {r: f"C{i % 10}" for i, r in enumerate(regs)}
+    ax = _axes(ax, (4, 3.6))
+    for kind, table in (("filled", filled), ("hollow", hollow)):
+        edge = [colors[r] for r in table.regularizer]
+        ax.scatter(table[paper], table[score], s=30, linewidths=1.2, edgecolors=edge,
+                   facecolors=edge if kind == "filled" else "none")
+    values = pd.concat([t[c] for t in (filled, hollow) for c in (score, paper)]).dropna()
+    if len(values):
+        lo, hi = values.min(), values.max()
+        pad = 0.05 * (hi - lo) + 1e-3
+        ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="0.6", lw=0.8, ls="--")
+    label = label or score
+    ax.set_xlabel(f"{label}, paper (Table 1)")
+    ax.set_ylabel(f"{label}, ours")
+    if legend:
+        present = set(hollow.regularizer)
+        handles = [_legend_marker(marker="o", color=c, label=r)
+                   for r, c in colors.items() if r in present]
+        handles += [_legend_marker(marker="o", color="0.3", label="mean of passing models"),
+                    _legend_marker(marker="o", mfc="none", color="0.3", label="mean of all")]
+        ax.legend(handles=handles, fontsize=7, frameon=False, loc="center left",
+                  bbox_to_anchor=(1.0, 0.5))
     return ax
