@@ -401,3 +401,60 @@ def test_plot_correlation_forest_one_row_per_pair_one_marker_per_table():
         plotting.plot_correlation_forest({"bad": spearman.drop(columns="ci_low")})
     with pytest.raises(ValueError, match="no rows"):
         plotting.plot_correlation_forest({"empty": spearman.iloc[:0]})
+
+
+# ---------------------------------------------------------------------------- chapters 8 and 9
+
+
+def test_plot_score_scatter_background_draws_grey_points_first():
+    import pandas as pd
+
+    table = pd.DataFrame({"regularizer": ["none", "mixup"], "activation": ["relu", "relu"],
+                          "test_auroc": [0.98, 0.99], "snr": [1.0, 2.0]})
+    grey = pd.DataFrame({"test_auroc": [0.5, 0.6, 0.7], "snr": [0.1, 0.2, 0.3]})
+    ax = plotting.plot_score_scatter(table, "snr", "test_auroc", background=grey)
+    assert len(ax.collections) == 3 and len(ax.collections[0].get_offsets()) == 3  # grey first
+    np.testing.assert_allclose(ax.collections[0].get_offsets()[:, 0], grey["snr"])
+    ax = plotting.plot_score_scatter(table.iloc[:0], "snr", "test_auroc", background=grey)
+    assert len(ax.collections) == 1 and ax.get_xlabel() == "snr"  # only the background
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_score_scatter(table.iloc[:0], "snr", "test_auroc", background=grey.iloc[:0])
+    with pytest.raises(KeyError, match="snr"):
+        plotting.plot_score_scatter(table, "snr", "test_auroc", background=grey[["test_auroc"]])
+
+
+def test_plot_paper_comparison_filled_hollow_identity_and_legend():
+    import pandas as pd
+
+    filled = pd.DataFrame({"regularizer": ["none", "mixup"], "snr": [1.0, 2.0],
+                           "snr_paper": [1.5, 2.5]})
+    hollow = pd.DataFrame({"regularizer": ["none", "mixup", "adversarial"],
+                           "snr": [0.8, 1.9, 0.2], "snr_paper": [1.5, 2.5, 0.4]})
+    ax = plotting.plot_paper_comparison(filled, hollow, "snr", label="SNR", legend=True)
+    assert len(ax.collections) == 2 and len(ax.collections[1].get_offsets()) == 3
+    assert ax.collections[1].get_facecolors().size == 0  # hollow: no face colour
+    (line,) = ax.lines  # the identity line spans all values, padded
+    assert line.get_xdata()[0] == line.get_ydata()[0] < 0.2
+    assert ax.get_xlabel() == "SNR, paper (Table 1)" and ax.get_ylabel() == "SNR, ours"
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["none", "mixup", "adversarial", "mean of passing models", "mean of all"]
+    with pytest.raises(KeyError, match="snr_paper"):
+        plotting.plot_paper_comparison(filled[["regularizer", "snr"]], hollow, "snr")
+
+
+def test_plot_attribution_spectra_one_line_per_spectrum_without_dc():
+    spectra = {"a": np.array([0.5, 0.3, 0.2]), "b": np.array([0.6, 0.1, 0.3])}
+    ax = plotting.plot_attribution_spectra(spectra, truth=np.array([0.7, 0.2, 0.1]), cutoff=1,
+                                           title="t", ylabel="y", legend=True)
+    curves = [line for line in ax.lines if line.get_label() in ("a", "b", "ground truth")]
+    assert len(curves) == 3
+    np.testing.assert_allclose(curves[1].get_xdata(), [1, 2])  # the DC term is not drawn
+    np.testing.assert_allclose(curves[1].get_ydata(), [0.3, 0.2])
+    assert ax.get_yscale() == "log" and "period 4/f" in ax.get_xlabel()
+    assert len(ax.lines) == 4  # the three curves and the cutoff line
+    with pytest.raises(ValueError, match="same length"):
+        plotting.plot_attribution_spectra({"a": np.ones(3), "b": np.ones(4)})
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_attribution_spectra({})
+    with pytest.raises(ValueError, match="NaN"):
+        plotting.plot_attribution_spectra({"a": np.array([1.0, np.nan])})

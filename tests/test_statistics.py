@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from acme_utils import statistics
 from acme_utils.statistics import RankCorrelation, correlation_table, rank_correlation, spearman
 
 
@@ -277,3 +278,57 @@ def test_correlation_table_pearson_columns_and_bad_method():
     assert out.pearson_r.iloc[0] == pytest.approx(stats.pearsonr(table.test_auroc, table.snr).statistic)
     with pytest.raises(ValueError, match="method"):
         correlation_table(table, [("test_auroc", "snr")], method="kendall")
+
+
+# ---------------------------------------------------------------------------- chapter 9 helpers
+
+
+def test_mean_with_ci_matches_a_hand_made_bootstrap():
+    values = [1.0, 2.0, 4.0, 7.0]
+    mean, low, high = statistics.mean_with_ci(values, n_boot=500, seed=3)
+    assert mean == 3.5
+    draws = np.random.default_rng(3).choice(np.array(values), size=(500, 4))
+    expected = np.quantile(draws.mean(axis=1), [0.025, 0.975])
+    np.testing.assert_allclose([low, high], expected)
+    assert 1.0 <= low <= mean <= high <= 7.0
+    assert statistics.mean_with_ci([2.0, 2.0, 2.0]) == (2.0, 2.0, 2.0)  # no spread, no interval
+    with pytest.raises(ValueError, match="NaN"):
+        statistics.mean_with_ci([1.0, np.nan])
+    with pytest.raises(ValueError, match="shape"):
+        statistics.mean_with_ci([[1.0, 2.0]])
+
+
+def test_spearman_difference_of_perfect_and_reversed_orders():
+    a = np.arange(8.0)
+    y = a ** 3  # same order as a: rho(a, y) = 1
+    d, low, high = statistics.spearman_difference(a, -a, y)  # rho(-a, y) = -1
+    assert d == 2.0 and low == 2.0 and high == 2.0
+    d, low, high = statistics.spearman_difference(a, a, y)
+    assert (d, low, high) == (0.0, 0.0, 0.0)
+    # a model with a NaN score is left out, as if it were not there
+    with_nan = statistics.spearman_difference(np.r_[a, np.nan], np.r_[-a, 1.0], np.r_[y, 2.0])
+    assert with_nan[0] == 2.0
+    with pytest.raises(ValueError, match="equal length"):
+        statistics.spearman_difference(a, a[:3], y)
+
+
+def test_ci_verdict():
+    assert statistics.ci_verdict(0.1, 0.5) == "yes"
+    assert statistics.ci_verdict(-0.5, -0.1) == "no"
+    assert statistics.ci_verdict(-0.1, 0.1) == "inconclusive"
+    assert statistics.ci_verdict(0.0, 0.2) == "inconclusive"
+
+
+def test_correlations_drops_incomplete_rows_and_needs_min_models(capsys):
+    import pandas as pd
+
+    table = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0, np.nan], "snr": [1.0, 3.0, 2.0, 5.0, 9.0]})
+    out = statistics.correlations(table, [("a", "snr")], seed=0)
+    assert set(out) == {"Spearman", "Pearson"}
+    spearman = out["Spearman"].iloc[0]
+    assert spearman.n_models == 4 and spearman.spearman_rho == pytest.approx(0.8)
+    assert out["Pearson"].iloc[0].pearson_r == pytest.approx(np.corrcoef([1, 2, 3, 4], [1, 3, 2, 5])[0, 1])
+    assert statistics.correlations(table.iloc[:2], [("a", "snr")], name="few") is None
+    assert "few: 2 with all scores" in capsys.readouterr().out
+    with pytest.raises(KeyError, match="b"):
+        statistics.correlations(table, [("b", "snr")])
