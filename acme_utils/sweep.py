@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import training
 from .training import STUDY_RECIPE, ModelSpec, spec_key, train_spec
+from .cache import resolve_cache_dir
 from .data import SyntheticDataset, generate_dataset
 from .regularizers import REGULARIZERS
 from .scorecard import explained_positives, score_model
@@ -160,6 +161,40 @@ def recheck_row(row, n_per_class: int = 10_000, data_seed: int = 0, epochs: int 
         if len(new) != 1 or new.model_key.iloc[0] != row["model_key"]:
             raise RuntimeError(f"the re-check run did not produce the row of {row['model']!r}")
         return new.iloc[0].to_dict()
+
+
+def model_available(keys, cache_dir=None) -> np.ndarray:
+    """For each model key, whether the model can be had without training: it is in the cache or
+    ships with the package's pretrained zoo."""
+    from .zoo import read_manifest
+
+    shipped = read_manifest()
+    models = resolve_cache_dir(cache_dir) / "models"
+    return np.array([str(k) in shipped or (models / str(k) / "meta.json").is_file() for k in keys],
+                    dtype=bool)
+
+def rescore_row(row, data: SyntheticDataset, epochs: int = 100, patience: int = 10,
+                cache_dir=None) -> dict:
+    """Score the model of one committed results row again, here and now, and return the new row.
+
+    The model is taken from the cache or the pretrained zoo (never trained: ``ValueError`` when
+    neither holds it; ``recheck_row`` retrains). ``data``, ``epochs`` and ``patience`` must be
+    those the table was made with: the model's cache key is recomputed and must equal the row's
+    ``model_key`` (else ``ValueError``). The row's scoring settings (``method``,
+    ``n_sequences``) are reused, so every score is comparable with the committed one.
+    """
+    spec = spec_of_row(row)
+    key = _configs(data, spec, epochs, patience)[2]
+    if key != row["model_key"]:
+        raise ValueError(f"this dataset and epochs={epochs}, patience={patience} do not give the "
+                         f"model of row {row['model']!r}: key {key} is not its model_key "
+                         f"{row['model_key']}")
+    if not model_available([key], cache_dir)[0]:
+        raise ValueError(f"the model of row {row['model']!r} is neither in the cache nor in the "
+                         "pretrained zoo; recheck_row retrains it from scratch")
+    new, _ = _train_and_score(data, spec, epochs, patience, int(row["n_sequences"]),
+                              str(row["method"]), cache_dir, False, MIN_TEST_AUROC)
+    return new
 
 
 def _write_atomic(table: pd.DataFrame, path: Path) -> None:

@@ -593,3 +593,18 @@ def test_recheck_row_retrains_a_committed_row_bit_for_bit(tmp_path, monkeypatch)
     assert json.loads(new["history"])["val_auroc"] == json.loads(row.history)["val_auroc"]
     with pytest.raises(ValueError, match="do not give the model"):
         sweep.recheck_row(row, n_per_class=150, data_seed=5, epochs=2, patience=1)
+
+
+def test_rescore_row_gives_back_the_committed_scores(two_model_sweep, tiny, cache_dir, tmp_path):
+    table, _, _, _ = two_model_sweep
+    row = table.iloc[0]
+    assert sweep.model_available(table.model_key, cache_dir).all()
+    assert not sweep.model_available(["0" * 16], cache_dir)[0]
+    new = sweep.rescore_row(row, tiny, FAST["epochs"], FAST["patience"], cache_dir=cache_dir)
+    for col in ("test_auroc", "test_aupr", "snr", "attr_auroc", "kmer_kld", "kattr_mean_kld",
+                "best_epoch", "n_sequences", "model_key"):
+        assert new[col] == row[col], col  # same weights, same process: the same numbers
+    with pytest.raises(ValueError, match="do not give the model"):
+        sweep.rescore_row(row, tiny, FAST["epochs"] + 1, FAST["patience"], cache_dir=cache_dir)
+    with pytest.raises(ValueError, match="neither in the cache nor"):  # never trains
+        sweep.rescore_row(row, tiny, FAST["epochs"], FAST["patience"], cache_dir=tmp_path)
