@@ -23,6 +23,7 @@ from .attribution import (
     plot_angle_histogram,
     plot_attribution_panel,
     plot_before_after,
+    plot_completeness_gap,
     shade_runs,
 )
 from .consistency import plot_angular_density, plot_ranked_kmers
@@ -43,7 +44,7 @@ from .sweeps import (
     plot_grouped_bars,
     plot_score_scatter,
 )
-from .training import plot_filter_matches, plot_learning_curves
+from .training import plot_filter_matches, plot_learning_curves, plot_training_histories
 
 # Written out (not computed from the modules' lists) so that static tools see the re-exports;
 # tests/test_plotting.py checks that it is exactly the union of the family modules' ``__all__``.
@@ -60,12 +61,14 @@ __all__ = [
     # training
     "plot_learning_curves",
     "plot_filter_matches",
+    "plot_training_histories",
     # attribution
     "plot_attribution_panel",
     "plot_angle_histogram",
     "plot_before_after",
     "mask_runs",
     "shade_runs",
+    "plot_completeness_gap",
     # consistency
     "plot_ranked_kmers",
     "plot_angular_density",
