@@ -21,6 +21,7 @@ import numpy as np
 from . import __version__
 from .cache import atomic_directory, cache_key, read_json, resolve_cache_dir, write_json
 from .terminal import progress
+from .validation import validate_input
 
 ALPHABET = "ACGT"
 
@@ -407,3 +408,62 @@ def one_hot_to_string(x: np.ndarray) -> str | list[str]:
 def read_cached_params(entry: Path) -> dict:
     """The parameters stored with a cached dataset entry (for inspecting the cache)."""
     return read_json(Path(entry) / "params.json")["params"]
+
+
+# --------------------------------------------------------------------------------------------
+# Reading planted motifs (chapters 1 and 6; moved out of the chapters, issue #12)
+# --------------------------------------------------------------------------------------------
+
+
+def consensus(pwm: np.ndarray) -> str:
+    """The most probable nucleotide at every position of a PWM, as a string.
+
+    Parameters
+    ----------
+    pwm : array, shape (length, 4)
+        A position weight matrix, channels A, C, G, T (ties go to the first channel).
+
+    Returns
+    -------
+    str
+        ``length`` letters from ``ALPHABET``.
+    """
+    pwm = validate_input(pwm, "pwm", shape=("length", 4), dtype=np.float64)
+    return "".join(ALPHABET[j] for j in pwm.argmax(axis=1))
+
+
+def planted_motifs(split: Split, i: int, motifs: list[Motif] | None = None):
+    """Starts, lengths and labels of the motifs planted in sequence ``i`` of a split, left to right.
+
+    Parameters
+    ----------
+    split : Split
+        A split of a dataset (``ds.train``, ``ds.test``, ...); its ``planted`` rows are read.
+    i : int
+        Index of the sequence in the split.
+    motifs : list of Motif, optional
+        The dataset's ``motifs``, into which ``planted`` indexes. Default: the motifs of a
+        dataset generated with the default ``core_ids``, ``background_ids`` and release (every
+        dataset of the book); pass ``ds.motifs`` for a dataset generated with other motifs.
+
+    Returns
+    -------
+    starts : int array, shape (n,)
+        Start position of each of the sequence's ``n`` planted motifs, in increasing order.
+    lengths : int array, shape (n,)
+        Their lengths (nt).
+    labels : list of str, length n
+        Their labels, ``"NAME(+)"`` or ``"NAME(-)"`` (``Motif.label``).
+    """
+    if not isinstance(split, Split):
+        raise ValueError(f"split must be a data.Split; got {type(split).__name__}")
+    if int(i) != i or not 0 <= i < len(split):
+        raise ValueError(f"i must be a sequence index in [0, {len(split)}); got {i!r}")
+    if motifs is None:
+        motifs = load_motifs(tuple(CORE_MOTIFS.values()) + BACKGROUND_MOTIF_IDS)
+    planted = validate_input(split.planted, "split.planted", shape=("M", 3), dtype=np.int64,
+                             allow_empty=True)
+    rows = planted[planted[:, 0] == i]
+    lengths = np.array([len(motifs[m]) for m in rows[:, 1]])
+    labels = [motifs[m].label for m in rows[:, 1]]
+    return rows[:, 2], lengths, labels

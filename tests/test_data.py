@@ -149,3 +149,44 @@ def test_bad_arguments_raise_clear_errors(kwargs, message):
 def test_information_content_rejects_wrong_shape():
     with pytest.raises(ValueError, match="4 channels"):
         data.information_content(np.ones((3, 5)))
+
+
+# ---- consensus and planted_motifs (moved from chapters 1 and 6) ----------------------------
+
+
+def test_consensus_hand_made_pwm():
+    pwm = np.array([[0.7, 0.1, 0.1, 0.1],   # A
+                    [0.0, 0.0, 0.2, 0.8],   # T
+                    [0.25, 0.25, 0.25, 0.25],  # tie: first channel, A
+                    [0.1, 0.6, 0.2, 0.1]])  # C
+    assert data.consensus(pwm) == "ATAC"
+    with pytest.raises(ValueError):
+        data.consensus(np.ones((3, 5)))
+
+
+def test_planted_motifs_hand_made_split():
+    motifs = [data.Motif("AAA", "X1", "+", np.full((3, 4), 0.25)),
+              data.Motif("AAA", "X1", "-", np.full((3, 4), 0.25)),
+              data.Motif("BB", "X2", "+", np.full((5, 4), 0.25))]
+    planted = np.array([[0, 2, 1], [0, 0, 10], [1, 1, 4]], dtype=np.int64)
+    split = data.Split(x=np.zeros((3, 20, 4), np.float32), y=np.zeros((3, 1), np.float32),
+                       pwm=np.full((3, 20, 4), 0.25, np.float32), planted=planted)
+    starts, lengths, labels = data.planted_motifs(split, 0, motifs)
+    assert starts.tolist() == [1, 10] and lengths.tolist() == [5, 3]
+    assert labels == ["BB(+)", "AAA(+)"]
+    starts, lengths, labels = data.planted_motifs(split, 1, motifs)
+    assert starts.tolist() == [4] and lengths.tolist() == [3] and labels == ["AAA(-)"]
+    starts, lengths, labels = data.planted_motifs(split, 2, motifs)  # nothing planted
+    assert starts.size == 0 and lengths.size == 0 and labels == []
+    with pytest.raises(ValueError):
+        data.planted_motifs(split, 3, motifs)
+
+
+def test_planted_motifs_default_motifs_are_the_datasets(cache_dir):
+    ds = data.generate_dataset(n_per_class=20, seed=1, cache_dir=cache_dir)
+    for i in range(len(ds.test)):
+        starts, lengths, labels = data.planted_motifs(ds.test, i)
+        rows = ds.test.planted[ds.test.planted[:, 0] == i]
+        assert starts.tolist() == rows[:, 2].tolist()
+        assert labels == [ds.motifs[m].label for m in rows[:, 1]]
+        assert lengths.tolist() == [len(ds.motifs[m]) for m in rows[:, 1]]

@@ -458,3 +458,87 @@ def test_plot_attribution_spectra_one_line_per_spectrum_without_dc():
         plotting.plot_attribution_spectra({})
     with pytest.raises(ValueError, match="NaN"):
         plotting.plot_attribution_spectra({"a": np.array([1.0, np.nan])})
+# ---- figures moved out of chapters 2 and 3 (issue #12) -------------------------------------
+
+
+def test_plot_grouped_bars_reference_lines_are_labelled():
+    import pandas as pd
+
+    table = pd.DataFrame({"relu": [0.6, 0.7], "exp": [0.8, 0.9]}, index=["saliency", "IG"])
+    ax = plotting.plot_grouped_bars(table, reference={"chance": 0.5, "filter": 0.97})
+    dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+    assert [ln.get_ydata()[0] for ln in dashed] == [0.5, 0.97]
+    assert [t.get_text() for t in ax.texts] == ["chance", "filter"]
+    plt.close(ax.figure)
+    ax = plotting.plot_grouped_bars(table)  # default: no reference lines
+    assert not ax.get_lines() and not ax.texts
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="finite"):
+        plotting.plot_grouped_bars(table, reference={"bad": np.nan})
+
+
+def test_plot_attribution_panel_compact_and_xlabel():
+    rng = np.random.default_rng(0)
+    maps = {"a": rng.normal(size=(30, 4)), "b": rng.normal(size=(30, 4))}
+    fig = plotting.plot_attribution_panel(maps, _toy_pwm(), compact=True, xlabel="position (nt)")
+    assert len(fig.axes) == 3 and fig.axes[-1].get_xlabel() == "position (nt)"
+    for ax in fig.axes[1:]:
+        lo, hi = ax.get_ylim()
+        shown = [t for t in ax.get_yticks() if lo <= t <= hi]
+        assert len(shown) <= 4  # MaxNLocator(nbins=3): at most 3 intervals in view
+        assert ax.yaxis.get_major_ticks()[0].label1.get_fontsize() == 7
+    plt.close(fig)
+    fig = plotting.plot_attribution_panel(maps, _toy_pwm())  # default: unchanged, no x label
+    assert fig.axes[-1].get_xlabel() == ""
+    plt.close(fig)
+
+
+def test_plot_completeness_gap_one_line_per_model_and_rule():
+    import pandas as pd
+
+    gaps = pd.DataFrame({
+        "model": ["m1"] * 4 + ["m2"] * 4,
+        "rule": ["trapezoid", "trapezoid", "gauss", "gauss"] * 2,
+        "evaluations": [3, 26, 2, 25] * 2,
+        "relative gap": [0.5, 0.01, 0.3, 0.001, 0.4, 0.02, 0.2, 0.002],
+    })
+    ax = plotting.plot_completeness_gap(gaps, colors={"m1": "tab:blue"}, title="toy")
+    curves = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
+    assert [ln.get_label() for ln in curves] == ["m1, trapezoid", "m1, gauss", "m2, trapezoid",
+                                                 "m2, gauss"]
+    assert [ln.get_linestyle() for ln in curves] == ["-", "--", "-", "--"]
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert ax.texts[0].get_text() == "default (25 steps)"
+    plt.close(ax.figure)
+    ax = plotting.plot_completeness_gap(gaps, mark=None)
+    assert not ax.texts and len(ax.get_lines()) == 4
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="positive"):
+        plotting.plot_completeness_gap(gaps.assign(**{"relative gap": 0.0}))
+    with pytest.raises(ValueError, match="columns"):
+        plotting.plot_completeness_gap(gaps.drop(columns="rule"))
+
+
+def test_plot_training_histories_one_panel_per_key():
+    histories = {
+        "a": {"val_loss": [0.7, 0.5, 0.6], "val_auroc": [0.8, 0.9, 0.85],
+              "learning_rate": [1e-3, 1e-3, 2e-4], "best_epoch": 2},
+        "b": {"val_loss": [0.6, 0.4, 0.3], "val_auroc": [0.7, 0.8, 0.95],
+              "learning_rate": [1e-3, 1e-3, 1e-3], "best_epoch": 3},
+    }
+    axes = plotting.plot_training_histories(histories, styles={"b": {"color": "k", "ls": ":"}},
+                                            ylabels={"val_loss": "validation loss"},
+                                            ylims={"val_loss": (0, 1.5)})
+    assert len(axes) == 3
+    assert len(axes[0].get_lines()) == 2 and len(axes[2].get_lines()) == 2
+    stars = [ln for ln in axes[1].get_lines() if ln.get_marker() == "*"]
+    assert [(ln.get_xdata()[0], ln.get_ydata()[0]) for ln in stars] == [(2, 0.9), (3, 0.95)]
+    assert axes[2].get_yscale() == "log" and axes[0].get_ylim() == (0, 1.5)
+    assert axes[0].get_ylabel() == "validation loss" and axes[1].get_ylabel() == "val_auroc"
+    assert [t.get_text() for t in axes[0].get_legend().get_texts()] == ["a", "b"]
+    plt.close(axes[0].figure)
+    with pytest.raises(ValueError, match="no"):
+        plotting.plot_training_histories({"a": {"val_loss": [1.0]}})
+    with pytest.raises(ValueError, match="different lengths"):
+        plotting.plot_training_histories({"a": {"x": [1.0], "y": [1.0, 2.0]}}, keys=("x", "y"),
+                                         star=None)

@@ -24,6 +24,7 @@ from .attribution import (
     plot_attribution_panel,
     plot_attribution_spectra,
     plot_before_after,
+    plot_completeness_gap,
     shade_runs,
 )
 from .consistency import plot_angular_density, plot_ranked_kmers
@@ -45,7 +46,7 @@ from .sweeps import (
     plot_paper_comparison,
     plot_score_scatter,
 )
-from .training import plot_filter_matches, plot_learning_curves
+from .training import plot_filter_matches, plot_learning_curves, plot_training_histories
 
 # Written out (not computed from the modules' lists) so that static tools see the re-exports;
 # tests/test_plotting.py checks that it is exactly the union of the family modules' ``__all__``.
@@ -62,6 +63,7 @@ __all__ = [
     # training
     "plot_learning_curves",
     "plot_filter_matches",
+    "plot_training_histories",
     # attribution
     "plot_attribution_panel",
     "plot_angle_histogram",
@@ -69,6 +71,7 @@ __all__ = [
     "mask_runs",
     "shade_runs",
     "plot_attribution_spectra",
+    "plot_completeness_gap",
     # consistency
     "plot_ranked_kmers",
     "plot_angular_density",

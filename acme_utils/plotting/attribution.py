@@ -5,13 +5,16 @@ and 9), :func:`plot_angle_histogram` (gradient angles to the simplex plane; chap
 :func:`plot_before_after` (a score before and after a change, e.g. gradient correction; chapters
 4 and 9), and :func:`mask_runs` / :func:`shade_runs` (shading runs of positions, such as k-mer
 segments, on a logo or track; chapter 5) and :func:`plot_attribution_spectra` (mean
-spectra of attribution tracks with the Fourier prior's cutoff; chapter 8).
+spectra of attribution tracks with the Fourier prior's cutoff; chapter 8) and
+:func:`plot_completeness_gap` (the quadrature error of integrated gradients against its cost;
+chapter 3).
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 from ..validation import validate_input
 from ._style import _axes, _despine, _title
@@ -24,12 +27,14 @@ __all__ = [
     "mask_runs",
     "shade_runs",
     "plot_attribution_spectra",
+    "plot_completeness_gap",
 ]
 
 
 def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int | None = None,
                            title: str | None = None, height: float = 1.1,
-                           width: float | None = None):
+                           width: float | None = None, compact: bool = False,
+                           xlabel: str | None = None):
     """One sequence: its ground-truth PWM (IC logo) on top, then one logo row per attribution map.
 
     Parameters
@@ -46,6 +51,11 @@ def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int
         Height of one row (inches).
     width : float, optional
         Figure width (inches); default grows with the window.
+    compact : bool, default False
+        Fewer, smaller y tick labels on the attribution rows (at most 3 ticks, size 7), for
+        short rows (``height`` around 1 inch or less).
+    xlabel : str, optional
+        Label of the bottom row's x axis, e.g. ``"position (nt)"``; none by default.
 
     Returns
     -------
@@ -74,6 +84,12 @@ def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int
     if title:
         fig.suptitle(title, fontsize=10, x=0.01, ha="left")
     fig.tight_layout()
+    if compact:  # after the layout, as the chapters did by hand
+        for ax in axes[1:]:
+            ax.yaxis.set_major_locator(plt.MaxNLocator(nbins=3))
+            ax.tick_params(axis="y", labelsize=7)
+    if xlabel:
+        axes[-1].set_xlabel(xlabel)
     return fig
 
 
@@ -281,4 +297,62 @@ def plot_attribution_spectra(spectra: dict, truth=None, cutoff: int | None = Non
         ax.set_ylabel(ylabel)
     if legend:
         ax.legend(fontsize=8, frameon=False)
+    return ax
+
+
+# ---- chapter 3: integrated gradients' completeness gap (moved out of the chapter, issue #12) ----
+
+
+def plot_completeness_gap(gaps, ax=None, colors: dict | None = None, title: str | None = None,
+                          mark: tuple | None = (26, "default (25 steps)")):
+    """Completeness gap of integrated gradients against its cost, one line per model and rule.
+
+    Parameters
+    ----------
+    gaps : pandas DataFrame
+        One row per (model, rule, step count), with columns ``model``, ``rule`` (a quadrature
+        rule of ``attribution.RULES``; ``"trapezoid"`` is drawn solid, any other dashed),
+        ``evaluations`` (gradient evaluations per sequence, > 0) and ``relative gap`` (mean
+        absolute completeness gap over mean absolute logit difference, > 0). Drawn on log-log
+        axes, in the order the (model, rule) pairs first appear.
+    ax : matplotlib Axes, optional
+    colors : dict, optional
+        Model -> colour; default ``C0``, ``C1``, ... in order of appearance.
+    title : str, optional
+    mark : (float, str) or None
+        A dotted vertical line at this many evaluations, labelled at the top (default: the
+        default 25 trapezoid steps, 26 evaluations); None for no mark.
+
+    Returns
+    -------
+    The axes.
+    """
+    if not isinstance(gaps, pd.DataFrame):
+        raise ValueError(f"gaps must be a pandas DataFrame; got {type(gaps).__name__}")
+    missing = {"model", "rule", "evaluations", "relative gap"} - set(gaps.columns)
+    if missing:
+        raise ValueError(f"gaps lacks the columns {sorted(missing)}")
+    if gaps.empty:
+        raise ValueError("gaps is empty")
+    for column in ("evaluations", "relative gap"):
+        values = gaps[column].to_numpy(dtype=np.float64)
+        if not (np.isfinite(values).all() and (values > 0).all()):
+            raise ValueError(f"{column!r} must be finite and positive (log axes)")
+    ax = _axes(ax, (5.5, 3.6))
+    models = list(dict.fromkeys(gaps["model"]))
+    colors = colors or {}
+    for (label, rule), g in gaps.groupby(["model", "rule"], sort=False):
+        ax.loglog(g["evaluations"], g["relative gap"], marker="o", ms=4,
+                  color=colors.get(label, f"C{models.index(label)}"),
+                  ls="-" if rule == "trapezoid" else "--", label=f"{label}, {rule}")
+    if mark is not None:
+        at, text = mark
+        ax.axvline(at, color="0.6", lw=0.8, ls=":")
+        ax.annotate(text, xy=(at, 1), xycoords=("data", "axes fraction"), xytext=(3, -10),
+                    textcoords="offset points", fontsize=7, color="0.4")
+    ax.set_xlabel("gradient evaluations per sequence")
+    ax.set_ylabel("mean |gap| / mean |f(x) - f(x')|")
+    _title(ax, title)
+    ax.legend(frameon=False, fontsize=7)
+    _despine(ax)
     return ax

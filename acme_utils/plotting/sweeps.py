@@ -26,7 +26,8 @@ __all__ = [
 
 
 def plot_grouped_bars(values, ax=None, ylabel: str | None = None, title: str | None = None,
-                      colors=None, fmt: str | None = None, legend: bool = True):
+                      colors=None, fmt: str | None = None, legend: bool = True,
+                      reference: dict | None = None):
     """Grouped bar chart: one group per row of ``values``, one bar per column within a group.
 
     Parameters
@@ -42,6 +43,9 @@ def plot_grouped_bars(values, ax=None, ylabel: str | None = None, title: str | N
         Format of a value label written on each bar, e.g. ``"{:.2f}"``; no labels if omitted.
     legend : bool
         Draw a legend of the columns.
+    reference : dict, optional
+        Label -> y value of a labelled reference line (e.g. ``{"chance": 0.5}``): a dashed
+        horizontal line, with its label just right of the axes. None (default): no lines.
 
     Returns
     -------
@@ -76,6 +80,12 @@ def plot_grouped_bars(values, ax=None, ylabel: str | None = None, title: str | N
     _title(ax, title)
     if legend:
         ax.legend(frameon=False, fontsize=8)
+    for text, y in (reference or {}).items():
+        if not np.isfinite(y):
+            raise ValueError(f"reference line {text!r} must be at a finite y; got {y!r}")
+        ax.axhline(y, color="0.3", lw=0.8, ls="--")
+        ax.annotate(text, xy=(1, y), xycoords=("axes fraction", "data"), xytext=(2, 0),
+                    textcoords="offset points", ha="left", va="center", fontsize=7)
     _despine(ax)
     return ax
 

@@ -1,7 +1,7 @@
 """Figures of training: learning curves and first-layer filters matched to known motifs.
 
-Figures: :func:`plot_learning_curves` (chapters 2, 7 and 8) and :func:`plot_filter_matches`
-(chapter 2).
+Figures: :func:`plot_learning_curves` (chapters 2, 7 and 8), :func:`plot_filter_matches`
+(chapter 2) and :func:`plot_training_histories` (any per-epoch series side by side; chapter 2).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 from ._style import _despine
 from .sequences import plot_pwm_logo
 
-__all__ = ["plot_learning_curves", "plot_filter_matches"]
+__all__ = ["plot_learning_curves", "plot_filter_matches", "plot_training_histories"]
 
 
 def plot_learning_curves(histories: dict, axes=None, colors=None):
@@ -135,3 +135,79 @@ def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
+
+
+# ---- chapter 2: per-epoch histories side by side (moved out of the chapter, issue #12) ----
+
+
+def plot_training_histories(histories: dict, keys=("val_loss", "val_auroc", "learning_rate"),
+                            styles: dict | None = None, axes=None, ylabels: dict | None = None,
+                            ylims: dict | None = None, log=("learning_rate",),
+                            star: str | None = "val_auroc", figsize=None):
+    """Several per-epoch series of several models, one panel per series, best epoch starred.
+
+    Generalises :func:`plot_learning_curves` (training loss and validation AUROC) to any keys
+    of a history, e.g. validation loss, validation AUROC and learning rate.
+
+    Parameters
+    ----------
+    histories : dict
+        Model label -> history (``training.fit``; e.g. ``sweep.row_history``): a dict with a
+        per-epoch sequence for every key of ``keys`` (all of one length) and, when ``star`` is
+        set, ``best_epoch`` (1-based).
+    keys : sequence of str
+        The series to draw, one panel each, left to right.
+    styles : dict, optional
+        Label -> keyword arguments of ``Axes.plot`` (e.g. ``{"color": "C0", "ls": ":"}``);
+        default colour ``C0``, ``C1``, ... in order.
+    axes : sequence of matplotlib Axes, optional
+        One per key; default a new row of panels.
+    ylabels, ylims : dict, optional
+        Key -> y label (default the key) and key -> y limits.
+    log : sequence of str
+        Keys drawn on a logarithmic y axis.
+    star : str or None
+        Key on whose panel a star marks each model's ``best_epoch``; None for no stars.
+    figsize : (float, float), optional
+        Size of the new figure (default 4.3 inches per panel by 3.4).
+
+    Returns
+    -------
+    The axes, one per key. The first panel carries the legend.
+    """
+    keys = list(keys)
+    if not histories:
+        raise ValueError("histories is empty")
+    if not keys:
+        raise ValueError("keys is empty: give at least one series to draw")
+    for label, h in histories.items():
+        missing = [k for k in keys + ([] if star is None else ["best_epoch"]) if k not in h]
+        if missing:
+            raise ValueError(f"history of {label!r} has no {missing}")
+        lengths = {len(h[k]) for k in keys}
+        if len(lengths) != 1:
+            raise ValueError(f"history of {label!r} has series of different lengths {lengths}")
+        if star is not None and not 1 <= h["best_epoch"] <= lengths.pop():
+            raise ValueError(f"history of {label!r}: best_epoch {h['best_epoch']} out of range")
+    if axes is None:
+        _, axes = plt.subplots(1, len(keys), figsize=figsize or (4.3 * len(keys), 3.4),
+                               layout="constrained", squeeze=False)
+        axes = axes[0]
+    if len(axes) != len(keys):
+        raise ValueError(f"give one axes per key: {len(axes)} axes for {len(keys)} keys")
+    styles = styles or {}
+    for i, (label, h) in enumerate(histories.items()):
+        style = {"color": f"C{i}", **styles.get(label, {})}
+        epochs = np.arange(1, len(h[keys[0]]) + 1)
+        for j, (ax, key) in enumerate(zip(axes, keys)):
+            draw = ax.semilogy if key in log else ax.plot
+            draw(epochs, h[key], **({"label": label} if j == 0 else {}), **style)
+            if key == star:
+                best = int(h["best_epoch"])
+                ax.plot(best, h[key][best - 1], "*", ms=10, color=style["color"])
+    for ax, key in zip(axes, keys):
+        ax.set(xlabel="epoch", ylabel=(ylabels or {}).get(key, key))
+        if key in (ylims or {}):
+            ax.set(ylim=ylims[key])
+    axes[0].legend(fontsize=8)
+    return axes
