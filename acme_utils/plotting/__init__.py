@@ -23,9 +23,20 @@ from .attribution import (
     plot_angle_histogram,
     plot_attribution_panel,
     plot_before_after,
+    plot_norm_track,
+    plot_simplex_decomposition,
+    plot_window_logos,
     shade_runs,
 )
-from .consistency import plot_angular_density, plot_ranked_kmers
+from .consistency import (
+    plot_angular_density,
+    plot_kattr_steps,
+    plot_kmer_sensitivity_grid,
+    plot_kmer_steps,
+    plot_local_means_3d,
+    plot_metric_sensitivity,
+    plot_ranked_kmers,
+)
 from .sequences import (
     information_matrix,
     plot_class_balance,
@@ -41,6 +52,7 @@ from .sweeps import (
     CORRELATION_COLUMNS,
     plot_correlation_forest,
     plot_grouped_bars,
+    plot_labelled_scatter,
     plot_score_scatter,
 )
 from .training import plot_filter_matches, plot_learning_curves
@@ -66,13 +78,22 @@ __all__ = [
     "plot_before_after",
     "mask_runs",
     "shade_runs",
+    "plot_simplex_decomposition",
+    "plot_norm_track",
+    "plot_window_logos",
     # consistency
     "plot_ranked_kmers",
     "plot_angular_density",
+    "plot_kmer_steps",
+    "plot_kmer_sensitivity_grid",
+    "plot_kattr_steps",
+    "plot_local_means_3d",
+    "plot_metric_sensitivity",
     # sweeps
     "plot_grouped_bars",
     "plot_score_scatter",
     "plot_correlation_forest",
     "ACTIVATION_MARKERS",
     "CORRELATION_COLUMNS",
+    "plot_labelled_scatter",
 ]
