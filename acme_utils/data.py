@@ -467,3 +467,78 @@ def planted_motifs(split: Split, i: int, motifs: list[Motif] | None = None):
     lengths = np.array([len(motifs[m]) for m in rows[:, 1]])
     labels = [motifs[m].label for m in rows[:, 1]]
     return rows[:, 2], lengths, labels
+
+
+# --------------------------------------------------------------------------------------------
+# Where the planted motifs lie (chapters 5 and 6; moved out of the chapters, issue #12)
+# --------------------------------------------------------------------------------------------
+
+
+def _check_index(split: Split, i) -> int:
+    if int(i) != i or not 0 <= i < len(split):
+        raise ValueError(f"sequence index {i!r} is outside the split of {len(split)} sequences")
+    return int(i)
+
+
+def planted_overlap(split: Split, i: int, start: int, width: int, motifs) -> str:
+    """Label of the planted motif that overlaps positions ``[start, start + width)`` of sequence
+    ``i`` the most (the first such motif, left to right, on a tie), or ``"none"``.
+
+    Parameters
+    ----------
+    split : Split
+    i : int
+        The sequence's index in the split.
+    start, width : int
+        The window of positions.
+    motifs : list of Motif
+        The dataset's motifs (``SyntheticDataset.motifs``).
+
+    Returns
+    -------
+    str
+        The motif's label, or ``"none"`` when no planted motif overlaps the window.
+    """
+    i = _check_index(split, i)
+    if width < 1:
+        raise ValueError(f"width must be at least 1; got {width!r}")
+    best, best_overlap = "none", 0
+    for _, m, s in split.planted[split.planted[:, 0] == i]:
+        overlap = min(s + len(motifs[m]), start + width) - max(s, start)
+        if overlap > best_overlap:
+            best, best_overlap = motifs[m].label, overlap
+    return best
+
+
+def window_overlaps_motif(pwm, sequence, position, window: int) -> np.ndarray:
+    """For windows ``[position, position + window)`` of the given sequences: does the window
+    hold at least one motif position (``motif_mask``: information content above the threshold)?
+
+    Parameters
+    ----------
+    pwm : array_like, shape (N, L, 4)
+        Ground-truth PWMs (``Split.pwm``).
+    sequence, position : array_like of int, shape (K,)
+        Sequence index and first position of each of K windows (e.g.
+        ``KattrDetails.sequence`` and ``.position``).
+    window : int
+        The window length, at least 1.
+
+    Returns
+    -------
+    numpy.ndarray, shape (K,), bool
+    """
+    pwm = validate_input(pwm, "pwm", shape=("N", "L", 4))
+    sequence = validate_input(sequence, "sequence", shape=("K",), dtype=np.int64,
+                              allow_empty=True)
+    position = validate_input(position, "position", shape=(len(sequence),), dtype=np.int64,
+                              allow_empty=True)
+    if int(window) != window or window < 1:
+        raise ValueError(f"window must be a positive integer; got {window!r}")
+    if sequence.size and not (0 <= sequence.min() and sequence.max() < len(pwm)):
+        raise ValueError(f"sequence indices must lie in [0, {len(pwm)})")
+    if position.size and not (0 <= position.min() and position.max() + window <= pwm.shape[1]):
+        raise ValueError(f"windows must lie inside the sequences of length {pwm.shape[1]}")
+    mask = motif_mask(pwm)
+    cum = np.concatenate([np.zeros((len(mask), 1)), np.cumsum(mask, axis=1)], axis=1)
+    return (cum[sequence, position + window] - cum[sequence, position]) > 0

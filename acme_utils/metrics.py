@@ -20,7 +20,7 @@ import numpy as np
 from scipy.ndimage import uniform_filter
 
 from .correction import _correct_gradients
-from .validation import check_map, check_one_hot
+from .validation import check_map, check_one_hot, validate_input
 
 #: Orthonormal basis of the sum-zero subspace of R^4 (rows), channels A, C, G, T (section 8).
 #: The reference code omits the G term of e2, which makes the basis non-orthonormal.
@@ -423,3 +423,39 @@ def _kattr_mean_kld(attr: np.ndarray, window: int = 3, percentile: float = 90.0,
     edges_t = np.minimum(np.arange(n_theta + 1) * bin_width, np.pi)
     edges_p = np.minimum(np.arange(n_phi + 1) * bin_width, 2 * np.pi) - np.pi
     return KattrDetails(score, points[keep], seq, pos, theta[keep], phi[keep], weight, p, q, edges_t, edges_p)
+
+
+# --------------------------------------------------------------------------------------------
+# helpers of chapter 5 (k-mer KLD)
+# --------------------------------------------------------------------------------------------
+
+
+def kmers_per_sequence(segments, k: int) -> np.ndarray:
+    """Number of attributed k-mers each sequence contributes to ``kmer_kld``.
+
+    A k-mer is counted when all k of its positions lie inside one segment, so a segment of
+    length ``s >= k`` yields ``s - k + 1`` k-mers and a shorter one none.
+
+    Parameters
+    ----------
+    segments : array_like, shape (N, L), bool
+        Attributed segments (``KmerDetails.segments``, or ``attributed_segments``'s second
+        result).
+    k : int
+        The k-mer length, at least 1.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,), int64
+        The number of attributed k-mers of every sequence.
+    """
+    segments = validate_input(segments, "segments", shape=("N", "L"), dtype=bool,
+                              values=(0, 1))
+    if int(k) != k or k < 1:
+        raise ValueError(f"k must be a positive integer; got {k!r}")
+    k = int(k)
+    if k > segments.shape[1]:
+        return np.zeros(len(segments), np.int64)
+    cs = np.concatenate([np.zeros((len(segments), 1), np.int64),
+                         np.cumsum(segments, axis=1, dtype=np.int64)], axis=1)
+    return ((cs[:, k:] - cs[:, :-k]) == k).sum(axis=1).astype(np.int64)

@@ -236,3 +236,60 @@ def correlations(table, pairs, min_models: int = 3, seed: int = 0, name: str = "
         return None
     return {label: correlation_table(table, pairs, seed=seed, method=method)
             for label, method in CORRELATION_METHODS.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# does a setting of a metric change the ranking of models? (chapter 5)
+# --------------------------------------------------------------------------------------------
+
+
+def ranking_agreement(scores: dict, reference):
+    """Per setting of a metric: Spearman's rho between the models' scores there and at the
+    ``reference`` setting, and the best-scoring model.
+
+    Parameters
+    ----------
+    scores : dict
+        Model name -> ``pandas.DataFrame`` of the model's score at every setting (rows and
+        columns are two settings of the metric, e.g. k and the percentile; the same index and
+        columns for every model). NaN marks an undefined score.
+    reference : tuple
+        ``(row label, column label)`` of the reference setting.
+
+    Returns
+    -------
+    rho : pandas.DataFrame
+        Spearman's rho between the models' scores at each setting and at the reference; NaN
+        where a score is undefined or all models score the same (at the setting or the
+        reference).
+    best : pandas.DataFrame
+        The name of the highest-scoring model at each setting (``"-"`` where no score is
+        defined).
+    """
+    import pandas as pd
+
+    names = list(scores)
+    if len(names) < 2:
+        raise ValueError("give the scores of at least two models")
+    first = scores[names[0]]
+    for name in names[1:]:
+        if not (scores[name].index.equals(first.index)
+                and scores[name].columns.equals(first.columns)):
+            raise ValueError(f"the scores of {name!r} are not on the settings of {names[0]!r}")
+    stack = np.stack([np.asarray(scores[n].to_numpy(), dtype=np.float64) for n in names])
+    row, col = reference
+    try:
+        default = stack[:, first.index.get_loc(row), first.columns.get_loc(col)]
+    except KeyError:
+        raise ValueError(f"reference {reference!r} is not a setting of the scores") from None
+    rho = np.full(stack.shape[1:], np.nan)
+    best = np.full(stack.shape[1:], "-", dtype=object)
+    for r, c in np.ndindex(*stack.shape[1:]):
+        values = stack[:, r, c]
+        if np.isfinite(values).any():
+            best[r, c] = names[int(np.nanargmax(values))]
+        if (np.isfinite(values).all() and np.isfinite(default).all() and np.ptp(values) > 0
+                and np.ptp(default) > 0):
+            rho[r, c] = stats.spearmanr(values, default).statistic
+    return (pd.DataFrame(rho, index=first.index, columns=first.columns),
+            pd.DataFrame(best, index=first.index, columns=first.columns))

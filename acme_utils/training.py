@@ -612,9 +612,13 @@ def spec_key(data_key: str, spec: ModelSpec, epochs: int = 100, patience: int = 
 
 
 def train_spec(data: SyntheticDataset, spec: ModelSpec, epochs: int = 100, patience: int = 10,
-               cache_dir=None, verbose: bool = False) -> TrainedModel:
+               cache_dir=None, verbose: bool = False, name: str | None = None) -> TrainedModel:
     """Train ``spec``'s model on ``data`` (or load it from the cache or the zoo): the one way the
-    chapters and the sweep get a model (``train_model`` with ``spec.configs``)."""
+    chapters and the sweep get a model (``train_model`` with ``spec.configs``).
+
+    ``name`` is the display name of the returned model (its ``name``, used in messages and in
+    score tables); it defaults to ``spec.label`` and does not enter the cache key.
+    """
     model_cfg, train_cfg = spec.configs(epochs, patience)
-    return train_model(data, model_cfg, train_cfg, name=spec.label, cache_dir=cache_dir,
+    return train_model(data, model_cfg, train_cfg, name=name or spec.label, cache_dir=cache_dir,
                        verbose=verbose, recipe="methods")

@@ -190,3 +190,55 @@ def test_planted_motifs_default_motifs_are_the_datasets(cache_dir):
         assert starts.tolist() == rows[:, 2].tolist()
         assert labels == [ds.motifs[m].label for m in rows[:, 1]]
         assert lengths.tolist() == [len(ds.motifs[m]) for m in rows[:, 1]]
+
+
+# --- planted_motifs, planted_overlap, window_overlaps_motif -------------------------
+
+
+def _hand_made_split():
+    """Two sequences of 12 nt: sequence 0 holds motif 0 (length 3) at 2 and motif 1 (length 4)
+    at 6; sequence 1 holds nothing. Only the planted positions have an informative PWM."""
+    motifs = [data.Motif("m0", "M0", "+", np.full((3, 4), 0.25)),
+              data.Motif("m1", "M1", "-", np.full((4, 4), 0.25))]
+    pwm = np.full((2, 12, 4), 0.25, np.float32)
+    pwm[0, 2:5] = pwm[0, 6:10] = np.eye(4, dtype=np.float32)[0]
+    x = np.eye(4, dtype=np.float32)[np.zeros((2, 12), int)]
+    planted = np.array([[0, 0, 2], [0, 1, 6]])
+    return data.Split(x, np.ones((2, 1), np.float32), pwm, planted), motifs
+
+
+def test_planted_motifs_lists_starts_lengths_labels():
+    split, motifs = _hand_made_split()
+    starts, lengths, labels = data.planted_motifs(split, 0, motifs)
+    np.testing.assert_array_equal(starts, [2, 6])
+    np.testing.assert_array_equal(lengths, [3, 4])
+    assert labels == [motifs[0].label, motifs[1].label]
+    starts, lengths, labels = data.planted_motifs(split, 1, motifs)
+    assert starts.size == lengths.size == len(labels) == 0
+    with pytest.raises(ValueError, match="sequence index"):
+        data.planted_motifs(split, 2, motifs)
+
+
+def test_planted_overlap_picks_the_largest_overlap():
+    split, motifs = _hand_made_split()
+    m0, m1 = motifs[0].label, motifs[1].label
+    assert data.planted_overlap(split, 0, 0, 2, motifs) == "none"  # positions 0-1
+    assert data.planted_overlap(split, 0, 3, 3, motifs) == m0  # 3-5: two of m0, none of m1
+    assert data.planted_overlap(split, 0, 4, 4, motifs) == m1  # 4-7: one of m0, two of m1
+    assert data.planted_overlap(split, 1, 4, 4, motifs) == "none"
+
+
+def test_planted_overlap_tie_goes_to_the_first_motif():
+    split, motifs = _hand_made_split()
+    # positions 4-6 overlap m0 at 4 and m1 at 6 by one each: the first (left) motif wins
+    assert data.planted_overlap(split, 0, 4, 3, motifs) == motifs[0].label
+
+
+def test_window_overlaps_motif():
+    split, _ = _hand_made_split()
+    got = data.window_overlaps_motif(split.pwm, [0, 0, 0, 1], [0, 5, 10, 3], 1)
+    np.testing.assert_array_equal(got, [False, False, False, False])
+    got = data.window_overlaps_motif(split.pwm, [0, 0, 0, 1], [1, 4, 9, 0], 2)
+    np.testing.assert_array_equal(got, [True, True, True, False])
+    with pytest.raises(ValueError, match="inside the sequences"):
+        data.window_overlaps_motif(split.pwm, [0], [11], 2)

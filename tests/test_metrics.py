@@ -234,3 +234,32 @@ def test_match_kmers_overhang_scores_zero_and_min_overlap_limits_it():
         metrics.match_kmers(["ACG"], [motif], min_overlap=4)
     with pytest.raises(ValueError, match="empty"):
         metrics.match_kmers(["ACG"], [])
+
+
+# --- kmers_per_sequence (chapter 5) ---------------------------------------------------
+
+
+def test_kmers_per_sequence_counts_kmers_inside_segments():
+    """Hand-counted: segments of lengths 3 and 4 give 1 + 2 three-mers; short runs give none."""
+    segments = np.array([[1, 1, 1, 0, 1, 1, 1, 1, 0, 0],
+                         [1, 0, 1, 1, 0, 1, 1, 0, 0, 0],
+                         [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]], bool)
+    np.testing.assert_array_equal(metrics.kmers_per_sequence(segments, 3), [3, 0, 8])
+    np.testing.assert_array_equal(metrics.kmers_per_sequence(segments, 1), segments.sum(1))
+    np.testing.assert_array_equal(metrics.kmers_per_sequence(segments, 11), [0, 0, 0])
+
+
+def test_kmers_per_sequence_matches_kmer_kld_counts():
+    """The per-sequence counts add up to the attributed k-mers that kmer_kld counts."""
+    rng = np.random.default_rng(0)
+    x = np.eye(4, dtype=np.float32)[rng.integers(0, 4, (20, 60))]
+    attr = rng.normal(size=x.shape)
+    d = metrics.kmer_kld(attr, x, k=4, percentile=70, return_details=True)
+    assert metrics.kmers_per_sequence(d.segments, d.k).sum() == d.counts.sum()
+
+
+def test_kmers_per_sequence_rejects_bad_input():
+    with pytest.raises(ValueError, match="segments"):
+        metrics.kmers_per_sequence(np.zeros((2, 3, 4)), 3)
+    with pytest.raises(ValueError, match="k must be"):
+        metrics.kmers_per_sequence(np.zeros((2, 3), bool), 0)

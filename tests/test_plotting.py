@@ -542,3 +542,95 @@ def test_plot_training_histories_one_panel_per_key():
     with pytest.raises(ValueError, match="different lengths"):
         plotting.plot_training_histories({"a": {"x": [1.0], "y": [1.0, 2.0]}}, keys=("x", "y"),
                                          star=None)
+
+
+# --- figures of chapters 4-6 ----------------------------------------------------------
+
+
+def test_plot_simplex_decomposition_draws_both_sketches():
+    fig = plotting.plot_simplex_decomposition([1.0, 0.2], [0.1, 1.0, 0.4])
+    assert isinstance(fig, plt.Figure) and len(fig.axes) == 2
+    assert len(fig.axes[0].collections) == 3  # gradient, in-plane and normal arrows
+    with pytest.raises(ValueError, match="shape"):
+        plotting.plot_simplex_decomposition([1.0, 0.2, 0.3], [0.1, 1.0, 0.4])
+
+
+def test_plot_angle_histogram_reference_and_marks():
+    angles = {"m": np.linspace(-80, 80, 50)}
+    theta = np.linspace(-90, 90, 11)
+    ax = plotting.plot_angle_histogram(angles, reference=(theta, np.cos(np.radians(theta)) ** 2
+                                                          / 90, "random"), marks=(-30, 30))
+    assert len(ax.lines) == 3  # the reference curve and two marks
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["m", "random"]
+    assert len(plotting.plot_angle_histogram(angles).lines) == 0  # old behaviour by default
+
+
+def test_plot_norm_track_and_kmer_steps():
+    rng = np.random.default_rng(0)
+    attr = rng.normal(size=(30, 4)).astype(np.float32)
+    attributed = np.zeros(30, bool)
+    attributed[[3, 4, 5, 6, 20]] = True
+    segments = attributed.copy()
+    segments[[7, 8, 21, 22]] = True
+    ax = plotting.plot_norm_track(attr, 90, [2], [5], attributed=attributed, segments=segments)
+    assert len(ax.lines) == 3 and len(ax.patches) == 3  # norm, threshold, dots; 1 + 2 spans
+    with pytest.raises(ValueError, match="segments"):
+        plotting.plot_norm_track(attr, segments=segments[:-1])
+    pwm = np.full((30, 4), 0.25, np.float32)
+    fig = plotting.plot_kmer_steps(pwm, attr, attributed, segments, 6, [2], [5], ["M(+)"],
+                                   model="m", index=0)
+    assert isinstance(fig, plt.Figure) and len(fig.axes) == 3
+    assert "1 yield k-mers" in fig.axes[2].get_title(loc="left")  # 3-8 (6 long) vs 20-22
+
+
+def test_plot_kmer_sensitivity_grid_outlines_the_setting():
+    import pandas as pd
+
+    grid = {m: pd.DataFrame([[0.1, 0.2], [0.3, np.nan]], index=[3, 4], columns=[80, 90])
+            for m in ("a", "b")}
+    fig = plotting.plot_kmer_sensitivity_grid(grid, grid, 4, 90, snr={"a": 1.0, "b": 2.0})
+    assert len(fig.axes) == 2 * 2 + 2  # four heatmaps, two colour bars
+    assert sum(len(ax.patches) for ax in fig.axes[:4]) == 4  # one red square per heatmap
+    with pytest.raises(ValueError, match="not a cell"):
+        plotting.plot_kmer_sensitivity_grid(grid, grid, 5, 90)
+
+
+def test_plot_labelled_scatter_labels_every_row():
+    import pandas as pd
+
+    table = pd.DataFrame({"snr": [1.0, 2.0, 3.0], "kld": [0.3, 0.1, 0.2]}, index=["a", "b", "c"])
+    ax = plotting.plot_labelled_scatter(table, "snr", "kld", floor=0.05)
+    assert len(ax.collections) == 3 and len(ax.lines) == 1
+    assert sorted(t.get_text() for t in ax.texts) == ["a", "b", "c", "isotropic noise"]
+    with pytest.raises(ValueError, match="no column"):
+        plotting.plot_labelled_scatter(table, "snr", "missing")
+
+
+def test_kattr_figures_draw():
+    import pandas as pd
+
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(20, 4))
+    means = (a[:-2] + a[1:-1] + a[2:]) / 3
+    fig = plotting.plot_kattr_steps(a, means, 3, [4], [6], ["M(+)"], model="m", index=2)
+    assert len(fig.axes) == 4 and len(fig.axes[3].lines) == 4
+    ax = plotting.plot_local_means_3d(rng.normal(size=(50, 3)), rng.random(50) > 0.5,
+                                      max_points=40)
+    assert len(ax.collections) == 2 and len(ax.texts) == 4  # two point sets, A C G T
+    table = pd.DataFrame({1: [0.1, 0.2], 3: [0.2, 0.3]}, index=["a", "b"])
+    ax = plotting.plot_metric_sensitivity(table, [0.05, 0.06], snr={"a": 1.0, "b": 0.5})
+    assert len(ax.lines) == 3
+    fig = plotting.plot_window_logos(a[None].repeat(2, 0), np.eye(4)[rng.integers(0, 4, (2, 20))],
+                                     [(0, 5), (1, 15)], 3, flank=4, titles=["x", "y"])
+    assert fig.axes[0].get_title(loc="left") == "x" and len(fig.axes) == 4
+
+
+def test_plot_angular_density_landmarks_and_note():
+    theta_edges, phi_edges = np.linspace(0, np.pi, 5), np.linspace(-np.pi, np.pi, 7)
+    density = np.ones((4, 6)) / 24
+    fig, ax = plt.subplots()
+    plotting.plot_angular_density(theta_edges, phi_edges, density, ax=ax,
+                                  landmarks={"A": (1.0, 0.5), "T": (0.0, 0.0)}, note="KL",
+                                  axis_labels=False)
+    assert sorted(t.get_text() for t in ax.texts) == ["A", "KL", "T (θ = 0)"]
+    assert ax.get_xlabel() == "" and ax.yaxis_inverted()

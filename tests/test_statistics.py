@@ -332,3 +332,29 @@ def test_correlations_drops_incomplete_rows_and_needs_min_models(capsys):
     assert "few: 2 with all scores" in capsys.readouterr().out
     with pytest.raises(KeyError, match="b"):
         statistics.correlations(table, [("b", "snr")])
+
+
+# --- ranking_agreement (chapter 5) ----------------------------------------------------
+
+
+def test_ranking_agreement_hand_made():
+    """Three models on a 2 x 2 grid of settings, ranks worked out by hand."""
+    from acme_utils import statistics
+
+    def table(values):
+        return pd.DataFrame(values, index=pd.Index([3, 4], name="k"),
+                            columns=pd.Index([80, 90], name="percentile"))
+
+    scores = {"a": table([[1.0, 3.0], [5.0, np.nan]]),
+              "b": table([[2.0, 2.0], [6.0, 1.0]]),
+              "c": table([[3.0, 1.0], [7.0, 2.0]])}
+    rho, best = statistics.ranking_agreement(scores, (3, 80))
+    # reference order a < b < c; (3, 90) reverses it; (4, 80) keeps it; (4, 90) has a NaN
+    assert rho.loc[3, 80] == 1.0 and rho.loc[3, 90] == -1.0 and rho.loc[4, 80] == 1.0
+    assert np.isnan(rho.loc[4, 90])
+    assert best.loc[3, 80] == "c" and best.loc[3, 90] == "a" and best.loc[4, 90] == "c"
+    assert rho.index.name == "k" and list(rho.columns) == [80, 90]
+    ties = {n: table([[1.0, 1.0], [1.0, 1.0]]) for n in "ab"}
+    assert np.isnan(statistics.ranking_agreement(ties, (3, 80))[0].to_numpy()).all()
+    with pytest.raises(ValueError, match="reference"):
+        statistics.ranking_agreement(scores, (5, 80))

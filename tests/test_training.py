@@ -230,3 +230,21 @@ def test_bad_recipe_model_options(kwargs, match):
 def test_bad_recipe_training_options(kwargs, match):
     with pytest.raises(ValueError, match=match):
         training.train_config(**kwargs)
+
+
+# --- train_spec's display name (chapters 4-6) -----------------------------------------
+
+
+def test_train_spec_passes_name_and_configs(monkeypatch):
+    """train_spec hands train_model the spec's configurations under the "methods" recipe, and the
+    display name: spec.label by default, the ``name`` argument when given."""
+    calls = []
+    monkeypatch.setattr(training, "train_model", lambda *a, **kw: calls.append((a, kw)))
+    spec = training.ModelSpec("none", "relu", True, 3)
+    training.train_spec("data", spec, 5, 2)
+    training.train_spec("data", spec, 5, 2, verbose=True, name="relu + BN")
+    (args0, kw0), (args1, kw1) = calls
+    assert args0 == ("data", *spec.configs(5, 2)) and args1 == args0
+    assert kw0["name"] == "relu+bn seed 3" and kw1["name"] == "relu + BN"
+    assert kw0["recipe"] == kw1["recipe"] == "methods"
+    assert kw0["verbose"] is False and kw1["verbose"] is True

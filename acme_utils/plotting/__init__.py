@@ -25,9 +25,20 @@ from .attribution import (
     plot_attribution_spectra,
     plot_before_after,
     plot_completeness_gap,
+    plot_norm_track,
+    plot_simplex_decomposition,
+    plot_window_logos,
     shade_runs,
 )
-from .consistency import plot_angular_density, plot_ranked_kmers
+from .consistency import (
+    plot_angular_density,
+    plot_kattr_steps,
+    plot_kmer_sensitivity_grid,
+    plot_kmer_steps,
+    plot_local_means_3d,
+    plot_metric_sensitivity,
+    plot_ranked_kmers,
+)
 from .sequences import (
     information_matrix,
     plot_class_balance,
@@ -43,6 +54,7 @@ from .sweeps import (
     CORRELATION_COLUMNS,
     plot_correlation_forest,
     plot_grouped_bars,
+    plot_labelled_scatter,
     plot_paper_comparison,
     plot_score_scatter,
 )
@@ -72,9 +84,17 @@ __all__ = [
     "shade_runs",
     "plot_attribution_spectra",
     "plot_completeness_gap",
+    "plot_simplex_decomposition",
+    "plot_norm_track",
+    "plot_window_logos",
     # consistency
     "plot_ranked_kmers",
     "plot_angular_density",
+    "plot_kmer_steps",
+    "plot_kmer_sensitivity_grid",
+    "plot_kattr_steps",
+    "plot_local_means_3d",
+    "plot_metric_sensitivity",
     # sweeps
     "plot_grouped_bars",
     "plot_score_scatter",
@@ -82,4 +102,5 @@ __all__ = [
     "plot_paper_comparison",
     "ACTIVATION_MARKERS",
     "CORRELATION_COLUMNS",
+    "plot_labelled_scatter",
 ]

@@ -4,10 +4,13 @@ Figures: :func:`plot_attribution_panel` (ground truth above one logo per map; ch
 and 9), :func:`plot_angle_histogram` (gradient angles to the simplex plane; chapter 4),
 :func:`plot_before_after` (a score before and after a change, e.g. gradient correction; chapters
 4 and 9), and :func:`mask_runs` / :func:`shade_runs` (shading runs of positions, such as k-mer
-segments, on a logo or track; chapter 5) and :func:`plot_attribution_spectra` (mean
-spectra of attribution tracks with the Fourier prior's cutoff; chapter 8) and
-:func:`plot_completeness_gap` (the quadrature error of integrated gradients against its cost;
-chapter 3).
+segments, on a logo or track; chapter 5), :func:`plot_attribution_spectra` (mean spectra of
+attribution tracks with the Fourier prior's cutoff; chapter 8), :func:`plot_completeness_gap`
+(the quadrature error of integrated gradients against its cost; chapter 3),
+:func:`plot_simplex_decomposition` (a gradient split into its in-plane and normal parts, for two
+and three letters; chapter 4), :func:`plot_norm_track` (a map's per-position L2 norm against its
+percentile threshold; chapter 5) and :func:`plot_window_logos` (windows of maps above their
+sequences; chapter 6).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import pandas as pd
 
 from ..validation import validate_input
 from ._style import _axes, _despine, _title
+from ..validation import validate_input
 from .sequences import plot_logo, plot_pwm_logo
 
 __all__ = [
@@ -28,6 +32,9 @@ __all__ = [
     "shade_runs",
     "plot_attribution_spectra",
     "plot_completeness_gap",
+    "plot_simplex_decomposition",
+    "plot_norm_track",
+    "plot_window_logos",
 ]
 
 
@@ -93,7 +100,8 @@ def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int
     return fig
 
 
-def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None):
+def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None, reference=None,
+                         marks=()):
     """Histograms of gradient angles to the simplex plane (degrees), one per labelled array.
 
     Parameters
@@ -105,6 +113,12 @@ def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None):
         Number of bins over ``[-90, 90]``.
     mask : boolean array, optional
         Same shape as each array: restricts the positions counted, e.g. motif positions.
+    reference : tuple, optional
+        ``(theta, density, label)``: a reference density (per degree) drawn as a dashed grey
+        curve, e.g. that of gradients pointing in random directions; default none.
+    marks : sequence of float
+        Angles (degrees) marked by light grey vertical lines behind the histograms, e.g.
+        ``(-30, 30)``; default none.
 
     Returns
     -------
@@ -125,6 +139,11 @@ def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None):
         if not np.isfinite(a).all():
             raise ValueError(f"angles {label!r} contain NaN or infinite values")
         ax.hist(a, bins=bins, range=(-90, 90), histtype="step", density=True, label=label)
+    if reference is not None:
+        theta, density, ref_label = reference
+        ax.plot(theta, density, color="0.5", ls="--", lw=1, label=ref_label)
+    for mark in marks:
+        ax.axvline(mark, color="0.8", lw=0.8, zorder=0)
     ax.set_xlabel("angle to the simplex plane (degrees)")
     ax.set_ylabel("density")
     ax.legend(fontsize=8, frameon=False)
@@ -356,3 +375,205 @@ def plot_completeness_gap(gaps, ax=None, colors: dict | None = None, title: str 
     ax.legend(frameon=False, fontsize=7)
     _despine(ax)
     return ax
+
+
+# --- figures of chapters 4-6 -----------------------------------------------------------
+
+
+def _split_gradient(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """In-plane and normal parts of ``g`` with respect to the plane ``sum(x) = 1``."""
+    normal = np.full_like(g, g.mean())
+    return g - normal, normal
+
+
+def plot_simplex_decomposition(g2, g3, fig=None):
+    """Sketch of the gradient correction for alphabets of two and three letters (chapter 4).
+
+    Left, the two-letter simplex (a segment of the line ``x_1 + x_2 = 1``); right, the
+    three-letter simplex (a triangle in 3-D). In each, the gradient at the corner "A" (black) is
+    split into its part in the simplex plane (blue) and its part along the plane's normal (red),
+    with the dashed parallelogram of the split.
+
+    Parameters
+    ----------
+    g2 : array, shape (2,)
+        The gradient drawn in the two-letter sketch.
+    g3 : array, shape (3,)
+        The gradient drawn in the three-letter sketch.
+    fig : matplotlib Figure, optional
+        The figure to draw on; default a new one of 10 x 4.4 inches.
+
+    Returns
+    -------
+    The figure.
+    """
+    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+    g2 = np.asarray(g2, dtype=float)
+    g3 = np.asarray(g3, dtype=float)
+    if g2.shape != (2,) or g3.shape != (3,):
+        raise ValueError(f"g2 must have shape (2,) and g3 (3,); got {g2.shape} and {g3.shape}")
+    if not (np.isfinite(g2).all() and np.isfinite(g3).all()):
+        raise ValueError("g2 and g3 must be finite")
+    if fig is None:
+        fig = plt.figure(figsize=(10, 4.4), layout="constrained")
+    arrow = dict(angles="xy", scale_units="xy", scale=1, width=0.012)
+
+    # (a) two letters: the simplex is the segment from (1, 0) to (0, 1)
+    ax = fig.add_subplot(1, 2, 1)
+    inplane2, normal2 = _split_gradient(g2)
+    corner = np.array([1.0, 0.0])
+    ax.plot([-0.4, 1.6], [1.4, -0.6], color="0.6", ls=":", lw=1,
+            label="the line $x_1 + x_2 = 1$")
+    ax.plot([1, 0], [0, 1], color="0.2", lw=3, solid_capstyle="round",
+            label="simplex (every valid input)")
+    ax.plot([1, 0], [0, 1], "o", color="0.2", ms=8)
+    for start, vec in ((corner + inplane2, normal2), (corner + normal2, inplane2)):
+        ax.plot(*np.c_[start, start + vec], color="0.6", ls="--", lw=0.8)  # parallelogram
+    ax.quiver(*corner, *g2, color="black", label="gradient $G$", **arrow)
+    ax.quiver(*corner, *inplane2, color="tab:blue", label=r"in-plane part $\tilde G$", **arrow)
+    ax.quiver(*corner, *normal2, color="tab:red", label=r"normal part $\bar G\,(1, 1)$",
+              **arrow)
+    ax.text(0.93, -0.06, "A = (1, 0)", ha="right", va="top", fontsize=9)
+    ax.text(-0.07, 1.0, "C = (0, 1)", ha="right", va="center", fontsize=9)
+    ax.set_xlim(-0.6, 2.2)
+    ax.set_ylim(-0.6, 1.5)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$ (channel A)")
+    ax.set_ylabel("$x_2$ (channel C)")
+    ax.legend(frameon=False, fontsize=8, loc="upper right")
+    ax.set_title("(a) two letters: the simplex is a segment", fontsize=10, loc="left")
+
+    # (b) three letters: the simplex is the triangle with corners (1,0,0), (0,1,0), (0,0,1)
+    ax = fig.add_subplot(1, 2, 2, projection="3d", computed_zorder=False)
+    corners = np.eye(3)
+    inplane3, normal3 = _split_gradient(g3)
+    for k, name in enumerate(["$x_A$", "$x_C$", "$x_G$"]):  # the coordinate axes
+        end = np.zeros(3)
+        end[k] = 1.45
+        ax.plot(*np.c_[np.zeros(3), end], color="0.6", lw=0.8, zorder=1)
+        ax.text(*(end * 1.04), name, fontsize=9, color="0.4")
+    ax.add_collection3d(Poly3DCollection([corners], facecolor="0.75", alpha=0.35,
+                                         edgecolor="0.2", lw=2, zorder=2))
+    ax.scatter(*corners.T, color="0.2", s=30, depthshade=False, zorder=3)
+    shifts = ([0.1, -0.12, -0.1], [0.05, 0.05, 0.06], [0.05, 0.05, 0.06])
+    for c, name, shift in zip(corners, "ACG", shifts):
+        ax.text(*(c + np.array(shift)), name, fontsize=11, zorder=6)
+    for start, vec in ((corners[0] + inplane3, normal3), (corners[0] + normal3, inplane3)):
+        ax.plot(*np.c_[start, start + vec], color="0.6", ls="--", lw=0.8, zorder=4)
+    for vec, color in ((g3, "black"), (inplane3, "tab:blue"), (normal3, "tab:red")):
+        ax.quiver(*corners[0], *vec, color=color, arrow_length_ratio=0.12, lw=2.2, zorder=5)
+    ax.set_xlim(0, 1.3)
+    ax.set_ylim(0, 1.3)
+    ax.set_zlim(0, 1.3)
+    ax.set_box_aspect((1, 1, 1))
+    ax.view_init(elev=28, azim=-40)
+    ax.set_axis_off()
+    ax.set_title("(b) three letters: the simplex is a triangle", fontsize=10, loc="left")
+    return fig
+
+
+def plot_norm_track(attr, percentile: float = 90.0, starts=(), lengths=(), attributed=None,
+                    segments=None, ax=None, title: str | None = None):
+    """One map's per-position L2 norm, with its percentile threshold and the planted motifs.
+
+    The track of steps 1-2 of the k-mer KLD (``metrics.kmer_kld``; chapter 5): the norm at
+    every position (grey line), the sequence's threshold (dashed blue line), the planted motifs
+    (light grey spans) and, optionally, the attributed positions (red dots) and the attributed
+    segments (orange spans).
+
+    Parameters
+    ----------
+    attr : array, shape (L, 4)
+        One sequence's attribution map.
+    percentile : float
+        The threshold is this percentile of the map's norms.
+    starts, lengths : sequences of int
+        Start positions and lengths of the planted motifs to shade.
+    attributed : bool array, shape (L,), optional
+        Positions to mark with red dots (``KmerDetails.attributed[i]``).
+    segments : bool array, shape (L,), optional
+        Positions to shade orange (``KmerDetails.segments[i]``).
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    The axes.
+    """
+    dtype = np.result_type(np.asarray(attr).dtype, np.float32)  # keep float32 maps float32
+    attr = validate_input(attr, "attr", shape=("L", 4), dtype=dtype)
+    for name, mask in (("attributed", attributed), ("segments", segments)):
+        if mask is not None and np.shape(mask) != attr.shape[:1]:
+            raise ValueError(f"{name} has shape {np.shape(mask)}; expected ({len(attr)},)")
+    if len(starts) != len(lengths):
+        raise ValueError(f"{len(starts)} starts but {len(lengths)} lengths")
+    ax = _axes(ax, (11, 1.5))
+    norms = np.linalg.norm(attr, axis=1)
+    ax.plot(np.arange(len(norms)), norms, color="0.3", lw=0.8)
+    ax.axhline(np.percentile(norms, percentile), color="tab:blue", ls="--", lw=1)
+    if attributed is not None:
+        attributed = np.asarray(attributed, bool)
+        ax.plot(np.flatnonzero(attributed), norms[attributed], "o", color="tab:red", ms=3)
+    for s, n in zip(starts, lengths):
+        ax.axvspan(s - 0.5, s + n - 0.5, color="0.85", lw=0, zorder=0)
+    if segments is not None:
+        shade_runs(ax, segments, color="tab:orange", alpha=0.35)
+    ax.set_ylabel("L2 norm")
+    _title(ax, title)
+    _despine(ax)
+    return ax
+
+
+def plot_window_logos(attr, x, windows, width: int, flank: int = 10, titles=None,
+                      ylabel: str = "saliency\n(corrected)"):
+    """Windows of attribution maps, each above its sequence, the window shaded gold.
+
+    One column per window: the attribution logo of positions ``[start - flank, start + width +
+    flank)`` (clipped to the sequence) on top and the sequence logo below.
+
+    Parameters
+    ----------
+    attr : array, shape (N, L, 4)
+        Attribution maps.
+    x : array, shape (N, L, 4)
+        The one-hot sequences.
+    windows : sequence of (int, int)
+        ``(sequence index, start)`` of each window.
+    width : int
+        The window length.
+    flank : int
+        Positions shown on either side of the window.
+    titles : sequence of str, optional
+        One title per column.
+    ylabel : str
+        Y label of the attribution row.
+
+    Returns
+    -------
+    The figure.
+    """
+    dtype = np.result_type(np.asarray(attr).dtype, np.float32)
+    attr = validate_input(attr, "attr", shape=("N", "L", 4), dtype=dtype)
+    x = validate_input(x, "x", shape=attr.shape)
+    if len(windows) == 0:
+        raise ValueError("windows is empty: give at least one (sequence, start)")
+    if titles is not None and len(titles) != len(windows):
+        raise ValueError(f"{len(titles)} titles for {len(windows)} windows")
+    n = attr.shape[1]
+    fig, axes = plt.subplots(2, len(windows), figsize=(3.1 * len(windows) + 0.5, 3.4),
+                             squeeze=False, layout="constrained")
+    for col, (s, start) in enumerate(windows):
+        lo, hi = max(0, start - flank), min(n, start + width + flank)
+        plot_logo(attr[s, lo:hi], ax=axes[0, col], start=lo,
+                  title=None if titles is None else titles[col])
+        plot_logo(x[s, lo:hi], ax=axes[1, col], start=lo)
+        for ax in axes[:, col]:
+            ax.axvspan(start - 0.5, start + width - 0.5, color="gold", alpha=0.3, lw=0,
+                       zorder=0)
+            ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+            ax.tick_params(labelsize=6)
+        axes[1, col].set_yticks([])
+    axes[0, 0].set_ylabel(ylabel, fontsize=8)
+    axes[1, 0].set_ylabel("sequence", fontsize=8)
+    return fig

@@ -1,16 +1,34 @@
 """Figures of the two consistency metrics' distributions.
 
 Figures: :func:`plot_ranked_kmers` (the k-mer distributions behind the k-mer KLD; chapters 5 and
-9) and :func:`plot_angular_density` (the angular densities behind the k-attr-mean KLD; chapter 9).
+9) and :func:`plot_angular_density` (the angular densities behind the k-attr-mean KLD; chapter 9);
+:func:`plot_kmer_steps` (the k-mer KLD's steps on one sequence; chapter 5) and
+:func:`plot_kmer_sensitivity_grid` (the k-mer KLD over k and the percentile; chapter 5),
+:func:`plot_kattr_steps` (the k-attr-mean KLD's local means on one sequence; chapter 6),
+:func:`plot_local_means_3d` (kept local means in the embedding; chapter 6) and
+:func:`plot_metric_sensitivity` (a score per model against a setting; chapter 6).
 """
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 
+from ..validation import validate_input
 from ._style import _axes, _despine, _title
+from .attribution import mask_runs, plot_norm_track, shade_runs
+from .sequences import plot_logo, plot_motif_layout, plot_sequence_pwm
 
-__all__ = ["plot_ranked_kmers", "plot_angular_density"]
+__all__ = [
+    "plot_ranked_kmers",
+    "plot_angular_density",
+    # chapters 5-6
+    "plot_kmer_steps",
+    "plot_kmer_sensitivity_grid",
+    "plot_kattr_steps",
+    "plot_local_means_3d",
+    "plot_metric_sensitivity",
+]
 
 
 def plot_ranked_kmers(distributions: dict, ax=None, styles: dict | None = None,
@@ -60,7 +78,8 @@ def plot_ranked_kmers(distributions: dict, ax=None, styles: dict | None = None,
 
 
 def plot_angular_density(theta_edges, phi_edges, density, ax=None, title: str | None = None,
-                         vmax: float | None = None):
+                         vmax: float | None = None, landmarks: dict | None = None,
+                         note: str | None = None, axis_labels: bool = True):
     """A k-attr-mean angular density (``metrics.KattrDetails.p`` or ``.q``) as a theta-phi map.
 
     Parameters
@@ -75,6 +94,15 @@ def plot_angular_density(theta_edges, phi_edges, density, ax=None, title: str | 
     vmax : float, optional
         Top of the colour scale (from 0); default the density's maximum. Give the same value to
         panels that are compared.
+    landmarks : dict, optional
+        Label -> ``(theta, phi)`` of directions to mark with their label in bold cyan, e.g. the
+        nucleotide directions (``metrics.spherical(metrics.embed(np.eye(4) - 0.25))``); a
+        landmark at the pole (theta < 0.2) is written along the top edge with "(θ = 0)".
+    note : str, optional
+        A short text in white at the bottom right, e.g. the KL divergence of the panel.
+    axis_labels : bool
+        Label the axes (default); False leaves them to the caller, e.g. for a grid of panels
+        with shared axes.
 
     Returns
     -------
@@ -89,7 +117,304 @@ def plot_angular_density(theta_edges, phi_edges, density, ax=None, title: str | 
                          vmax=density.max() if vmax is None else vmax)
     if not ax.yaxis_inverted():
         ax.invert_yaxis()
-    ax.set_xlabel(r"azimuth $\varphi$ (rad)")
-    ax.set_ylabel(r"polar angle $\theta$ (rad)")
+    if axis_labels:
+        ax.set_xlabel(r"azimuth $\varphi$ (rad)")
+        ax.set_ylabel(r"polar angle $\theta$ (rad)")
+    for label, (t, f) in (landmarks or {}).items():
+        at_pole = t < 0.2  # a pole is the whole top edge, theta = 0
+        ax.text(f, max(t, 0.05), label + (" (θ = 0)" if at_pole else ""), color="tab:cyan",
+                fontsize=11 if not at_pole else 9, fontweight="bold", ha="center",
+                va="top" if at_pole else "center")
     _title(ax, title)
+    if note:
+        ax.text(0.99, 0.03, note, transform=ax.transAxes, ha="right", color="white", fontsize=9)
     return mesh
+
+
+# --- figures of chapters 5-6 -----------------------------------------------------------
+
+
+def plot_kmer_steps(pwm, attr, attributed, segments, k: int, starts, lengths, labels,
+                    percentile: float = 90.0, model: str = "", index: int = 0,
+                    map_name: str = "saliency"):
+    """Steps 1-4 of the k-mer KLD (``metrics.kmer_kld``) on one sequence, in three rows.
+
+    Top: the ground-truth PWM with the planted motifs. Middle: the map's per-position L2 norm,
+    its percentile threshold and the attributed positions (``plot_norm_track``). Bottom: the map
+    as a logo, its segments after the 3' extension shaded orange when they are at least ``k``
+    long (they yield k-mers) and grey when they are dropped.
+
+    Parameters
+    ----------
+    pwm : array, shape (L, 4)
+        The sequence's ground-truth PWM.
+    attr : array, shape (L, 4)
+        The sequence's (corrected) attribution map.
+    attributed, segments : bool arrays, shape (L,)
+        The sequence's attributed positions and segments (``KmerDetails.attributed[i]`` and
+        ``.segments[i]``).
+    k : int
+        The k-mer length.
+    starts, lengths, labels : sequences
+        The planted motifs: start positions, lengths and labels.
+    percentile : float
+        The threshold percentile of the norms.
+    model, index : str, int
+        The model's name and the sequence's index, for the titles.
+    map_name : str
+        What the map is, for the titles and the y label.
+
+    Returns
+    -------
+    The figure.
+    """
+    attr = validate_input(attr, "attr", shape=("L", 4),
+                          dtype=np.result_type(np.asarray(attr).dtype, np.float32))
+    pwm = validate_input(pwm, "pwm", shape=(len(attr), 4))
+    segments = validate_input(segments, "segments", shape=(len(attr),), dtype=bool)
+    attributed = validate_input(attributed, "attributed", shape=(len(attr),), dtype=bool)
+    n = len(attr)
+    runs = mask_runs(segments)
+    kept = [(a, b) for a, b in runs if b - a >= k]
+    dropped = [(a, b) for a, b in runs if b - a < k]
+
+    fig, axes = plt.subplots(3, 1, figsize=(11, 5.6), sharex=True, layout="constrained",
+                             height_ratios=[1, 1, 1.3])
+    plot_sequence_pwm(pwm, starts, lengths, labels, ax=axes[0],
+                      title=f"sequence {index}: ground truth (planted motifs)")
+    plot_norm_track(attr, percentile, starts, lengths, attributed=attributed, ax=axes[1],
+                    title=f"steps 1-2: per-position L2 norm of the {model} map; dashed: its "
+                          f"{percentile}th percentile; red: the {attributed.sum()} attributed "
+                          "positions; grey: planted motifs")
+    ax = axes[2]
+    plot_logo(attr, ax=ax, ylabel=map_name)
+    shade_runs(ax, np.isin(np.arange(n), [p for a, b in kept for p in range(a, b)]),
+               color="tab:orange", alpha=0.3)
+    shade_runs(ax, np.isin(np.arange(n), [p for a, b in dropped for p in range(a, b)]),
+               color="0.5", alpha=0.3)
+    _title(ax, f"steps 3-4: the corrected {map_name} map; segments after the 3' extension: "
+               f"{len(kept)} yield k-mers (orange), {len(dropped)} are shorter than k = {k} "
+               "(grey)")
+    ax.set_xlim(-0.5, n - 0.5)
+    ax.set_xlabel("position (nt)")
+    return fig
+
+
+def _annotate_cells(ax, values, fmt, dark) -> None:
+    """Write every value of a heatmap in its cell ("-" for NaN), white where ``dark(v)``."""
+    for (r, c), v in np.ndenumerate(values):
+        ax.text(c, r, "-" if np.isnan(v) else format(v, fmt), ha="center", va="center",
+                fontsize=6.5, color="white" if not np.isnan(v) and dark(v) else "black")
+
+
+def plot_kmer_sensitivity_grid(grid: dict, excess: dict, k: int, percentile: float,
+                               snr: dict | None = None):
+    """Annotated heatmaps of a score over (k, percentile) per model, the chosen cell outlined.
+
+    Top row: the score (e.g. the k-mer KLD) of each model; bottom row: its excess over a null
+    (diverging colours around 0). Rows of each table are k, columns the percentile; a red
+    square marks ``(k, percentile)``.
+
+    Parameters
+    ----------
+    grid, excess : dict
+        Model name -> ``pandas.DataFrame`` indexed by k with one column per percentile (the
+        same index and columns for every model); NaN cells are shown as "-".
+    k, percentile
+        The setting to outline; must be in the index and the columns.
+    snr : dict, optional
+        Model name -> attribution SNR, added to each column's title.
+
+    Returns
+    -------
+    The figure.
+    """
+    if not grid or set(grid) != set(excess):
+        raise ValueError("grid and excess must be non-empty and have the same models")
+    first = next(iter(grid.values()))
+    ks, percentiles = list(first.index), list(first.columns)
+    if k not in ks or percentile not in percentiles:
+        raise ValueError(f"(k={k}, percentile={percentile}) is not a cell of the grid")
+    vmax = max(float(np.nanmax(g.to_numpy())) for g in grid.values())
+    emax = max(float(np.nanmax(np.abs(g.to_numpy()))) for g in excess.values())
+    fig, axes = plt.subplots(2, len(grid), figsize=(3.0 * len(grid) + 1, 6.4),
+                             layout="constrained", sharex=True, sharey=True, squeeze=False)
+    for j, name in enumerate(grid):
+        top = grid[name].to_numpy()
+        im_top = axes[0, j].imshow(top, origin="lower", cmap="viridis", vmin=0, vmax=vmax,
+                                   aspect="auto")
+        _annotate_cells(axes[0, j], top, ".2f", lambda v: v < 0.6 * vmax)
+        bottom = excess[name].to_numpy()
+        im_bottom = axes[1, j].imshow(bottom, origin="lower", cmap="RdBu_r", vmin=-emax,
+                                      vmax=emax, aspect="auto")
+        _annotate_cells(axes[1, j], bottom, ".2f", lambda v: abs(v) > 0.6 * emax)
+        title = name if snr is None else f"{name}\nSNR {snr[name]:.2f}"
+        axes[0, j].set_title(title, fontsize=9)
+        for ax in axes[:, j]:
+            ax.add_patch(plt.Rectangle((percentiles.index(percentile) - 0.5, ks.index(k) - 0.5),
+                                       1, 1, fill=False, ec="red", lw=1.5))
+        axes[1, j].set_xticks(range(len(percentiles)), percentiles)
+        axes[1, j].set_xlabel("percentile")
+    for ax in axes[:, 0]:
+        ax.set_yticks(range(len(ks)), ks)
+        ax.set_ylabel("k")
+    fig.colorbar(im_top, ax=axes[0], shrink=0.9, label="k-mer KLD (nats)")
+    fig.colorbar(im_bottom, ax=axes[1], shrink=0.9, label="excess over shifted null (nats)")
+    return fig
+
+
+def plot_kattr_steps(a, means, window: int, starts, lengths, labels, percentile: float = 90.0,
+                     model: str = "", index: int = 0):
+    """The first steps of the k-attr-mean KLD (``metrics.kattr_mean_kld``) on one sequence.
+
+    Four rows: the planted motifs (also shaded gold below); the map as a logo; its local means
+    as a logo, each at the centre of its window; and the per-position length of the map with
+    the local-mean length r, its percentile threshold and the kept windows (red dots).
+
+    Parameters
+    ----------
+    a : array, shape (L, 4)
+        One sequence's corrected map, divided by its total length.
+    means : array, shape (L - window + 1, 4)
+        Its local means (``metrics.local_means(a[None], window)[0]``).
+    window : int
+        The local-mean window k.
+    starts, lengths, labels : sequences
+        The planted motifs: start positions, lengths and labels.
+    percentile : float
+        Local means longer than this percentile of r are kept.
+    model, index : str, int
+        The model's name and the sequence's index, for the titles.
+
+    Returns
+    -------
+    The figure.
+    """
+    a = validate_input(a, "a", shape=("L", 4), dtype=np.result_type(np.asarray(a).dtype,
+                                                                        np.float32))
+    n = len(a)
+    means = validate_input(means, "means", shape=(n - window + 1, 4),
+                           dtype=np.result_type(np.asarray(means).dtype, np.float32))
+    centre = np.arange(len(means)) + (window - 1) // 2  # the position each window is centred on
+    radius = np.linalg.norm(means, axis=1)
+    kept = radius > np.percentile(radius, percentile)
+    fig, axes = plt.subplots(4, 1, figsize=(11, 7.5), sharex=True, layout="constrained",
+                             height_ratios=[0.8, 1.2, 1.2, 1])
+    plot_motif_layout(starts, lengths, n, labels, ax=axes[0], show_gaps=False,
+                      title=f"sequence {index}: planted motifs (ground truth, shaded below)")
+    for ax in axes[1:]:
+        for start, length in zip(starts, lengths):
+            ax.axvspan(start - 0.5, start + length - 0.5, color="gold", alpha=0.25, lw=0,
+                       zorder=0)
+    plot_logo(a, ax=axes[1], title=f"corrected saliency map, {model} (divided by its total length)")
+    plot_logo(means, ax=axes[2], start=(window - 1) // 2,
+              title=f"local mean over windows of {window} positions (at the window centre)")
+    axes[3].plot(np.arange(n), np.linalg.norm(a, axis=1), color="0.6", lw=0.8,
+                 label=r"per-position length $\|\tilde a_l\|$")
+    axes[3].plot(centre, radius, color="tab:blue", lw=1, label="local-mean length (radius r)")
+    axes[3].axhline(np.percentile(radius, percentile), color="black", ls="--", lw=0.8,
+                    label=f"{percentile:g}th percentile of r")
+    axes[3].plot(centre[kept], radius[kept], "o", color="tab:red", ms=3, label="kept windows")
+    axes[3].set_ylabel("length")
+    axes[3].set_xlabel("position (nt)")
+    axes[0].set_xlabel("")
+    axes[3].legend(fontsize=7, frameon=False, ncols=2, loc="upper right")
+    for ax in axes:
+        ax.set_xlim(-0.5, n - 0.5)
+    return fig
+
+
+def plot_local_means_3d(points, in_motif, ax=None, title: str | None = None,
+                        max_points: int = 4000, seed: int = 0):
+    """Kept local means of the k-attr-mean KLD in the 3-D embedding, with the nucleotide axes.
+
+    Points from windows that overlap a motif are red, the others grey (at most ``max_points``,
+    a random subset); four black arrows labelled A, C, G, T point along the nucleotide
+    directions ``embed(x_c - 1/4)``, scaled to the 99th percentile of the coordinates.
+
+    Parameters
+    ----------
+    points : array, shape (K, 3)
+        Embedded local means (``KattrDetails.points``).
+    in_motif : bool array, shape (K,)
+        Whether each point's window overlaps a motif (the colour).
+    ax : matplotlib 3-D Axes, optional
+        Default a new figure with one 3-D axes.
+    title : str, optional
+    max_points : int
+        The largest number of points drawn.
+    seed : int
+        Seed of the random subset.
+
+    Returns
+    -------
+    The axes.
+    """
+    from ..data import ALPHABET
+    from ..metrics import embed
+
+    points = validate_input(points, "points", shape=("K", 3),
+                            dtype=np.result_type(np.asarray(points).dtype, np.float32))
+    in_motif = validate_input(in_motif, "in_motif", shape=(len(points),), dtype=bool)
+    if ax is None:
+        ax = plt.figure(figsize=(5.5, 5.4), layout="constrained").add_subplot(projection="3d")
+    pick = np.random.default_rng(seed).permutation(len(points))[:max_points]
+    for flag, color, name in ((False, "0.6", "background window"),
+                              (True, "tab:red", "overlaps a motif")):
+        sel = pick[in_motif[pick] == flag]
+        ax.scatter(*points[sel].T, s=2, color=color, alpha=0.4, label=name, depthshade=False)
+    lim = np.percentile(np.abs(points), 99)
+    for vec, base in zip(embed(np.eye(4) - 0.25), ALPHABET):
+        tip = vec / np.linalg.norm(vec) * lim
+        ax.plot(*np.c_[np.zeros(3), tip], color="black", lw=1)
+        ax.text(*(1.12 * tip), base, fontsize=11, fontweight="bold")
+    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), zlim=(-lim, lim),
+           xlabel="$e_1$", ylabel="$e_2$", zlabel="$e_3$")
+    ax.set_box_aspect((1, 1, 1))
+    ax.tick_params(labelsize=6)
+    if title:
+        ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", markerscale=4)
+    return ax
+
+
+def plot_metric_sensitivity(table, reference=None, reference_label: str = "isotropic noise",
+                            snr: dict | None = None, ax=None,
+                            xlabel: str = "window k (positions)",
+                            ylabel: str = "k-attr-mean KLD (nats)"):
+    """A score per model (one line each) against a setting of the metric, e.g. the window k.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per model (index: model names), one column per setting (numeric column
+        labels, the x positions).
+    reference : sequence of float, optional
+        The score of a reference (e.g. noise maps) at each setting, drawn dashed grey.
+    reference_label : str
+    snr : dict, optional
+        Model name -> attribution SNR, added to the legend.
+    ax : matplotlib Axes, optional
+    xlabel, ylabel : str
+
+    Returns
+    -------
+    The axes.
+    """
+    settings = list(table.columns)
+    if not settings or len(table) == 0:
+        raise ValueError("table is empty: give at least one model and one setting")
+    if reference is not None and len(reference) != len(settings):
+        raise ValueError(f"reference has {len(reference)} values for {len(settings)} settings")
+    ax = _axes(ax, (5, 3.4))
+    for i, label in enumerate(table.index):
+        name = label if snr is None else f"{label} (SNR {snr[label]:.2f})"
+        ax.plot(settings, table.loc[label], "o-", color=f"C{i}", label=name)
+    if reference is not None:
+        ax.plot(settings, reference, "--", color="0.5", label=reference_label)
+    ax.set_xticks(settings)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=7, frameon=False)
+    _despine(ax)
+    return ax

@@ -3,8 +3,9 @@
 Figures: :func:`plot_grouped_bars` (a score per method or regulariser, one bar per model;
 chapters 3, 7 and 8), :func:`plot_score_scatter` (one point per model of a sweep; chapter 9) and
 :func:`plot_correlation_forest` (correlations between scores with confidence intervals;
-chapter 9) and :func:`plot_paper_comparison` (our configuration means against the paper's;
-chapter 9).
+chapter 9), :func:`plot_paper_comparison` (our configuration means against the paper's;
+chapter 9) and :func:`plot_labelled_scatter` (a few named models, one score against another;
+chapters 5 and 6).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ __all__ = [
     "plot_paper_comparison",
     "ACTIVATION_MARKERS",
     "CORRELATION_COLUMNS",
+    # chapters 5-6
+    "plot_labelled_scatter",
 ]
 
 
@@ -304,4 +307,65 @@ def plot_paper_comparison(filled, hollow, score: str, ax=None, colors: dict | No
                     _legend_marker(marker="o", mfc="none", color="0.3", label="mean of all")]
         ax.legend(handles=handles, fontsize=7, frameon=False, loc="center left",
                   bbox_to_anchor=(1.0, 0.5))
+    return ax
+
+
+# --- figures of chapters 5-6 -----------------------------------------------------------
+
+
+def plot_labelled_scatter(table, x: str, y: str, ax=None, floor: float | None = None,
+                          floor_label: str = "isotropic noise", stagger_by: str | None = None,
+                          above=(5, 5), below=(5, -11), margins: float = 0.2,
+                          xlabel: str | None = None, ylabel: str | None = None):
+    """One labelled point per row of a small table: column ``y`` against column ``x``.
+
+    Each row (a model, labelled by its index) gets colour ``C<i>`` by its position in the
+    table. Labels alternate below and above their points in the order of column
+    ``stagger_by``, so that neighbours do not collide: the first point in that order gets its
+    label below, the second above, and so on.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per model, with numeric columns ``x`` and ``y``.
+    x, y : str
+        The columns on the two axes.
+    ax : matplotlib Axes, optional
+    floor : float, optional
+        A reference value of ``y`` (e.g. the score of noise) drawn as a dashed grey line with
+        the text ``floor_label``; default none.
+    floor_label : str
+    stagger_by : str, optional
+        The column whose order decides the label sides; default ``y``.
+    above, below : (float, float)
+        Label offsets in points; a negative horizontal offset right-aligns the label.
+    margins : float
+        Axes margins (room for the labels).
+    xlabel, ylabel : str, optional
+        Axis labels; default the column names.
+
+    Returns
+    -------
+    The axes.
+    """
+    for column in (x, y, stagger_by or y):
+        if column not in table.columns:
+            raise ValueError(f"table has no column {column!r}")
+    if len(table) == 0:
+        raise ValueError("table is empty: nothing to draw")
+    ax = _axes(ax, (4.8, 3.6))
+    colors = {label: f"C{i}" for i, label in enumerate(table.index)}
+    for j, (label, row) in enumerate(table.sort_values(stagger_by or y).iterrows()):
+        dx, dy = above if j % 2 else below
+        ax.scatter(row[x], row[y], color=colors[label], s=40, zorder=3)
+        ax.annotate(label, (row[x], row[y]), xytext=(dx, dy), textcoords="offset points",
+                    fontsize=8, ha="right" if dx < 0 else "left")
+    if floor is not None:
+        ax.axhline(floor, color="0.5", ls="--", lw=0.8)
+        ax.annotate(floor_label, xy=(0, floor), xycoords=("axes fraction", "data"),
+                    xytext=(2, 2), textcoords="offset points", fontsize=7, color="0.4")
+    ax.set_xlabel(x if xlabel is None else xlabel)
+    ax.set_ylabel(y if ylabel is None else ylabel)
+    ax.margins(margins)
+    _despine(ax)
     return ax
