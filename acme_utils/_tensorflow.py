@@ -19,6 +19,7 @@ def _import_quietly():
     if "tensorflow" in sys.modules:
         import keras
         import tensorflow
+
         return tensorflow, keras
     sys.stderr.flush()
     saved = os.dup(2)

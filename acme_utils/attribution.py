@@ -80,7 +80,9 @@ def _gradient_fn(f: keras.Model, length: int):
 def _in_batches(fn, arrays, batch_size):
     """Apply ``fn`` to aligned row-batches of ``arrays`` and concatenate the numpy results."""
     n = arrays[0].shape[0]
-    out = [fn(*(a[i : i + batch_size] for a in arrays)) for i in range(0, n, batch_size)]
+    out = [
+        fn(*(a[i : i + batch_size] for a in arrays)) for i in range(0, n, batch_size)
+    ]
     return np.concatenate(out)
 
 
@@ -95,7 +97,9 @@ def _in_batches(fn, arrays, batch_size):
 # ``explain``, call the twins, so that no input is checked twice.
 
 
-def predict_target(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
+def predict_target(
+    model, x, target: str = "logit", batch_size: int = 1024
+) -> np.ndarray:
     """The explained scalar ``f(x)`` per sequence.
 
     Parameters
@@ -122,15 +126,19 @@ def predict_target(model, x, target: str = "logit", batch_size: int = 1024) -> n
     y = _predict_target(model, x, target, batch_size)
     bad = ~np.isfinite(y)
     if bad.any():
-        raise ValueError(f"model {model.name!r} gives a NaN or infinite {target} for "
-                         f"{int(bad.sum())} of {len(y)} sequences (the first: sequence "
-                         f"{int(np.argmax(bad))}); are its weights finite?")
+        raise ValueError(
+            f"model {model.name!r} gives a NaN or infinite {target} for "
+            f"{int(bad.sum())} of {len(y)} sequences (the first: sequence "
+            f"{int(np.argmax(bad))}); are its weights finite?"
+        )
     return y
 
 
 def _predict_target(model, x: np.ndarray, target: str, batch_size: int) -> np.ndarray:
     f = target_model(model, target)
-    return _in_batches(lambda b: np.asarray(f(b, training=False)).reshape(-1), [x], batch_size)
+    return _in_batches(
+        lambda b: np.asarray(f(b, training=False)).reshape(-1), [x], batch_size
+    )
 
 
 def saliency(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
@@ -151,12 +159,16 @@ def saliency(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndar
     return _saliency(model, check_model_input(model, x), target, batch_size)
 
 
-def _saliency(model, x: np.ndarray, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
+def _saliency(
+    model, x: np.ndarray, target: str = "logit", batch_size: int = 1024
+) -> np.ndarray:
     grad = _gradient_fn(target_model(model, target), x.shape[1])
     return _in_batches(lambda b: grad(b)[0].numpy(), [x], batch_size)
 
 
-def gradient_times_input(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
+def gradient_times_input(
+    model, x, target: str = "logit", batch_size: int = 1024
+) -> np.ndarray:
     """Gradient × input: the saliency map kept only at the observed nucleotide.
 
     Parameters and result as ``saliency``.
@@ -164,8 +176,9 @@ def gradient_times_input(model, x, target: str = "logit", batch_size: int = 1024
     return _gradient_times_input(model, check_model_input(model, x), target, batch_size)
 
 
-def _gradient_times_input(model, x: np.ndarray, target: str = "logit",
-                          batch_size: int = 1024) -> np.ndarray:
+def _gradient_times_input(
+    model, x: np.ndarray, target: str = "logit", batch_size: int = 1024
+) -> np.ndarray:
     return _saliency(model, x, target, batch_size) * x
 
 
@@ -201,7 +214,9 @@ def _shuffle_one(seq: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     n = seq.size
     if n < 3:
         return seq.copy()
-    edges = [list(seq[1:][seq[:-1] == b]) for b in range(4)]  # successors of each base, in order
+    edges = [
+        list(seq[1:][seq[:-1] == b]) for b in range(4)
+    ]  # successors of each base, in order
     last = seq[-1]
     while True:
         # random last-edges forming an arborescence rooted at the last base (Wilson-style check)
@@ -249,12 +264,16 @@ def _baseline(x: np.ndarray, baseline, seed: int) -> np.ndarray:
             return np.full_like(x, 0.25)
         if baseline == "shuffle":
             return _dinucleotide_shuffle(x, seed)
-        raise ValueError(f"baseline must be one of {BASELINES} or an array; got {baseline!r}")
+        raise ValueError(
+            f"baseline must be one of {BASELINES} or an array; got {baseline!r}"
+        )
     b = np.asarray(baseline, dtype=np.float32)
     if b.shape == x.shape[1:]:
         b = np.broadcast_to(b, x.shape)
     if b.shape != x.shape or not np.isfinite(b).all():
-        raise ValueError(f"an array baseline must be finite with shape {x.shape[1:]} or {x.shape}; got {b.shape}")
+        raise ValueError(
+            f"an array baseline must be finite with shape {x.shape[1:]} or {x.shape}; got {b.shape}"
+        )
     return np.ascontiguousarray(b)
 
 
@@ -314,22 +333,44 @@ def integrated_gradients(
     numpy.ndarray, shape (N, L, 4), float32
         The map; with ``return_gap``, also the gap, shape (N,).
     """
-    return _integrated_gradients(model, check_model_input(model, x), baseline, steps, rule, target,
-                                 batch_size, seed, return_gap)
+    return _integrated_gradients(
+        model,
+        check_model_input(model, x),
+        baseline,
+        steps,
+        rule,
+        target,
+        batch_size,
+        seed,
+        return_gap,
+    )
 
 
-def _integrated_gradients(model, x: np.ndarray, baseline="zeros", steps: int = 25,
-                          rule: str = "trapezoid", target: str = "logit", batch_size: int = 1024,
-                          seed: int = 0, return_gap: bool = False):
+def _integrated_gradients(
+    model,
+    x: np.ndarray,
+    baseline="zeros",
+    steps: int = 25,
+    rule: str = "trapezoid",
+    target: str = "logit",
+    batch_size: int = 1024,
+    seed: int = 0,
+    return_gap: bool = False,
+):
     base = _baseline(x, baseline, seed)
     alphas, weights = path_nodes(steps, rule)
     f = target_model(model, target)
     length = x.shape[1]
     a_t, w_t = tf.constant(alphas), tf.constant(weights)
 
-    def build(f_ref):  # nodes and weights are arguments, so one trace serves every steps/rule
+    def build(
+        f_ref,
+    ):  # nodes and weights are arguments, so one trace serves every steps/rule
         grad = _gradient_fn(f_ref(), length)
-        seqs, nodes = tf.TensorSpec([None, length, 4], tf.float32), tf.TensorSpec([None], tf.float32)
+        seqs, nodes = (
+            tf.TensorSpec([None, length, 4], tf.float32),
+            tf.TensorSpec([None], tf.float32),
+        )
 
         @tf.function(input_signature=[seqs, seqs, nodes, nodes])
         def ig_batch(xb, bb, a, w):  # a, w: path nodes and quadrature weights
@@ -343,10 +384,14 @@ def _integrated_gradients(model, x: np.ndarray, baseline="zeros", steps: int = 2
 
     ig_batch = _memo(f, ("ig", length), build)
     per_pass = max(1, batch_size // alphas.size)
-    attr = _in_batches(lambda xb, bb: ig_batch(xb, bb, a_t, w_t).numpy(), [x, base], per_pass)
+    attr = _in_batches(
+        lambda xb, bb: ig_batch(xb, bb, a_t, w_t).numpy(), [x, base], per_pass
+    )
     if not return_gap:
         return attr
-    delta = _predict_target(model, x, target, 1024) - _predict_target(model, base, target, 1024)
+    delta = _predict_target(model, x, target, 1024) - _predict_target(
+        model, base, target, 1024
+    )
     gap = attr.sum(axis=(1, 2)) - delta
     return attr, gap
 
@@ -425,8 +470,15 @@ def smoothgrad(
     return _smoothgrad(model, x, n_samples, noise, target, batch_size, seed)
 
 
-def _smoothgrad(model, x: np.ndarray, n_samples: int = 50, noise: float = 0.1,
-                target: str = "logit", batch_size: int = 1024, seed: int = 0) -> np.ndarray:
+def _smoothgrad(
+    model,
+    x: np.ndarray,
+    n_samples: int = 50,
+    noise: float = 0.1,
+    target: str = "logit",
+    batch_size: int = 1024,
+    seed: int = 0,
+) -> np.ndarray:
     if int(n_samples) != n_samples or n_samples < 1:
         raise ValueError(f"n_samples must be a positive integer; got {n_samples!r}")
     if not noise >= 0:
@@ -438,7 +490,9 @@ def _smoothgrad(model, x: np.ndarray, n_samples: int = 50, noise: float = 0.1,
     def build(f_ref):
         grad = _gradient_fn(f_ref(), length)
 
-        @tf.function(input_signature=[tf.TensorSpec([None, None, length, 4], tf.float32)])
+        @tf.function(
+            input_signature=[tf.TensorSpec([None, None, length, 4], tf.float32)]
+        )
         def mean_grad(noisy):  # (S, B, L, 4) -> (B, L, 4)
             g, _ = grad(tf.reshape(noisy, [-1, length, 4]))
             return tf.reduce_mean(tf.reshape(g, tf.shape(noisy)), axis=0)
@@ -448,7 +502,9 @@ def _smoothgrad(model, x: np.ndarray, n_samples: int = 50, noise: float = 0.1,
     mean_grad = _memo(f, ("smoothgrad", length), build)
 
     def batch(xb):
-        eps = rng.standard_normal((n_samples,) + xb.shape, dtype=np.float32) * np.float32(noise)
+        eps = rng.standard_normal(
+            (n_samples,) + xb.shape, dtype=np.float32
+        ) * np.float32(noise)
         return mean_grad(xb[None] + eps).numpy()
 
     return _in_batches(batch, [x], max(1, batch_size // n_samples))
@@ -474,7 +530,9 @@ def ism(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
     return _ism(model, check_model_input(model, x), target, batch_size)
 
 
-def _ism(model, x: np.ndarray, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
+def _ism(
+    model, x: np.ndarray, target: str = "logit", batch_size: int = 1024
+) -> np.ndarray:
     f = target_model(model, target)
     length = x.shape[1]
 
@@ -484,17 +542,25 @@ def _ism(model, x: np.ndarray, target: str = "logit", batch_size: int = 1024) ->
         @tf.function(input_signature=[tf.TensorSpec([None, length, 4], tf.float32)])
         def ism_batch(xb):  # (B, L, 4) -> (B, L, 4)
             b = tf.shape(xb)[0]
-            pos = tf.eye(length, dtype=tf.float32)[:, None, :, None]  # (L, 1, L, 1): mutated position
-            mutants = xb[:, None, None] * (1 - pos) + pos * eye[None, :, None, :]  # (B, L, 4, L, 4)
+            pos = tf.eye(length, dtype=tf.float32)[
+                :, None, :, None
+            ]  # (L, 1, L, 1): mutated position
+            mutants = (
+                xb[:, None, None] * (1 - pos) + pos * eye[None, :, None, :]
+            )  # (B, L, 4, L, 4)
             f = f_ref()
-            y = tf.reshape(f(tf.reshape(mutants, [-1, length, 4]), training=False), [b, length, 4])
+            y = tf.reshape(
+                f(tf.reshape(mutants, [-1, length, 4]), training=False), [b, length, 4]
+            )
             ref = tf.reshape(f(xb, training=False), [b, 1, 1])
             return (y - ref) * (1 - xb)
 
         return ism_batch
 
     ism_batch = _memo(f, ("ism", length), build)
-    return _in_batches(lambda xb: ism_batch(xb).numpy(), [x], max(1, batch_size // (4 * length)))
+    return _in_batches(
+        lambda xb: ism_batch(xb).numpy(), [x], max(1, batch_size // (4 * length))
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -520,8 +586,15 @@ _METHODS = {
 }
 
 
-def explain(trained, x, method: str = "saliency", cache_dir=None, use_cache: bool = True,
-            verbose: bool = True, **options) -> np.ndarray:
+def explain(
+    trained,
+    x,
+    method: str = "saliency",
+    cache_dir=None,
+    use_cache: bool = True,
+    verbose: bool = True,
+    **options,
+) -> np.ndarray:
     """Attribution map of ``x`` by ``method`` for a ``training.TrainedModel``, cached on disk.
 
     The cache key combines the trained model's own key, the method, its options and a hash of
@@ -549,8 +622,15 @@ def explain(trained, x, method: str = "saliency", cache_dir=None, use_cache: boo
     return _explain(trained, x, method, cache_dir, use_cache, verbose, **options)
 
 
-def _explain(trained, x: np.ndarray, method: str = "saliency", cache_dir=None,
-             use_cache: bool = True, verbose: bool = True, **options) -> np.ndarray:
+def _explain(
+    trained,
+    x: np.ndarray,
+    method: str = "saliency",
+    cache_dir=None,
+    use_cache: bool = True,
+    verbose: bool = True,
+    **options,
+) -> np.ndarray:
     """``explain`` of sequences already checked by ``validation.check_model_input``."""
     fn = _METHODS[method]
     model = getattr(trained, "model", trained)
@@ -558,13 +638,15 @@ def _explain(trained, x: np.ndarray, method: str = "saliency", cache_dir=None,
     if model_key is None or not use_cache:
         return fn(model, x, **options)
     options.pop("return_gap", None)
-    key = cache_key({
-        "model": model_key,
-        "method": method,
-        "options": {k: v for k, v in options.items() if k != "batch_size"},
-        "x": hashlib.sha256(np.ascontiguousarray(x).tobytes()).hexdigest(),
-        "shape": x.shape,
-    })
+    key = cache_key(
+        {
+            "model": model_key,
+            "method": method,
+            "options": {k: v for k, v in options.items() if k != "batch_size"},
+            "x": hashlib.sha256(np.ascontiguousarray(x).tobytes()).hexdigest(),
+            "shape": x.shape,
+        }
+    )
     entry = resolve_cache_dir(cache_dir) / "attributions" / key
     name = getattr(trained, "name", "model")
     if (entry / "map.npy").is_file():
@@ -573,12 +655,20 @@ def _explain(trained, x: np.ndarray, method: str = "saliency", cache_dir=None,
         return np.load(entry / "map.npy")
     start = time.perf_counter()
     progress(f"{method} for {name}: {len(x):,} sequences ...")
-    with note_interrupt(f"computing {method} maps for {name}", resolve_cache_dir(cache_dir)):
+    with note_interrupt(
+        f"computing {method} maps for {name}", resolve_cache_dir(cache_dir)
+    ):
         attr = fn(model, x, **options).astype(np.float32)
     progress(f"{method} for {name}: done in {time.perf_counter() - start:.1f} s")
     if verbose:
-        print(f"{method} for {name}: {len(x):,} sequences in {time.perf_counter() - start:.1f} s", flush=True)
+        print(
+            f"{method} for {name}: {len(x):,} sequences in {time.perf_counter() - start:.1f} s",
+            flush=True,
+        )
     with atomic_directory(entry) as tmp:
         np.save(tmp / "map.npy", attr)
-        write_json(tmp / "meta.json", {"model": model_key, "method": method, "options": options})
+        write_json(
+            tmp / "meta.json",
+            {"model": model_key, "method": method, "options": options},
+        )
     return attr

@@ -35,7 +35,10 @@ def resolve_cache_dir(cache_dir: str | os.PathLike | None) -> Path:
 def _canonical(obj: Any) -> Any:
     """Make ``obj`` JSON-serialisable in a canonical way (tuples -> lists, numpy -> python)."""
     if isinstance(obj, dict):
-        return {str(k): _canonical(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
+        return {
+            str(k): _canonical(v)
+            for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))
+        }
     if isinstance(obj, (list, tuple)):
         return [_canonical(v) for v in obj]
     if hasattr(obj, "tolist"):  # numpy scalars and arrays
@@ -44,7 +47,9 @@ def _canonical(obj: Any) -> Any:
         return repr(obj)  # exact, and 0.1 stays '0.1'
     if obj is None or isinstance(obj, (bool, int, str)):
         return obj
-    raise TypeError(f"cannot build a cache key from a value of type {type(obj).__name__}: {obj!r}")
+    raise TypeError(
+        f"cannot build a cache key from a value of type {type(obj).__name__}: {obj!r}"
+    )
 
 
 def cache_key(spec: dict, length: int = 16) -> str:

@@ -81,7 +81,9 @@ def reverse_complement(x: np.ndarray) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=8)
-def _jaspar_pwms(ids: tuple[str, ...], release: str) -> tuple[tuple[str, np.ndarray], ...]:
+def _jaspar_pwms(
+    ids: tuple[str, ...], release: str
+) -> tuple[tuple[str, np.ndarray], ...]:
     from pyjaspar import jaspardb
 
     db = jaspardb(release=release)
@@ -89,13 +91,19 @@ def _jaspar_pwms(ids: tuple[str, ...], release: str) -> tuple[tuple[str, np.ndar
     for jaspar_id in ids:
         motif = db.fetch_motif_by_id(jaspar_id)
         if motif is None:
-            raise ValueError(f"JASPAR ID {jaspar_id!r} is not in {release} as shipped by pyjaspar")
-        counts = np.array([motif.counts[c] for c in ALPHABET], dtype=np.float64).T  # (len, 4)
+            raise ValueError(
+                f"JASPAR ID {jaspar_id!r} is not in {release} as shipped by pyjaspar"
+            )
+        counts = np.array(
+            [motif.counts[c] for c in ALPHABET], dtype=np.float64
+        ).T  # (len, 4)
         out.append((str(motif.name), counts / counts.sum(axis=1, keepdims=True)))
     return tuple(out)
 
 
-def load_motifs(ids: tuple[str, ...] | list[str], release: str = "JASPAR2018") -> list[Motif]:
+def load_motifs(
+    ids: tuple[str, ...] | list[str], release: str = "JASPAR2018"
+) -> list[Motif]:
     """Load JASPAR PFMs as PWMs (column / column sum), each followed by its reverse complement."""
     motifs = []
     for jaspar_id, (name, pwm) in zip(ids, _jaspar_pwms(tuple(ids), release)):
@@ -119,7 +127,9 @@ def information_content(pwm: np.ndarray) -> np.ndarray:
     """
     p = np.asarray(pwm, dtype=np.float64)
     if p.shape[-1] != 4:
-        raise ValueError(f"a PWM needs 4 channels (A, C, G, T) in its last axis; got shape {p.shape}")
+        raise ValueError(
+            f"a PWM needs 4 channels (A, C, G, T) in its last axis; got shape {p.shape}"
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         plogp = np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0)), 0.0)
     ic = 2.0 + plogp.sum(axis=-1)
@@ -191,7 +201,9 @@ class SyntheticDataset:
     train: Split
     valid: Split
     test: Split
-    motifs: list[Motif]  # index 0 .. 2*len(core)-1 are the core motifs (the positive pool)
+    motifs: list[
+        Motif
+    ]  # index 0 .. 2*len(core)-1 are the core motifs (the positive pool)
     params: dict
 
     @property
@@ -224,7 +236,9 @@ def _gap_lengths(proportions: np.ndarray, free: int) -> np.ndarray:
     return gaps
 
 
-def _assemble_pwms(n_seq: int, length: int, planted: np.ndarray, motifs: list[Motif]) -> np.ndarray:
+def _assemble_pwms(
+    n_seq: int, length: int, planted: np.ndarray, motifs: list[Motif]
+) -> np.ndarray:
     """The ``(N, L, 4)`` ground-truth PWM: motif columns where motifs sit, 0.25 elsewhere."""
     pwm = np.full((n_seq, length, 4), 0.25, dtype=np.float64)
     for seq, mot, start in planted:
@@ -239,10 +253,17 @@ def _validate_params(n_per_class, length, split, motif_count_probs) -> None:
     if int(length) != length or length < 1:
         raise ValueError(f"length must be a positive integer; got {length!r}")
     if len(split) != 3 or any(f < 0 for f in split) or not np.isclose(sum(split), 1.0):
-        raise ValueError(f"split must be three non-negative fractions summing to 1; got {split!r}")
+        raise ValueError(
+            f"split must be three non-negative fractions summing to 1; got {split!r}"
+        )
     counts = np.array(list(motif_count_probs.keys()))
     probs = np.array(list(motif_count_probs.values()), dtype=float)
-    if counts.size == 0 or (counts < 1).any() or (probs < 0).any() or not np.isclose(probs.sum(), 1):
+    if (
+        counts.size == 0
+        or (counts < 1).any()
+        or (probs < 0).any()
+        or not np.isclose(probs.sum(), 1)
+    ):
         raise ValueError(
             "motif_count_probs must map positive motif counts to probabilities summing to 1; "
             f"got {motif_count_probs!r}"
@@ -251,7 +272,9 @@ def _validate_params(n_per_class, length, split, motif_count_probs) -> None:
 
 def _generate(params: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Motif]]:
     """Return (sequence indices (N, L) uint8, labels (N,), planted (M, 3), motifs), unshuffled."""
-    motifs = load_motifs(tuple(params["core_ids"]) + tuple(params["background_ids"]), params["release"])
+    motifs = load_motifs(
+        tuple(params["core_ids"]) + tuple(params["background_ids"]), params["release"]
+    )
     n_core = 2 * len(params["core_ids"])
     lengths = np.array([len(m) for m in motifs])
     n, length = params["n_per_class"], params["length"]
@@ -272,7 +295,9 @@ def _generate(params: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Mo
     seq_of = np.repeat(np.arange(n_seq), n_motifs)
     # Uniform with replacement from each sequence's own pool.
     motif_idx = np.floor(rng.random(seq_of.size) * pool[seq_of]).astype(np.int64)
-    proportions = rng.uniform(0.0, 2.0, size=seq_of.size + n_seq)  # n + 1 gaps per sequence
+    proportions = rng.uniform(
+        0.0, 2.0, size=seq_of.size + n_seq
+    )  # n + 1 gaps per sequence
 
     planted = np.empty((seq_of.size, 3), dtype=np.int64)
     planted[:, 0] = seq_of
@@ -283,7 +308,9 @@ def _generate(params: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Mo
         mlen = lengths[motif_idx[a:b]]
         gaps = _gap_lengths(proportions[a + i : b + i + 1], length - int(mlen.sum()))
         # start of motif j = sum of the gaps before it and the motifs before it
-        planted[a:b, 2] = np.cumsum(gaps[:-1]) + np.concatenate([[0], np.cumsum(mlen[:-1])])
+        planted[a:b, 2] = np.cumsum(gaps[:-1]) + np.concatenate(
+            [[0], np.cumsum(mlen[:-1])]
+        )
 
     pwm = _assemble_pwms(n_seq, length, planted, motifs)
     cdf = np.cumsum(pwm, axis=-1)
@@ -294,7 +321,9 @@ def _generate(params: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Mo
 
 def _split_arrays(params, seq, labels, planted, motifs) -> SyntheticDataset:
     n_seq, length = seq.shape
-    rng = np.random.default_rng([params["seed"], 1])  # independent stream for the shuffle
+    rng = np.random.default_rng(
+        [params["seed"], 1]
+    )  # independent stream for the shuffle
     perm = rng.permutation(n_seq)
     fractions = np.array(params["split"], dtype=float)
     sizes = np.floor(fractions * n_seq + 0.5).astype(int)
@@ -306,7 +335,9 @@ def _split_arrays(params, seq, labels, planted, motifs) -> SyntheticDataset:
     splits = []
     for s in range(3):
         rows = perm[bounds[s] : bounds[s + 1]]
-        in_split = (where[planted[:, 0]] >= bounds[s]) & (where[planted[:, 0]] < bounds[s + 1])
+        in_split = (where[planted[:, 0]] >= bounds[s]) & (
+            where[planted[:, 0]] < bounds[s + 1]
+        )
         p = planted[in_split].copy()
         p[:, 0] = where[p[:, 0]] - bounds[s]
         p = p[np.lexsort((p[:, 2], p[:, 0]))]
@@ -332,7 +363,9 @@ def dataset_params(
     release: str = "JASPAR2018",
 ) -> dict:
     """The full, explicit parameter set of a dataset (defaults from METHODS.md section 1)."""
-    motif_count_probs = dict(MOTIF_COUNT_PROBS if motif_count_probs is None else motif_count_probs)
+    motif_count_probs = dict(
+        MOTIF_COUNT_PROBS if motif_count_probs is None else motif_count_probs
+    )
     _validate_params(n_per_class, length, split, motif_count_probs)
     return {
         "n_per_class": int(n_per_class),
@@ -341,7 +374,9 @@ def dataset_params(
         "split": [float(f) for f in split],
         "motif_count_probs": {int(k): float(v) for k, v in motif_count_probs.items()},
         "core_ids": list(CORE_MOTIFS.values() if core_ids is None else core_ids),
-        "background_ids": list(BACKGROUND_MOTIF_IDS if background_ids is None else background_ids),
+        "background_ids": list(
+            BACKGROUND_MOTIF_IDS if background_ids is None else background_ids
+        ),
         "release": release,
     }
 
@@ -370,22 +405,35 @@ def generate_dataset(
     ``$ACME_CACHE_DIR`` or ``~/.cache/acme_utils``) in ``datasets/<key>``.
     """
     params = dataset_params(
-        n_per_class, length, seed, split, motif_count_probs, core_ids, background_ids, release
+        n_per_class,
+        length,
+        seed,
+        split,
+        motif_count_probs,
+        core_ids,
+        background_ids,
+        release,
     )
     start = time.perf_counter()
     entry = resolve_cache_dir(cache_dir) / "datasets" / dataset_key(params)
     if use_cache and (entry / "arrays.npz").is_file():
         with np.load(entry / "arrays.npz") as f:
             seq, labels, planted = f["seq"], f["labels"], f["planted"]
-        motifs = load_motifs(tuple(params["core_ids"]) + tuple(params["background_ids"]), release)
+        motifs = load_motifs(
+            tuple(params["core_ids"]) + tuple(params["background_ids"]), release
+        )
         source = "loaded from the cache"
     else:
-        progress(f"generating dataset {dataset_key(params)}: {2 * n_per_class:,} sequences ...")
+        progress(
+            f"generating dataset {dataset_key(params)}: {2 * n_per_class:,} sequences ..."
+        )
         seq, labels, planted, motifs = _generate(params)
         if use_cache:
             with atomic_directory(entry) as tmp:
                 np.savez(tmp / "arrays.npz", seq=seq, labels=labels, planted=planted)
-                write_json(tmp / "params.json", {"params": params, "acme_utils": __version__})
+                write_json(
+                    tmp / "params.json", {"params": params, "acme_utils": __version__}
+                )
         source = "generated"
     data = _split_arrays(params, seq, labels, planted, motifs)
     if verbose:
@@ -461,8 +509,9 @@ def planted_motifs(split: Split, i: int, motifs: list[Motif] | None = None):
         raise ValueError(f"i must be a sequence index in [0, {len(split)}); got {i!r}")
     if motifs is None:
         motifs = load_motifs(tuple(CORE_MOTIFS.values()) + BACKGROUND_MOTIF_IDS)
-    planted = validate_input(split.planted, "split.planted", shape=("M", 3), dtype=np.int64,
-                             allow_empty=True)
+    planted = validate_input(
+        split.planted, "split.planted", shape=("M", 3), dtype=np.int64, allow_empty=True
+    )
     rows = planted[planted[:, 0] == i]
     lengths = np.array([len(motifs[m]) for m in rows[:, 1]])
     labels = [motifs[m].label for m in rows[:, 1]]
@@ -476,7 +525,9 @@ def planted_motifs(split: Split, i: int, motifs: list[Motif] | None = None):
 
 def _check_index(split: Split, i) -> int:
     if int(i) != i or not 0 <= i < len(split):
-        raise ValueError(f"sequence index {i!r} is outside the split of {len(split)} sequences")
+        raise ValueError(
+            f"sequence index {i!r} is outside the split of {len(split)} sequences"
+        )
     return int(i)
 
 
@@ -529,16 +580,22 @@ def window_overlaps_motif(pwm, sequence, position, window: int) -> np.ndarray:
     numpy.ndarray, shape (K,), bool
     """
     pwm = validate_input(pwm, "pwm", shape=("N", "L", 4))
-    sequence = validate_input(sequence, "sequence", shape=("K",), dtype=np.int64,
-                              allow_empty=True)
-    position = validate_input(position, "position", shape=(len(sequence),), dtype=np.int64,
-                              allow_empty=True)
+    sequence = validate_input(
+        sequence, "sequence", shape=("K",), dtype=np.int64, allow_empty=True
+    )
+    position = validate_input(
+        position, "position", shape=(len(sequence),), dtype=np.int64, allow_empty=True
+    )
     if int(window) != window or window < 1:
         raise ValueError(f"window must be a positive integer; got {window!r}")
     if sequence.size and not (0 <= sequence.min() and sequence.max() < len(pwm)):
         raise ValueError(f"sequence indices must lie in [0, {len(pwm)})")
-    if position.size and not (0 <= position.min() and position.max() + window <= pwm.shape[1]):
-        raise ValueError(f"windows must lie inside the sequences of length {pwm.shape[1]}")
+    if position.size and not (
+        0 <= position.min() and position.max() + window <= pwm.shape[1]
+    ):
+        raise ValueError(
+            f"windows must lie inside the sequences of length {pwm.shape[1]}"
+        )
     mask = motif_mask(pwm)
     cum = np.concatenate([np.zeros((len(mask), 1)), np.cumsum(mask, axis=1)], axis=1)
     return (cum[sequence, position + window] - cum[sequence, position]) > 0

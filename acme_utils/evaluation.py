@@ -63,8 +63,12 @@ def _check_rows(labels, scores, include):
     labels = np.asarray(labels)
     scores = np.asarray(scores, dtype=np.float64)
     if labels.shape != scores.shape or scores.ndim != 2:
-        raise ValueError(f"labels and scores must be 2-D with the same shape; got {labels.shape} and {scores.shape}")
-    include = np.ones(scores.shape, bool) if include is None else np.asarray(include, bool)
+        raise ValueError(
+            f"labels and scores must be 2-D with the same shape; got {labels.shape} and {scores.shape}"
+        )
+    include = (
+        np.ones(scores.shape, bool) if include is None else np.asarray(include, bool)
+    )
     if include.shape != scores.shape:
         raise ValueError(f"include must have shape {scores.shape}; got {include.shape}")
     if not np.isfinite(scores[include]).all():
@@ -92,7 +96,9 @@ def rowwise_average_precision(labels, scores, include=None) -> np.ndarray:
     y = np.take_along_axis(pos, order, 1)
     n_inc = include.sum(1)
     k = np.arange(scores.shape[1])
-    inc_sorted = k[None, :] < n_inc[:, None]  # included entries come first after sorting
+    inc_sorted = (
+        k[None, :] < n_inc[:, None]
+    )  # included entries come first after sorting
     # a threshold ends at the last of each run of tied scores among included entries
     nxt_differs = np.ones_like(inc_sorted)
     nxt_differs[:, :-1] = s[:, 1:] != s[:, :-1]

@@ -30,13 +30,17 @@ def _window_offset(conv: keras.layers.Layer) -> int:
     """Input position of the first kernel column for output position 0 (``-left padding``)."""
     kernel = int(conv.kernel_size[0])
     if int(conv.strides[0]) != 1 or int(conv.dilation_rate[0]) != 1:
-        raise ValueError("filter_pwms needs a first convolution with stride 1 and no dilation")
+        raise ValueError(
+            "filter_pwms needs a first convolution with stride 1 and no dilation"
+        )
     if conv.padding == "same":
         # TensorFlow/Keras 'same': total padding K - 1, the smaller half on the left.
         return -((kernel - 1) // 2)
     if conv.padding == "valid":
         return 0
-    raise ValueError(f"filter_pwms supports 'same' or 'valid' padding; got {conv.padding!r}")
+    raise ValueError(
+        f"filter_pwms supports 'same' or 'valid' padding; got {conv.padding!r}"
+    )
 
 
 def first_layer_activations(model: keras.Model, x, batch_size: int = 500) -> np.ndarray:
@@ -57,7 +61,9 @@ def first_layer_activations(model: keras.Model, x, batch_size: int = 500) -> np.
     return _first_layer_activations(model, check_model_input(model, x), batch_size)
 
 
-def _first_layer_activations(model: keras.Model, x: np.ndarray, batch_size: int) -> np.ndarray:
+def _first_layer_activations(
+    model: keras.Model, x: np.ndarray, batch_size: int
+) -> np.ndarray:
     if int(batch_size) != batch_size or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
     act_model = first_layer_activation_model(model)
@@ -114,7 +120,9 @@ def filter_pwms(
     try:
         conv = model.get_layer("conv1")
     except ValueError as err:
-        raise ValueError(f"model {model.name!r} has no first convolution named 'conv1'") from err
+        raise ValueError(
+            f"model {model.name!r} has no first convolution named 'conv1'"
+        ) from err
     kernel = int(conv.kernel_size[0])
     n, length, _ = x.shape
     start0 = _window_offset(conv)
@@ -124,7 +132,9 @@ def filter_pwms(
     # Pad every sequence so that any window start in [start0, start0 + L_out) is a valid slice.
     left = max(0, -start0)
     right = max(0, start0 + act.shape[1] - 1 + kernel - length)
-    fill = 0.25 if edges == "pad" else 0.0  # with "drop" the padded columns are never read
+    fill = (
+        0.25 if edges == "pad" else 0.0
+    )  # with "drop" the padded columns are never read
     xp = np.pad(x, ((0, 0), (left, right), (0, 0)), constant_values=fill)
     columns = np.arange(kernel)
 
@@ -152,8 +162,15 @@ def filter_pwms(
 
 def _check_pwms(pwms, name: str) -> np.ndarray:
     pwms = np.asarray(pwms, dtype=np.float64)
-    if pwms.ndim != 3 or pwms.shape[-1] != 4 or pwms.shape[0] == 0 or pwms.shape[1] == 0:
-        raise ValueError(f"{name} must have shape (F, K, 4) with F, K >= 1; got shape {pwms.shape}")
+    if (
+        pwms.ndim != 3
+        or pwms.shape[-1] != 4
+        or pwms.shape[0] == 0
+        or pwms.shape[1] == 0
+    ):
+        raise ValueError(
+            f"{name} must have shape (F, K, 4) with F, K >= 1; got shape {pwms.shape}"
+        )
     if not np.isfinite(pwms).all():
         raise ValueError(f"{name} contains NaN or infinite values")
     return pwms
@@ -192,9 +209,13 @@ def match_filters(pwms, motifs: list[Motif], min_overlap: int = 6) -> pd.DataFra
     best_offset = np.zeros(n_filters, dtype=np.int64)
     best_overlap = np.zeros(n_filters, dtype=np.int64)
     for m_idx, motif in enumerate(motifs):
-        mpwm = np.asarray(motif.pwm if isinstance(motif, Motif) else motif, dtype=np.float64)
+        mpwm = np.asarray(
+            motif.pwm if isinstance(motif, Motif) else motif, dtype=np.float64
+        )
         if mpwm.ndim != 2 or mpwm.shape[1] != 4 or mpwm.shape[0] == 0:
-            raise ValueError(f"motif {m_idx} must be an (M, 4) PWM; got shape {mpwm.shape}")
+            raise ValueError(
+                f"motif {m_idx} must be an (M, 4) PWM; got shape {mpwm.shape}"
+            )
         if not np.isfinite(mpwm).all():
             raise ValueError(f"motif {m_idx} contains NaN or infinite values")
         m_len = mpwm.shape[0]
@@ -207,7 +228,11 @@ def match_filters(pwms, motifs: list[Motif], min_overlap: int = 6) -> pd.DataFra
             b = b - b.mean()
             denom = np.sqrt((a * a).sum(axis=1) * (b * b).sum())
             with np.errstate(invalid="ignore", divide="ignore"):
-                r = np.where(denom > 1e-12, (a @ b) / np.where(denom > 1e-12, denom, 1.0), -np.inf)
+                r = np.where(
+                    denom > 1e-12,
+                    (a @ b) / np.where(denom > 1e-12, denom, 1.0),
+                    -np.inf,
+                )
             better = r > best
             best[better] = r[better]
             best_motif[better] = m_idx

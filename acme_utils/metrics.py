@@ -56,7 +56,9 @@ def _check_pair(attr, x):
     attr = check_map(attr)
     x = check_one_hot(x, "sequences")
     if attr.shape != x.shape:
-        raise ValueError(f"attribution maps {attr.shape} and sequences {x.shape} must have the same shape")
+        raise ValueError(
+            f"attribution maps {attr.shape} and sequences {x.shape} must have the same shape"
+        )
     return attr, x
 
 
@@ -81,13 +83,19 @@ class KmerDetails:
     q: np.ndarray  # (4**k,) prior: k-mer frequencies over all positions
     counts: np.ndarray  # (4**k,) attributed k-mer counts
     attributed: np.ndarray  # (N, L) bool: positions above the per-sequence percentile
-    segments: np.ndarray  # (N, L) bool: attributed runs after the 3' extension and merging
+    segments: (
+        np.ndarray
+    )  # (N, L) bool: attributed runs after the 3' extension and merging
     k: int
 
     def top_kmers(self, n: int = 10) -> list[tuple[str, float, float]]:
         """The ``n`` most frequent attributed k-mers as ``(kmer, p, q)``."""
         order = np.argsort(-self.p, kind="stable")[:n]
-        return [(kmer_string(i, self.k), float(self.p[i]), float(self.q[i])) for i in order if self.p[i] > 0]
+        return [
+            (kmer_string(i, self.k), float(self.p[i]), float(self.q[i]))
+            for i in order
+            if self.p[i] > 0
+        ]
 
 
 def kmer_string(index: int, k: int) -> str:
@@ -123,7 +131,9 @@ def _kmer_codes(x: np.ndarray, k: int) -> np.ndarray:
     return windows @ (4 ** np.arange(k - 1, -1, -1))
 
 
-def attributed_segments(attr, percentile: float = 90.0, extend: int = 2) -> tuple[np.ndarray, np.ndarray]:
+def attributed_segments(
+    attr, percentile: float = 90.0, extend: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
     """Steps 1-3 of section 7: (attributed positions, merged segments), both ``(N, L)`` bool.
 
     A position is attributed when the L2 norm of its 4-vector is strictly above the sequence's
@@ -145,8 +155,9 @@ def attributed_segments(attr, percentile: float = 90.0, extend: int = 2) -> tupl
     return _attributed_segments(check_map(attr), percentile, extend)
 
 
-def _attributed_segments(attr: np.ndarray, percentile: float = 90.0,
-                         extend: int = 2) -> tuple[np.ndarray, np.ndarray]:
+def _attributed_segments(
+    attr: np.ndarray, percentile: float = 90.0, extend: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
     if int(extend) != extend or extend < 0:
         raise ValueError(f"extend must be a non-negative integer; got {extend!r}")
     attributed = _above_percentile(np.linalg.norm(attr, axis=-1), percentile)
@@ -156,8 +167,15 @@ def _attributed_segments(attr: np.ndarray, percentile: float = 90.0,
     return attributed, segments
 
 
-def kmer_kld(attr, x, k: int = 6, percentile: float = 90.0, extend: int = 2, correct: bool = True,
-             return_details: bool = False):
+def kmer_kld(
+    attr,
+    x,
+    k: int = 6,
+    percentile: float = 90.0,
+    extend: int = 2,
+    correct: bool = True,
+    return_details: bool = False,
+):
     """k-mer KLD of attribution maps ``attr`` for one-hot ``x`` (METHODS.md section 7).
 
     The maps are gradient-corrected first (``correct=True``; correcting a corrected map changes
@@ -184,8 +202,15 @@ def kmer_kld(attr, x, k: int = 6, percentile: float = 90.0, extend: int = 2, cor
     return _kmer_kld(attr, x, k, percentile, extend, correct, return_details)
 
 
-def _kmer_kld(attr: np.ndarray, x: np.ndarray, k: int = 6, percentile: float = 90.0,
-              extend: int = 2, correct: bool = True, return_details: bool = False):
+def _kmer_kld(
+    attr: np.ndarray,
+    x: np.ndarray,
+    k: int = 6,
+    percentile: float = 90.0,
+    extend: int = 2,
+    correct: bool = True,
+    return_details: bool = False,
+):
     """``kmer_kld`` of float64 maps and float32 one-hot sequences checked by ``_check_pair``."""
     if correct:
         # float32 like the public correct_gradients, then float64 as check_map gave it before
@@ -193,7 +218,9 @@ def _kmer_kld(attr: np.ndarray, x: np.ndarray, k: int = 6, percentile: float = 9
     codes = _kmer_codes(x, k)
     attributed, segments = _attributed_segments(attr, percentile, extend)
     # a k-mer starting at l is counted when positions l .. l+k-1 are all inside segments
-    cs = np.concatenate([np.zeros((len(x), 1), np.int64), np.cumsum(segments, axis=1)], axis=1)
+    cs = np.concatenate(
+        [np.zeros((len(x), 1), np.int64), np.cumsum(segments, axis=1)], axis=1
+    )
     inside = (cs[:, k:] - cs[:, :-k]) == k
     n = 4**k
     counts = np.bincount(codes[inside], minlength=n).astype(np.float64)
@@ -213,7 +240,9 @@ def _kmer_kld(attr: np.ndarray, x: np.ndarray, k: int = 6, percentile: float = 9
     return score
 
 
-def match_kmers(kmers, motifs, pseudocount: float = 0.01, min_overlap: int | None = None):
+def match_kmers(
+    kmers, motifs, pseudocount: float = 0.01, min_overlap: int | None = None
+):
     """Best-matching motif of each k-mer by log-odds against a uniform background.
 
     A k-mer is slid along every motif PWM, including offsets where it hangs over either end of
@@ -242,15 +271,25 @@ def match_kmers(kmers, motifs, pseudocount: float = 0.01, min_overlap: int | Non
     if not kmers:
         raise ValueError("kmers is empty")
     k = len(kmers[0])
-    if k == 0 or any(len(s) != k for s in kmers) or any(set(s) - set("ACGT") for s in kmers):
-        raise ValueError("kmers must be non-empty strings of equal length over A, C, G, T")
+    if (
+        k == 0
+        or any(len(s) != k for s in kmers)
+        or any(set(s) - set("ACGT") for s in kmers)
+    ):
+        raise ValueError(
+            "kmers must be non-empty strings of equal length over A, C, G, T"
+        )
     if len(motifs) == 0:
         raise ValueError("motifs is empty")
     if not pseudocount > 0:
         raise ValueError(f"pseudocount must be positive; got {pseudocount!r}")
     need = -(-k // 2) if min_overlap is None else int(min_overlap)
-    if min_overlap is not None and (int(min_overlap) != min_overlap or not 1 <= min_overlap <= k):
-        raise ValueError(f"min_overlap must be an integer in [1, k={k}]; got {min_overlap!r}")
+    if min_overlap is not None and (
+        int(min_overlap) != min_overlap or not 1 <= min_overlap <= k
+    ):
+        raise ValueError(
+            f"min_overlap must be an integer in [1, k={k}]; got {min_overlap!r}"
+        )
     codes = np.array([["ACGT".index(c) for c in s] for s in kmers])  # (n, k)
     n = len(kmers)
     best = np.full(n, -np.inf)
@@ -260,13 +299,19 @@ def match_kmers(kmers, motifs, pseudocount: float = 0.01, min_overlap: int | Non
     for m_idx, motif in enumerate(motifs):
         pwm = np.asarray(getattr(motif, "pwm", motif), dtype=np.float64)
         if pwm.ndim != 2 or pwm.shape[1] != 4 or pwm.shape[0] == 0:
-            raise ValueError(f"motif {m_idx} must be an (M, 4) PWM; got shape {pwm.shape}")
+            raise ValueError(
+                f"motif {m_idx} must be an (M, 4) PWM; got shape {pwm.shape}"
+            )
         if not np.isfinite(pwm).all() or (pwm < 0).any():
-            raise ValueError(f"motif {m_idx} must hold finite, non-negative probabilities")
+            raise ValueError(
+                f"motif {m_idx} must hold finite, non-negative probabilities"
+            )
         pwms.append(pwm)
         m_len = pwm.shape[0]
         lo = np.log2((pwm + pseudocount) / (1 + 4 * pseudocount) / 0.25)
-        padded = np.vstack([np.zeros((k, 4)), lo, np.zeros((k, 4))])  # overhang scores 0
+        padded = np.vstack(
+            [np.zeros((k, 4)), lo, np.zeros((k, 4))]
+        )  # overhang scores 0
         need_m = min(need, m_len)
         offsets = np.arange(need_m - k, m_len - need_m + 1)  # (n_off,)
         rows = offsets[:, None] + np.arange(k)[None, :] + k  # (n_off, k) rows of padded
@@ -284,20 +329,26 @@ def match_kmers(kmers, motifs, pseudocount: float = 0.01, min_overlap: int | Non
         pwm = pwms[m_idx]
         cols = np.arange(off, off + k)
         inside = (cols >= 0) & (cols < pwm.shape[0])
-        cons = "".join("ACGT"[pwm[c].argmax()] if ok else "-" for c, ok in zip(cols, inside))
+        cons = "".join(
+            "ACGT"[pwm[c].argmax()] if ok else "-" for c, ok in zip(cols, inside)
+        )
         lo = np.log2((pwm + pseudocount) / (1 + 4 * pseudocount) / 0.25)
         motif = motifs[m_idx]
-        out.append({
-            "kmer": s,
-            "motif": getattr(motif, "label", str(m_idx)),
-            "motif_index": m_idx,
-            "offset": off,
-            "overlap": int(inside.sum()),
-            "log_odds": float(best[i]),
-            "max_log_odds": float(lo[cols[inside]].max(axis=1).sum()),
-            "consensus": cons,
-            "mismatches": int(sum(a != b for a, b, ok in zip(s, cons, inside) if ok)),
-        })
+        out.append(
+            {
+                "kmer": s,
+                "motif": getattr(motif, "label", str(m_idx)),
+                "motif_index": m_idx,
+                "offset": off,
+                "overlap": int(inside.sum()),
+                "log_odds": float(best[i]),
+                "max_log_odds": float(lo[cols[inside]].max(axis=1).sum()),
+                "consensus": cons,
+                "mismatches": int(
+                    sum(a != b for a, b, ok in zip(s, cons, inside) if ok)
+                ),
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -341,7 +392,9 @@ def local_means(attr, window: int = 3) -> np.ndarray:
 
 def _local_means(attr: np.ndarray, window: int = 3) -> np.ndarray:
     if int(window) != window or not 1 <= window <= attr.shape[1]:
-        raise ValueError(f"sequences of length {attr.shape[1]} are shorter than the window k={window}")
+        raise ValueError(
+            f"sequences of length {attr.shape[1]} are shorter than the window k={window}"
+        )
     cs = np.concatenate([np.zeros_like(attr[:, :1]), np.cumsum(attr, axis=1)], axis=1)
     return (cs[:, window:] - cs[:, :-window]) / window
 
@@ -362,8 +415,15 @@ def spherical(points) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return r, theta, phi
 
 
-def kattr_mean_kld(attr, window: int = 3, percentile: float = 90.0, bin_width: float = 0.1,
-                   smooth_width: float = 0.5, correct: bool = True, return_details: bool = False):
+def kattr_mean_kld(
+    attr,
+    window: int = 3,
+    percentile: float = 90.0,
+    bin_width: float = 0.1,
+    smooth_width: float = 0.5,
+    correct: bool = True,
+    return_details: bool = False,
+):
     """k-attr-mean KLD of attribution maps (METHODS.md section 8).
 
     Gradient-correct each map and divide it by ``sum_l ||a_l||``; take local means over windows of
@@ -382,13 +442,26 @@ def kattr_mean_kld(attr, window: int = 3, percentile: float = 90.0, bin_width: f
     -------
     float, or KattrDetails with ``return_details``
     """
-    return _kattr_mean_kld(check_map(attr), window, percentile, bin_width, smooth_width, correct,
-                           return_details)
+    return _kattr_mean_kld(
+        check_map(attr),
+        window,
+        percentile,
+        bin_width,
+        smooth_width,
+        correct,
+        return_details,
+    )
 
 
-def _kattr_mean_kld(attr: np.ndarray, window: int = 3, percentile: float = 90.0,
-                    bin_width: float = 0.1, smooth_width: float = 0.5, correct: bool = True,
-                    return_details: bool = False):
+def _kattr_mean_kld(
+    attr: np.ndarray,
+    window: int = 3,
+    percentile: float = 90.0,
+    bin_width: float = 0.1,
+    smooth_width: float = 0.5,
+    correct: bool = True,
+    return_details: bool = False,
+):
     """``kattr_mean_kld`` of float64 maps checked by ``check_map``."""
     if not bin_width > 0:
         raise ValueError(f"bin_width must be positive; got {bin_width!r}")
@@ -405,16 +478,24 @@ def _kattr_mean_kld(attr: np.ndarray, window: int = 3, percentile: float = 90.0,
     r, theta, phi = spherical(points)
     keep = _above_percentile(r, percentile) & nonzero[:, None]
     if not keep.any():
-        raise ValueError("no position is above the radius percentile in any sequence: the maps are constant")
+        raise ValueError(
+            "no position is above the radius percentile in any sequence: the maps are constant"
+        )
     n_theta = int(np.ceil(np.pi / bin_width - 1e-9))
     n_phi = int(np.ceil(2 * np.pi / bin_width - 1e-9))
     ti = np.minimum(np.floor(theta[keep] / bin_width).astype(np.int64), n_theta - 1)
-    pj = np.minimum(np.floor((phi[keep] + np.pi) / bin_width).astype(np.int64), n_phi - 1)
+    pj = np.minimum(
+        np.floor((phi[keep] + np.pi) / bin_width).astype(np.int64), n_phi - 1
+    )
     weight = r[keep] ** 2
-    p = np.bincount(ti * n_phi + pj, weights=weight, minlength=n_theta * n_phi).reshape(n_theta, n_phi)
+    p = np.bincount(ti * n_phi + pj, weights=weight, minlength=n_theta * n_phi).reshape(
+        n_theta, n_phi
+    )
     p /= p.sum()
     q = uniform_filter(p, size=size, mode=("reflect", "wrap"))
-    q = np.maximum(q, 0.0)  # the filter's running sums leave round-off negatives (~1e-18) at 0
+    q = np.maximum(
+        q, 0.0
+    )  # the filter's running sums leave round-off negatives (~1e-18) at 0
     q /= q.sum()
     score = kl_divergence(p, q)
     if not return_details:
@@ -422,7 +503,19 @@ def _kattr_mean_kld(attr: np.ndarray, window: int = 3, percentile: float = 90.0,
     seq, pos = np.nonzero(keep)
     edges_t = np.minimum(np.arange(n_theta + 1) * bin_width, np.pi)
     edges_p = np.minimum(np.arange(n_phi + 1) * bin_width, 2 * np.pi) - np.pi
-    return KattrDetails(score, points[keep], seq, pos, theta[keep], phi[keep], weight, p, q, edges_t, edges_p)
+    return KattrDetails(
+        score,
+        points[keep],
+        seq,
+        pos,
+        theta[keep],
+        phi[keep],
+        weight,
+        p,
+        q,
+        edges_t,
+        edges_p,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -449,13 +542,19 @@ def kmers_per_sequence(segments, k: int) -> np.ndarray:
     numpy.ndarray, shape (N,), int64
         The number of attributed k-mers of every sequence.
     """
-    segments = validate_input(segments, "segments", shape=("N", "L"), dtype=bool,
-                              values=(0, 1))
+    segments = validate_input(
+        segments, "segments", shape=("N", "L"), dtype=bool, values=(0, 1)
+    )
     if int(k) != k or k < 1:
         raise ValueError(f"k must be a positive integer; got {k!r}")
     k = int(k)
     if k > segments.shape[1]:
         return np.zeros(len(segments), np.int64)
-    cs = np.concatenate([np.zeros((len(segments), 1), np.int64),
-                         np.cumsum(segments, axis=1, dtype=np.int64)], axis=1)
+    cs = np.concatenate(
+        [
+            np.zeros((len(segments), 1), np.int64),
+            np.cumsum(segments, axis=1, dtype=np.int64),
+        ],
+        axis=1,
+    )
     return ((cs[:, k:] - cs[:, :-k]) == k).sum(axis=1).astype(np.int64)

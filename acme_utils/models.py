@@ -47,26 +47,36 @@ def cnn_config(
         raise ValueError(f"width must be positive; got {width!r}")
     if isinstance(conv_dropout, (list, tuple)):
         if len(conv_dropout) != len(CONV_BLOCKS):
-            raise ValueError(f"conv_dropout must be one rate or {len(CONV_BLOCKS)} rates (one per block); "
-                             f"got {conv_dropout!r}")
+            raise ValueError(
+                f"conv_dropout must be one rate or {len(CONV_BLOCKS)} rates (one per block); "
+                f"got {conv_dropout!r}"
+            )
         rates = [float(r) for r in conv_dropout]
         conv_dropout = rates[0] if len(set(rates)) == 1 else rates
     else:
         rates = [conv_dropout]
-    for name, rate in [("conv_dropout", r) for r in rates] + [("dense_dropout", dense_dropout)]:
+    for name, rate in [("conv_dropout", r) for r in rates] + [
+        ("dense_dropout", dense_dropout)
+    ]:
         if not 0 <= rate < 1:
             raise ValueError(f"{name} must be in [0, 1); got {rate!r}")
     if int(input_length) != input_length or input_length < 4 * 4 * 3:
-        raise ValueError(f"input_length must be an integer >= 48 (three poolings); got {input_length!r}")
+        raise ValueError(
+            f"input_length must be an integer >= 48 (three poolings); got {input_length!r}"
+        )
     if kernel_initializer not in KERNEL_INITIALIZERS:
-        raise ValueError(f"kernel_initializer must be one of {KERNEL_INITIALIZERS}; got {kernel_initializer!r}")
+        raise ValueError(
+            f"kernel_initializer must be one of {KERNEL_INITIALIZERS}; got {kernel_initializer!r}"
+        )
     if not (np.isfinite(l2) and l2 >= 0):
         raise ValueError(f"l2 must be a finite, non-negative number; got {l2!r}")
     cfg = {
         "activation": activation,
         "batch_norm": bool(batch_norm),
         "width": float(width),
-        "conv_dropout": conv_dropout if isinstance(conv_dropout, list) else float(conv_dropout),
+        "conv_dropout": conv_dropout
+        if isinstance(conv_dropout, list)
+        else float(conv_dropout),
         "dense_dropout": float(dense_dropout),
         "input_length": int(input_length),
     }
@@ -108,23 +118,39 @@ def build_cnn(
     Weights are initialised from Keras' global seed: call ``training.set_seed`` first for a
     reproducible model.
     """
-    cfg = cnn_config(activation, batch_norm, width, conv_dropout, dense_dropout, input_length,
-                     kernel_initializer, l2)
+    cfg = cnn_config(
+        activation,
+        batch_norm,
+        width,
+        conv_dropout,
+        dense_dropout,
+        input_length,
+        kernel_initializer,
+        l2,
+    )
     rates = block_dropout_rates(cfg["conv_dropout"])
-    weights = {"kernel_initializer": kernel_initializer,
-               "kernel_regularizer": keras.regularizers.L2(l2) if l2 > 0 else None}
+    weights = {
+        "kernel_initializer": kernel_initializer,
+        "kernel_regularizer": keras.regularizers.L2(l2) if l2 > 0 else None,
+    }
     inputs = keras.Input((cfg["input_length"], 4), name="sequence")
     x = inputs
     for i, (filters, kernel, pool) in enumerate(CONV_BLOCKS, start=1):
         act = cfg["activation"] if i == 1 else "relu"
         conv = keras.layers.Conv1D(
-            max(1, round(filters * cfg["width"])), kernel, padding="same", name=f"conv{i}", **weights
+            max(1, round(filters * cfg["width"])),
+            kernel,
+            padding="same",
+            name=f"conv{i}",
+            **weights,
         )
         x = _block(x, conv, f"conv{i}", act, cfg["batch_norm"], rates[i - 1])
         if pool:
             x = keras.layers.MaxPooling1D(pool, name=f"conv{i}_pool")(x)
     x = keras.layers.Flatten(name="flatten")(x)
-    dense = keras.layers.Dense(max(1, round(DENSE_UNITS * cfg["width"])), name="dense", **weights)
+    dense = keras.layers.Dense(
+        max(1, round(DENSE_UNITS * cfg["width"])), name="dense", **weights
+    )
     x = _block(x, dense, "dense", "relu", cfg["batch_norm"], cfg["dense_dropout"])
     logit = keras.layers.Dense(1, name="logit", **weights)(x)
     prob = keras.layers.Activation("sigmoid", name="output")(logit)

@@ -64,9 +64,18 @@ def table_1() -> pd.DataFrame:
     rows = []
     for line in _TABLE_1.splitlines():
         method, bn, activation, trials, kmer, kattr, auroc, snr = line.split()
-        rows.append({"regularizer": METHOD_NAMES[method], "batch_norm": bn == "bn", "activation": activation,
-                     "passed": int(trials), "kmer_kld": float(kmer), "kattr_mean_kld": float(kattr),
-                     "test_auroc": float(auroc), "snr": float(snr)})
+        rows.append(
+            {
+                "regularizer": METHOD_NAMES[method],
+                "batch_norm": bn == "bn",
+                "activation": activation,
+                "passed": int(trials),
+                "kmer_kld": float(kmer),
+                "kattr_mean_kld": float(kattr),
+                "test_auroc": float(auroc),
+                "snr": float(snr),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -76,15 +85,23 @@ def table_1() -> pd.DataFrame:
 #: The study's 28 configurations ``(regularizer, batch_norm, activation)``, in the order of the
 #: paper's Table 1 groups (``sweep.STUDY_REGULARIZERS`` x batch norm on, off x
 #: ``sweep.ACTIVATIONS``).
-STUDY_CONFIGURATIONS = [(r, bn, a) for r in METHOD_NAMES.values() for bn in (True, False)
-                        for a in ("relu", "exponential")]
+STUDY_CONFIGURATIONS = [
+    (r, bn, a)
+    for r in METHOD_NAMES.values()
+    for bn in (True, False)
+    for a in ("relu", "exponential")
+]
 
 #: Columns that identify a configuration (as ``sweep.CONFIGURATION``).
 _KEYS = ["regularizer", "batch_norm", "activation"]
 
 
-def side_by_side(ours: pd.DataFrame, scores, labels: dict | None = None,
-                 theirs: pd.DataFrame | None = None) -> pd.DataFrame:
+def side_by_side(
+    ours: pd.DataFrame,
+    scores,
+    labels: dict | None = None,
+    theirs: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Our configuration summary and the paper's Table 1 in one table, one row per configuration.
 
     Rows are the study's configurations (:data:`STUDY_CONFIGURATIONS`) followed by any other
@@ -113,24 +130,47 @@ def side_by_side(ours: pd.DataFrame, scores, labels: dict | None = None,
     labels = labels or {}
     for col in _KEYS + ["passed", "trained"] + list(scores):
         if col not in ours.columns:
-            raise KeyError(f"column {col!r} is not in ours; it has {list(ours.columns)}")
-    rows = pd.DataFrame(STUDY_CONFIGURATIONS + [c for c in ours.set_index(_KEYS).index
-                                                if c not in STUDY_CONFIGURATIONS], columns=_KEYS)
+            raise KeyError(
+                f"column {col!r} is not in ours; it has {list(ours.columns)}"
+            )
+    rows = pd.DataFrame(
+        STUDY_CONFIGURATIONS
+        + [c for c in ours.set_index(_KEYS).index if c not in STUDY_CONFIGURATIONS],
+        columns=_KEYS,
+    )
     rows["batch_norm"] = rows["batch_norm"].astype(bool)
-    merged = (rows.merge(ours, on=_KEYS, how="left")
-              .merge(theirs, on=_KEYS, how="left", suffixes=("", "_paper")))
+    merged = rows.merge(ours, on=_KEYS, how="left").merge(
+        theirs, on=_KEYS, how="left", suffixes=("", "_paper")
+    )
     index = pd.MultiIndex.from_arrays(
-        [merged.regularizer, merged.batch_norm.map({True: "bn", False: "no bn"}),
-         merged.activation], names=["regularizer", "batch norm", "activation"])
+        [
+            merged.regularizer,
+            merged.batch_norm.map({True: "bn", False: "no bn"}),
+            merged.activation,
+        ],
+        names=["regularizer", "batch norm", "activation"],
+    )
     columns = {
-        ("models", "ours"): [f"{p:.0f}/{t:.0f}" if t > 0 else "not yet"
-                             for p, t in zip(merged.passed, merged.trained.fillna(0))],
+        ("models", "ours"): [
+            f"{p:.0f}/{t:.0f}" if t > 0 else "not yet"
+            for p, t in zip(merged.passed, merged.trained.fillna(0))
+        ],
         # a study configuration missing from Table 1 is one none of whose 15 models passed
-        ("models", "paper"): [f"{0 if p != p else p:.0f}/{MODELS_PER_CONFIGURATION}"
-                              if (r, b, a) in STUDY_CONFIGURATIONS else "–"
-                              for p, r, b, a in zip(merged.passed_paper, merged.regularizer,
-                                                    merged.batch_norm, merged.activation)]}
+        ("models", "paper"): [
+            f"{0 if p != p else p:.0f}/{MODELS_PER_CONFIGURATION}"
+            if (r, b, a) in STUDY_CONFIGURATIONS
+            else "–"
+            for p, r, b, a in zip(
+                merged.passed_paper,
+                merged.regularizer,
+                merged.batch_norm,
+                merged.activation,
+            )
+        ],
+    }
     for score in scores:
         columns[(labels.get(score, score), "ours")] = merged[score].to_numpy()
-        columns[(labels.get(score, score), "paper")] = merged[f"{score}_paper"].to_numpy()
+        columns[(labels.get(score, score), "paper")] = merged[
+            f"{score}_paper"
+        ].to_numpy()
     return pd.DataFrame(columns, index=index)

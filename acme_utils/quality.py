@@ -45,7 +45,9 @@ def _check_pair(attr, x) -> tuple[np.ndarray, np.ndarray]:
     attr = check_map(attr)
     x = check_one_hot(x)
     if attr.shape != x.shape:
-        raise ValueError(f"attribution map {attr.shape} and sequences {x.shape} must have the same shape")
+        raise ValueError(
+            f"attribution map {attr.shape} and sequences {x.shape} must have the same shape"
+        )
     return attr, x
 
 
@@ -64,12 +66,16 @@ def _pwm_information(pwm, shape: tuple) -> np.ndarray:
     """Information content ``(N, L)`` of a ground-truth PWM checked to be finite of ``shape``."""
     pwm = np.asarray(pwm)
     if pwm.shape != shape:
-        raise ValueError(f"ground-truth PWM must have shape {shape} like the map; got {pwm.shape}")
+        raise ValueError(
+            f"ground-truth PWM must have shape {shape} like the map; got {pwm.shape}"
+        )
     pwm = validate_input(pwm, "ground-truth PWM", dtype=pwm.dtype)  # finite; dtype kept
     return information_content(pwm)
 
 
-def attribution_snr_per_sequence(attr, x, pwm, top_k: int = 10, threshold: float = IC_THRESHOLD) -> np.ndarray:
+def attribution_snr_per_sequence(
+    attr, x, pwm, top_k: int = 10, threshold: float = IC_THRESHOLD
+) -> np.ndarray:
     """Per-sequence SNR, NaN for a sequence left out.
 
     A sequence is left out when it has no motif position or fewer than ``top_k`` background
@@ -101,13 +107,19 @@ def _snr(attr, x, ic, top_k, threshold):
         signal = np.where(motif, scores, 0).sum(1) / motif.sum(1)
     noise_pool = np.where((ic == 0) & (scores > 0), scores, -np.inf)
     top = -np.sort(-noise_pool, axis=1)[:, :top_k]  # the top_k largest, descending
-    enough = np.isfinite(top).all(1) & (motif.sum(1) > 0) if top.shape[1] == top_k else np.zeros(len(x), bool)
+    enough = (
+        np.isfinite(top).all(1) & (motif.sum(1) > 0)
+        if top.shape[1] == top_k
+        else np.zeros(len(x), bool)
+    )
     noise = np.where(enough, np.where(np.isfinite(top), top, 0).mean(1), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(enough, signal / noise, np.nan)
 
 
-def attribution_auroc_per_sequence(attr, x, pwm, threshold: float = IC_THRESHOLD) -> np.ndarray:
+def attribution_auroc_per_sequence(
+    attr, x, pwm, threshold: float = IC_THRESHOLD
+) -> np.ndarray:
     """Per-sequence AUROC of scores for motif (IC > threshold) against background (IC = 0).
 
     Parameters as ``attribution_snr_per_sequence``; returns shape (N,), NaN where a class is
@@ -121,7 +133,9 @@ def _auroc(attr, x, ic, threshold):
     return rowwise_auroc(ic > threshold, scores, include=(ic > threshold) | (ic == 0))
 
 
-def attribution_aupr_per_sequence(attr, x, pwm, threshold: float = IC_THRESHOLD) -> np.ndarray:
+def attribution_aupr_per_sequence(
+    attr, x, pwm, threshold: float = IC_THRESHOLD
+) -> np.ndarray:
     """Per-sequence average precision, motif (IC > threshold) against background (IC = 0).
 
     Parameters as ``attribution_snr_per_sequence``; returns shape (N,), NaN where a class is
@@ -132,7 +146,9 @@ def attribution_aupr_per_sequence(attr, x, pwm, threshold: float = IC_THRESHOLD)
 
 def _aupr(attr, x, ic, threshold):
     scores = _position_scores(attr, x)
-    return rowwise_average_precision(ic > threshold, scores, include=(ic > threshold) | (ic == 0))
+    return rowwise_average_precision(
+        ic > threshold, scores, include=(ic > threshold) | (ic == 0)
+    )
 
 
 @dataclass
@@ -149,7 +165,9 @@ class AttributionQuality:
         return dict(self.__dict__)
 
 
-def attribution_quality(attr, x, pwm, top_k: int = 10, threshold: float = IC_THRESHOLD) -> AttributionQuality:
+def attribution_quality(
+    attr, x, pwm, top_k: int = 10, threshold: float = IC_THRESHOLD
+) -> AttributionQuality:
     """Mean attribution SNR, AUROC and AUPR over sequences (METHODS.md section 6).
 
     Parameters as ``attribution_snr_per_sequence``.
@@ -161,8 +179,13 @@ def attribution_quality(attr, x, pwm, top_k: int = 10, threshold: float = IC_THR
     return _attribution_quality(*_check_inputs(attr, x, pwm), top_k, threshold)
 
 
-def _attribution_quality(attr: np.ndarray, x: np.ndarray, ic: np.ndarray, top_k: int = 10,
-                         threshold: float = IC_THRESHOLD) -> AttributionQuality:
+def _attribution_quality(
+    attr: np.ndarray,
+    x: np.ndarray,
+    ic: np.ndarray,
+    top_k: int = 10,
+    threshold: float = IC_THRESHOLD,
+) -> AttributionQuality:
     """``attribution_quality`` of inputs checked by ``_check_inputs`` (``ic``: the PWM's
     information content, ``(N, L)``)."""
     snr = _snr(attr, x, ic, top_k, threshold)

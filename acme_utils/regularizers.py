@@ -29,10 +29,21 @@ REGULARIZERS = {
     "input_noise": {"std": 0.15},
     "manifold_noise": {"std": 0.15},
     # select_after_clean: early stopping may only keep an epoch trained with adversarial batches
-    "adversarial": {"epsilon": 0.05, "step": 0.005, "n_steps": 15, "clean_epochs": 5, "mixed_until": 20,
-                    "select_after_clean": True},
+    "adversarial": {
+        "epsilon": 0.05,
+        "step": 0.005,
+        "n_steps": 15,
+        "clean_epochs": 5,
+        "mixed_until": 20,
+        "select_after_clean": True,
+    },
     "spectral_norm": {"weight": 0.01, "n_power_iterations": 5},
-    "fourier_prior": {"weight": 1.0, "cutoff": 30, "softness": 0.2, "smooth_sigma": 3.0},
+    "fourier_prior": {
+        "weight": 1.0,
+        "cutoff": 30,
+        "softness": 0.2,
+        "smooth_sigma": 3.0,
+    },
     "tv_prior": {"weight": 1.0, "normalize": True},
 }
 
@@ -40,20 +51,28 @@ REGULARIZERS = {
 def regularizer_options(name: str, options: dict | None = None) -> dict:
     """The complete options of regulariser ``name``: defaults updated by ``options``, validated."""
     if name not in REGULARIZERS:
-        raise ValueError(f"unknown regularizer {name!r}; choose one of {tuple(REGULARIZERS)}")
+        raise ValueError(
+            f"unknown regularizer {name!r}; choose one of {tuple(REGULARIZERS)}"
+        )
     options = dict(options or {})
     unknown = set(options) - set(REGULARIZERS[name])
     if unknown:
-        raise ValueError(f"regularizer {name!r} has no option(s) {sorted(unknown)}; it takes {sorted(REGULARIZERS[name])}")
+        raise ValueError(
+            f"regularizer {name!r} has no option(s) {sorted(unknown)}; it takes {sorted(REGULARIZERS[name])}"
+        )
     full = {**REGULARIZERS[name], **options}
     for key, value in full.items():
         if isinstance(value, bool):
             continue
         if not np.isfinite(value) or value < 0:
-            raise ValueError(f"option {key!r} of {name!r} must be a finite, non-negative number; got {value!r}")
+            raise ValueError(
+                f"option {key!r} of {name!r} must be a finite, non-negative number; got {value!r}"
+            )
     for key in ("alpha",):
         if key in full and full[key] <= 0:
-            raise ValueError(f"option {key!r} of {name!r} must be positive; got {full[key]!r}")
+            raise ValueError(
+                f"option {key!r} of {name!r} must be positive; got {full[key]!r}"
+            )
     return full
 
 
@@ -64,7 +83,11 @@ def regularizer_options(name: str, options: dict | None = None) -> dict:
 
 def layer_chain(model: keras.Model) -> list:
     """The layers of a chain-shaped model from the input to the ``"logit"`` layer, in order."""
-    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    layers = [
+        layer
+        for layer in model.layers
+        if not isinstance(layer, keras.layers.InputLayer)
+    ]
     names = [layer.name for layer in layers]
     if "logit" not in names:
         raise ValueError(f"model {model.name!r} has no 'logit' layer")
@@ -164,7 +187,9 @@ def attribution_track(logit_fn, x):
     return tf.reduce_sum(tf.abs(g * x), axis=-1)
 
 
-def fourier_prior_loss(track, cutoff: int, softness: float = 0.2, smooth_sigma: float = 3.0):
+def fourier_prior_loss(
+    track, cutoff: int, softness: float = 0.2, smooth_sigma: float = 3.0
+):
     """Fourier attribution prior (Tseng et al. 2020): ``1 - sum_f w_f |A_f| / sum |A|``, averaged.
 
     The track is smoothed by a Gaussian (truncated at 1 sigma), its rFFT magnitudes normalised to
@@ -200,7 +225,9 @@ def track_spectrum(track, smooth_sigma: float = 3.0) -> np.ndarray:
     """
     track = np.asarray(track, dtype=np.float64)
     if track.ndim != 2 or track.shape[1] < 2:
-        raise ValueError(f"tracks must have shape (B, L) with L >= 2; got {track.shape}")
+        raise ValueError(
+            f"tracks must have shape (B, L) with L >= 2; got {track.shape}"
+        )
     if not np.isfinite(track).all():
         raise ValueError("tracks contain NaN or inf")
     kernel = gaussian_kernel(smooth_sigma).astype(np.float64)
@@ -208,7 +235,13 @@ def track_spectrum(track, smooth_sigma: float = 3.0) -> np.ndarray:
         # centred "same" convolution with zero padding, as tf.nn.conv1d(padding="SAME") for an odd
         # kernel, also when the track is shorter than the kernel (np.convolve's "same" is not)
         lo = (kernel.size - 1) // 2
-        track = np.stack([np.convolve(t, kernel, mode="full")[lo : lo + t.size] for t in track]) if len(track) else track
+        track = (
+            np.stack(
+                [np.convolve(t, kernel, mode="full")[lo : lo + t.size] for t in track]
+            )
+            if len(track)
+            else track
+        )
     mags = np.abs(np.fft.rfft(track, axis=1))
     total = mags.sum(axis=1, keepdims=True)
     return mags / np.where(total > 0, total, 1.0)
@@ -237,13 +270,22 @@ def spectral_penalty(chain: list, opts: dict, seed: int):
     """``() -> (lambda/2) sum_l sigma(W_l)^2`` over every kernel in ``chain``, with one persistent
     power-iteration vector per kernel (warm-started from the previous step)."""
     kernels = [layer.kernel for layer in chain if hasattr(layer, "kernel")]
-    us = [tf.Variable(tf.math.l2_normalize(tf.random.stateless_normal([int(k.shape[-1])], [seed, i])), trainable=False)
-          for i, k in enumerate(kernels)]
+    us = [
+        tf.Variable(
+            tf.math.l2_normalize(
+                tf.random.stateless_normal([int(k.shape[-1])], [seed, i])
+            ),
+            trainable=False,
+        )
+        for i, k in enumerate(kernels)
+    ]
 
     def penalty():
         total = 0.0
         for kernel, u in zip(kernels, us):
-            sigma, u_new = spectral_norm(kernel_matrix(kernel), u, opts["n_power_iterations"])
+            sigma, u_new = spectral_norm(
+                kernel_matrix(kernel), u, opts["n_power_iterations"]
+            )
             u.assign(u_new)
             total += sigma**2
         return 0.5 * opts["weight"] * total

@@ -26,13 +26,22 @@ def explained_positives(data: SyntheticDataset, n_sequences: int | None = None):
     pos = data.test.positives
     if n_sequences is not None:
         if int(n_sequences) != n_sequences or n_sequences < 1:
-            raise ValueError(f"n_sequences must be a positive integer or None; got {n_sequences!r}")
+            raise ValueError(
+                f"n_sequences must be a positive integer or None; got {n_sequences!r}"
+            )
         pos = pos.subset(np.arange(min(int(n_sequences), len(pos))))
     return pos
 
 
-def score_model(trained, data: SyntheticDataset, method: str = "saliency", n_sequences: int | None = None,
-                cache_dir=None, verbose: bool = False, **method_options) -> dict:
+def score_model(
+    trained,
+    data: SyntheticDataset,
+    method: str = "saliency",
+    n_sequences: int | None = None,
+    cache_dir=None,
+    verbose: bool = False,
+    **method_options,
+) -> dict:
     """All scores of one ``training.TrainedModel`` as a flat dict (one row of a results table).
 
     Maps come from ``attribution.explain`` (cached on disk) and are gradient-corrected before
@@ -58,7 +67,9 @@ def score_model(trained, data: SyntheticDataset, method: str = "saliency", n_seq
         raise ValueError(f"method must be one of {tuple(METHODS)}; got {method!r}")
     pos = explained_positives(data, n_sequences)
     x = check_model_input(trained.model, pos.x, "positive test sequences")
-    raw = _explain(trained, x, method, cache_dir=cache_dir, verbose=verbose, **method_options)
+    raw = _explain(
+        trained, x, method, cache_dir=cache_dir, verbose=verbose, **method_options
+    )
     # the order of casts of the public functions, so that the scores stay bit-identical: the
     # corrected map is float32 (correct_gradients) and every score reads it as float64 (check_map)
     attr = _correct_gradients(check_map(raw)).astype(np.float64)

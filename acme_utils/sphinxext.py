@@ -30,8 +30,14 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
     seen, unique = set(), []
     for script in scripts:
         # the same script can be registered as filename None and as "" (both mean "inline")
-        key = (str(getattr(script, "filename", script) or ""),
-               tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())))
+        key = (
+            str(getattr(script, "filename", script) or ""),
+            tuple(
+                sorted(
+                    (k, str(v)) for k, v in getattr(script, "attributes", {}).items()
+                )
+            ),
+        )
         if key not in seen:
             seen.add(key)
             unique.append(script)
@@ -45,9 +51,15 @@ def setup(app):
     def excepthook(kind, value, tb):
         previous(kind, value, tb)
         names = {type(e).__name__ for e in _chain(value)}
-        why = "interrupted" if names & {"KeyboardInterrupt", "DeadKernelError"} else "stopped by an error"
-        sys.stderr.write(f"\n[acme_utils] book build {why}: everything computed before it is kept in the cache "
-                         f"({default_cache_dir()}); run the same command again to resume from there.\n")
+        why = (
+            "interrupted"
+            if names & {"KeyboardInterrupt", "DeadKernelError"}
+            else "stopped by an error"
+        )
+        sys.stderr.write(
+            f"\n[acme_utils] book build {why}: everything computed before it is kept in the cache "
+            f"({default_cache_dir()}); run the same command again to resume from there.\n"
+        )
 
     sys.excepthook = excepthook
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -32,8 +32,10 @@ class RankCorrelation:
 
     def __str__(self) -> str:
         name = "rho" if self.method == "spearman" else "r"
-        return (f"{name} = {self.rho:+.2f} ({self.level:.0%} CI {self.low:+.2f} to {self.high:+.2f}; "
-                f"n = {self.n}, p = {self.p_value:.2g})")
+        return (
+            f"{name} = {self.rho:+.2f} ({self.level:.0%} CI {self.low:+.2f} to {self.high:+.2f}; "
+            f"n = {self.n}, p = {self.p_value:.2g})"
+        )
 
 
 def _rowwise_pearson(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -54,15 +56,21 @@ def _check_pair(x, y) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.ndim != 1 or x.shape != y.shape:
-        raise ValueError(f"x and y must be 1-D arrays of equal length; got shapes {x.shape} and {y.shape}")
+        raise ValueError(
+            f"x and y must be 1-D arrays of equal length; got shapes {x.shape} and {y.shape}"
+        )
     if len(x) < 3:
         raise ValueError(f"a rank correlation needs at least 3 models; got {len(x)}")
     if not (np.isfinite(x).all() and np.isfinite(y).all()):
-        raise ValueError("x and y must be finite (no NaN or inf): drop or fix those models first")
+        raise ValueError(
+            "x and y must be finite (no NaN or inf): drop or fix those models first"
+        )
     return x, y
 
 
-def rank_correlation(x, y, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> RankCorrelation:
+def rank_correlation(
+    x, y, n_boot: int = 2000, level: float = 0.95, seed: int = 0
+) -> RankCorrelation:
     """Spearman's rho of ``x`` and ``y`` with a percentile-bootstrap CI over models.
 
     Resamples in which either score is constant (rho undefined) are left out of the interval.
@@ -70,19 +78,27 @@ def rank_correlation(x, y, n_boot: int = 2000, level: float = 0.95, seed: int = 
     return _bootstrap_correlation(x, y, "spearman", n_boot, level, seed)
 
 
-def pearson_correlation(x, y, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> RankCorrelation:
+def pearson_correlation(
+    x, y, n_boot: int = 2000, level: float = 0.95, seed: int = 0
+) -> RankCorrelation:
     """Pearson's r of ``x`` and ``y`` with a percentile-bootstrap CI over models (as
     ``rank_correlation``, on the values instead of their ranks)."""
     return _bootstrap_correlation(x, y, "pearson", n_boot, level, seed)
 
 
-def _bootstrap_correlation(x, y, method: str, n_boot: int, level: float, seed: int) -> RankCorrelation:
+def _bootstrap_correlation(
+    x, y, method: str, n_boot: int, level: float, seed: int
+) -> RankCorrelation:
     x, y = _check_pair(x, y)
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1); got {level!r}")
     if int(n_boot) != n_boot or n_boot < 100:
         raise ValueError(f"n_boot must be an integer >= 100; got {n_boot!r}")
-    transform = (lambda a: stats.rankdata(a, axis=-1)) if method == "spearman" else (lambda a: a)
+    transform = (
+        (lambda a: stats.rankdata(a, axis=-1))
+        if method == "spearman"
+        else (lambda a: a)
+    )
     r = float(_rowwise_pearson(transform(x)[None], transform(y)[None])[0])
     test = stats.spearmanr if method == "spearman" else stats.pearsonr
     p_value = float(test(x, y).pvalue) if np.isfinite(r) else float("nan")
@@ -90,12 +106,18 @@ def _bootstrap_correlation(x, y, method: str, n_boot: int, level: float, seed: i
     boot = _rowwise_pearson(transform(x[idx]), transform(y[idx]))
     boot = boot[np.isfinite(boot)]
     alpha = (1 - level) / 2
-    low, high = (np.quantile(boot, [alpha, 1 - alpha]) if boot.size else (np.nan, np.nan))
+    low, high = np.quantile(boot, [alpha, 1 - alpha]) if boot.size else (np.nan, np.nan)
     return RankCorrelation(r, float(low), float(high), p_value, len(x), level, method)
 
 
-def correlation_table(table, pairs, n_boot: int = 2000, level: float = 0.95, seed: int = 0,
-                      method: str = "spearman"):
+def correlation_table(
+    table,
+    pairs,
+    n_boot: int = 2000,
+    level: float = 0.95,
+    seed: int = 0,
+    method: str = "spearman",
+):
     """Correlations of column pairs of a results table, as a pandas DataFrame.
 
     ``pairs`` is a list of ``(x_column, y_column)``; ``method`` is ``"spearman"`` (column
@@ -111,10 +133,21 @@ def correlation_table(table, pairs, n_boot: int = 2000, level: float = 0.95, see
     for xcol, ycol in pairs:
         for col in (xcol, ycol):
             if col not in table.columns:
-                raise KeyError(f"column {col!r} is not in the table; it has {list(table.columns)}")
+                raise KeyError(
+                    f"column {col!r} is not in the table; it has {list(table.columns)}"
+                )
         r = func(table[xcol], table[ycol], n_boot=n_boot, level=level, seed=seed)
-        rows.append({"x": xcol, "y": ycol, name: r.rho, "ci_low": r.low, "ci_high": r.high,
-                     "p_value": r.p_value, "n_models": r.n})
+        rows.append(
+            {
+                "x": xcol,
+                "y": ycol,
+                name: r.rho,
+                "ci_low": r.low,
+                "ci_high": r.high,
+                "p_value": r.p_value,
+                "n_models": r.n,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -123,7 +156,9 @@ def correlation_table(table, pairs, n_boot: int = 2000, level: float = 0.95, see
 # correlations, a verdict from a confidence interval and the correlations of several score pairs.
 
 
-def mean_with_ci(values, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> tuple:
+def mean_with_ci(
+    values, n_boot: int = 2000, level: float = 0.95, seed: int = 0
+) -> tuple:
     """Mean of ``values`` with a percentile-bootstrap confidence interval.
 
     Parameters
@@ -145,11 +180,17 @@ def mean_with_ci(values, n_boot: int = 2000, level: float = 0.95, seed: int = 0)
     values = validate_input(values, "values", shape=("n",), dtype=np.float64)
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1); got {level!r}")
-    boot = np.random.default_rng(seed).choice(values, size=(n_boot, len(values))).mean(axis=1)
+    boot = (
+        np.random.default_rng(seed)
+        .choice(values, size=(n_boot, len(values)))
+        .mean(axis=1)
+    )
     return values.mean(), *np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
 
 
-def spearman_difference(a, b, y, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> tuple:
+def spearman_difference(
+    a, b, y, n_boot: int = 2000, level: float = 0.95, seed: int = 0
+) -> tuple:
     """Spearman's rho(a, y) - rho(b, y), with a paired percentile-bootstrap confidence interval.
 
     Both correlations are computed on the same resampled models, so the interval is that of the
@@ -174,13 +215,19 @@ def spearman_difference(a, b, y, n_boot: int = 2000, level: float = 0.95, seed: 
     """
     a, b, y = (np.asarray(v, dtype=np.float64) for v in (a, b, y))
     if not a.ndim == b.ndim == y.ndim == 1 or not len(a) == len(b) == len(y):
-        raise ValueError(f"a, b and y must be 1-D arrays of equal length; got shapes "
-                         f"{a.shape}, {b.shape} and {y.shape}")
+        raise ValueError(
+            f"a, b and y must be 1-D arrays of equal length; got shapes "
+            f"{a.shape}, {b.shape} and {y.shape}"
+        )
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1); got {level!r}")
     x = np.stack([a, b, y], axis=1)
-    x = validate_input(x[np.isfinite(x).all(axis=1)], "the models with finite a, b and y",
-                       shape=("n", 3), dtype=np.float64)
+    x = validate_input(
+        x[np.isfinite(x).all(axis=1)],
+        "the models with finite a, b and y",
+        shape=("n", 3),
+        dtype=np.float64,
+    )
     idx = np.random.default_rng(seed).integers(0, len(x), size=(n_boot, len(x)))
 
     def diff(s):
@@ -192,7 +239,7 @@ def spearman_difference(a, b, y, n_boot: int = 2000, level: float = 0.95, seed: 
 
 
 def ci_verdict(low: float, high: float) -> str:
-    """"yes" if a confidence interval lies above 0, "no" if below, "inconclusive" otherwise."""
+    """ "yes" if a confidence interval lies above 0, "no" if below, "inconclusive" otherwise."""
     return "yes" if low > 0 else "no" if high < 0 else "inconclusive"
 
 
@@ -200,7 +247,9 @@ def ci_verdict(low: float, high: float) -> str:
 CORRELATION_METHODS = {"Spearman": "spearman", "Pearson": "pearson"}
 
 
-def correlations(table, pairs, min_models: int = 3, seed: int = 0, name: str = "models"):
+def correlations(
+    table, pairs, min_models: int = 3, seed: int = 0, name: str = "models"
+):
     """Spearman and Pearson correlations of column ``pairs`` of ``table``, with bootstrap CIs.
 
     Rows with a non-finite value in any of the pairs' columns are left out first.
@@ -228,14 +277,20 @@ def correlations(table, pairs, min_models: int = 3, seed: int = 0, name: str = "
     cols = sorted({c for pair in pairs for c in pair})
     for col in cols:
         if col not in table.columns:
-            raise KeyError(f"column {col!r} is not in the table; it has {list(table.columns)}")
+            raise KeyError(
+                f"column {col!r} is not in the table; it has {list(table.columns)}"
+            )
     table = table[np.isfinite(table[cols].to_numpy(dtype=float)).all(axis=1)]
     if len(table) < min_models:
-        print(f"{name}: {len(table)} with all scores; a correlation needs at least {min_models}, "
-              "so there is none yet")
+        print(
+            f"{name}: {len(table)} with all scores; a correlation needs at least {min_models}, "
+            "so there is none yet"
+        )
         return None
-    return {label: correlation_table(table, pairs, seed=seed, method=method)
-            for label, method in CORRELATION_METHODS.items()}
+    return {
+        label: correlation_table(table, pairs, seed=seed, method=method)
+        for label, method in CORRELATION_METHODS.items()
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -273,23 +328,37 @@ def ranking_agreement(scores: dict, reference):
         raise ValueError("give the scores of at least two models")
     first = scores[names[0]]
     for name in names[1:]:
-        if not (scores[name].index.equals(first.index)
-                and scores[name].columns.equals(first.columns)):
-            raise ValueError(f"the scores of {name!r} are not on the settings of {names[0]!r}")
-    stack = np.stack([np.asarray(scores[n].to_numpy(), dtype=np.float64) for n in names])
+        if not (
+            scores[name].index.equals(first.index)
+            and scores[name].columns.equals(first.columns)
+        ):
+            raise ValueError(
+                f"the scores of {name!r} are not on the settings of {names[0]!r}"
+            )
+    stack = np.stack(
+        [np.asarray(scores[n].to_numpy(), dtype=np.float64) for n in names]
+    )
     row, col = reference
     try:
         default = stack[:, first.index.get_loc(row), first.columns.get_loc(col)]
     except KeyError:
-        raise ValueError(f"reference {reference!r} is not a setting of the scores") from None
+        raise ValueError(
+            f"reference {reference!r} is not a setting of the scores"
+        ) from None
     rho = np.full(stack.shape[1:], np.nan)
     best = np.full(stack.shape[1:], "-", dtype=object)
     for r, c in np.ndindex(*stack.shape[1:]):
         values = stack[:, r, c]
         if np.isfinite(values).any():
             best[r, c] = names[int(np.nanargmax(values))]
-        if (np.isfinite(values).all() and np.isfinite(default).all() and np.ptp(values) > 0
-                and np.ptp(default) > 0):
+        if (
+            np.isfinite(values).all()
+            and np.isfinite(default).all()
+            and np.ptp(values) > 0
+            and np.ptp(default) > 0
+        ):
             rho[r, c] = stats.spearmanr(values, default).statistic
-    return (pd.DataFrame(rho, index=first.index, columns=first.columns),
-            pd.DataFrame(best, index=first.index, columns=first.columns))
+    return (
+        pd.DataFrame(rho, index=first.index, columns=first.columns),
+        pd.DataFrame(best, index=first.index, columns=first.columns),
+    )

@@ -30,8 +30,15 @@ from .scorecard import explained_positives, score_model
 from .terminal import PROGRESS_ENV_VAR, progress
 
 #: The study's regularisers ("none" is the unregularised baseline).
-STUDY_REGULARIZERS = ("none", "mixup", "manifold_mixup", "input_noise", "manifold_noise", "adversarial",
-                      "spectral_norm")
+STUDY_REGULARIZERS = (
+    "none",
+    "mixup",
+    "manifold_mixup",
+    "input_noise",
+    "manifold_noise",
+    "adversarial",
+    "spectral_norm",
+)
 #: The attribution priors of Tseng et al. (2020), beyond the study.
 PRIORS = ("fourier_prior", "tv_prior")
 ACTIVATIONS = ("relu", "exponential")
@@ -46,36 +53,62 @@ HISTORY_KEYS = ("loss", "val_loss", "val_auroc", "learning_rate")
 ROW_KEY = ("model_key", "method", "n_sequences")
 
 
-def model_grid(regularizers=STUDY_REGULARIZERS, activations=ACTIVATIONS, batch_norm=(True, False),
-               seeds=(0,), recipes=(STUDY_RECIPE,)) -> list[ModelSpec]:
+def model_grid(
+    regularizers=STUDY_REGULARIZERS,
+    activations=ACTIVATIONS,
+    batch_norm=(True, False),
+    seeds=(0,),
+    recipes=(STUDY_RECIPE,),
+) -> list[ModelSpec]:
     """Every combination of the given factors, regulariser-major, as a list of ``ModelSpec``."""
-    factors = {"regularizers": regularizers, "activations": activations, "batch_norm": batch_norm, "seeds": seeds,
-               "recipes": recipes}
+    factors = {
+        "regularizers": regularizers,
+        "activations": activations,
+        "batch_norm": batch_norm,
+        "seeds": seeds,
+        "recipes": recipes,
+    }
     for name, values in factors.items():
         if isinstance(values, (str, bytes)) or len(values) == 0:
             raise ValueError(f"{name} must be a non-empty list; got {values!r}")
     unknown = [r for r in regularizers if r not in REGULARIZERS]
     if unknown:
-        raise ValueError(f"unknown regularizer(s) {unknown}; choose from {tuple(REGULARIZERS)}")
+        raise ValueError(
+            f"unknown regularizer(s) {unknown}; choose from {tuple(REGULARIZERS)}"
+        )
     bad = [a for a in activations if a not in ACTIVATIONS]
     if bad:
         raise ValueError(f"unknown activation(s) {bad}; choose from {ACTIVATIONS}")
     bad = [r for r in recipes if r not in training.RECIPES]
     if bad:
-        raise ValueError(f"unknown recipe(s) {bad}; choose from {tuple(training.RECIPES)}")
+        raise ValueError(
+            f"unknown recipe(s) {bad}; choose from {tuple(training.RECIPES)}"
+        )
     for s in seeds:
         if int(s) != s or s < 0:
             raise ValueError(f"seeds must be non-negative integers; got {s!r}")
     for name, values in factors.items():
         if len(set(values)) != len(values):
-            raise ValueError(f"{name} has repeated values {list(values)}: each grid point must be unique")
-    return [ModelSpec(r, a, bool(bn), int(s), rec) for rec in recipes for r in regularizers for a in activations
-            for bn in batch_norm for s in seeds]
+            raise ValueError(
+                f"{name} has repeated values {list(values)}: each grid point must be unique"
+            )
+    return [
+        ModelSpec(r, a, bool(bn), int(s), rec)
+        for rec in recipes
+        for r in regularizers
+        for a in activations
+        for bn in batch_norm
+        for s in seeds
+    ]
 
 
 def _configs(data: SyntheticDataset, spec: ModelSpec, epochs: int, patience: int):
     model_cfg, train_cfg = spec.configs(epochs, patience)
-    return model_cfg, train_cfg, spec_key(data.key, spec, epochs, patience, data.params["length"])
+    return (
+        model_cfg,
+        train_cfg,
+        spec_key(data.key, spec, epochs, patience, data.params["length"]),
+    )
 
 
 def read_results(path) -> pd.DataFrame:
@@ -83,7 +116,9 @@ def read_results(path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file() or path.stat().st_size == 0:
         return pd.DataFrame()
-    return pd.read_csv(path, dtype={"model_key": str})  # hex keys such as "0123..." must stay strings
+    return pd.read_csv(
+        path, dtype={"model_key": str}
+    )  # hex keys such as "0123..." must stay strings
 
 
 #: Where the committed results of long runs live (package data, so they ship with the package and
@@ -99,7 +134,9 @@ def committed_results(name: str) -> tuple[pd.DataFrame, dict]:
     path = RESULTS_DIR / f"{name}.csv"
     if not path.is_file():
         known = sorted(p.stem for p in RESULTS_DIR.glob("*.csv"))
-        raise FileNotFoundError(f"no committed results table {name!r} in {RESULTS_DIR}; there are {known}")
+        raise FileNotFoundError(
+            f"no committed results table {name!r} in {RESULTS_DIR}; there are {known}"
+        )
     meta_path = path.with_suffix(".json")
     if not meta_path.is_file():
         raise FileNotFoundError(f"{path.name} has no provenance file {meta_path.name}")
@@ -108,12 +145,24 @@ def committed_results(name: str) -> tuple[pd.DataFrame, dict]:
 
 def spec_of_row(row) -> ModelSpec:
     """The grid point of a results row."""
-    return ModelSpec(str(row["regularizer"]), str(row["activation"]), bool(row["batch_norm"]), int(row["seed"]),
-                     str(row.get("recipe", STUDY_RECIPE)))
+    return ModelSpec(
+        str(row["regularizer"]),
+        str(row["activation"]),
+        bool(row["batch_norm"]),
+        int(row["seed"]),
+        str(row.get("recipe", STUDY_RECIPE)),
+    )
 
 
-def recheck_row(row, n_per_class: int = 10_000, data_seed: int = 0, epochs: int = 100, patience: int = 10,
-                threads: int = 1, verbose: bool = True) -> dict:
+def recheck_row(
+    row,
+    n_per_class: int = 10_000,
+    data_seed: int = 0,
+    epochs: int = 100,
+    patience: int = 10,
+    threads: int = 1,
+    verbose: bool = True,
+) -> dict:
     """Retrain and rescore the model of one committed results row from scratch, with the sweep's
     own command in a fresh process and an empty cache; return the new row.
 
@@ -133,23 +182,63 @@ def recheck_row(row, n_per_class: int = 10_000, data_seed: int = 0, epochs: int 
         data = generate_dataset(n_per_class=n_per_class, seed=data_seed, cache_dir=tmp)
         key = _configs(data, spec, epochs, patience)[2]
         if key != row["model_key"]:
-            raise ValueError(f"these settings (n_per_class={n_per_class}, data_seed={data_seed}, epochs={epochs}, "
-                             f"patience={patience}) do not give the model of row {row['model']!r}: key {key} is not "
-                             f"its model_key {row['model_key']}")
+            raise ValueError(
+                f"these settings (n_per_class={n_per_class}, data_seed={data_seed}, epochs={epochs}, "
+                f"patience={patience}) do not give the model of row {row['model']!r}: key {key} is not "
+                f"its model_key {row['model_key']}"
+            )
         results = Path(tmp) / "recheck.csv"
-        args = [sys.executable, "-m", "acme_utils.sweep", "--results", str(results), "--engine", "sequential",
-                "--regularizers", spec.regularizer, "--activations", spec.activation,
-                "--batch-norm", "on" if spec.batch_norm else "off", "--seeds", "1", "--first-seed", str(spec.seed),
-                "--recipes", spec.recipe, "--n-per-class", str(n_per_class), "--data-seed", str(data_seed),
-                "--epochs", str(epochs), "--patience", str(patience), "--n-sequences", str(n_sequences)]
+        args = [
+            sys.executable,
+            "-m",
+            "acme_utils.sweep",
+            "--results",
+            str(results),
+            "--engine",
+            "sequential",
+            "--regularizers",
+            spec.regularizer,
+            "--activations",
+            spec.activation,
+            "--batch-norm",
+            "on" if spec.batch_norm else "off",
+            "--seeds",
+            "1",
+            "--first-seed",
+            str(spec.seed),
+            "--recipes",
+            spec.recipe,
+            "--n-per-class",
+            str(n_per_class),
+            "--data-seed",
+            str(data_seed),
+            "--epochs",
+            str(epochs),
+            "--patience",
+            str(patience),
+            "--n-sequences",
+            str(n_sequences),
+        ]
         # ACME_RETRAIN: really train, never take the model from the pretrained zoo
-        env = {**os.environ, "ACME_CACHE_DIR": tmp, "ACME_RETRAIN": "1", "TF_CPP_MIN_LOG_LEVEL": "3",
-               "TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": str(threads),
-               "OMP_NUM_THREADS": str(threads), PROGRESS_ENV_VAR: "1"}
+        env = {
+            **os.environ,
+            "ACME_CACHE_DIR": tmp,
+            "ACME_RETRAIN": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "TF_NUM_INTRAOP_THREADS": str(threads),
+            "TF_NUM_INTEROP_THREADS": str(threads),
+            "OMP_NUM_THREADS": str(threads),
+            PROGRESS_ENV_VAR: "1",
+        }
         if verbose:
-            print(f"retraining {row['model']} from scratch ({threads} thread(s), empty cache) ...", flush=True)
+            print(
+                f"retraining {row['model']} from scratch ({threads} thread(s), empty cache) ...",
+                flush=True,
+            )
         # the run's progress lines (one per epoch) are passed on to this process's terminal
-        run = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        run = subprocess.Popen(
+            args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         tail = collections.deque(maxlen=60)
         for line in run.stderr:
             tail.append(line)
@@ -159,7 +248,9 @@ def recheck_row(row, n_per_class: int = 10_000, data_seed: int = 0, epochs: int 
             raise RuntimeError(f"the re-check run failed:\n{''.join(tail)[-3000:]}")
         new = read_results(results)
         if len(new) != 1 or new.model_key.iloc[0] != row["model_key"]:
-            raise RuntimeError(f"the re-check run did not produce the row of {row['model']!r}")
+            raise RuntimeError(
+                f"the re-check run did not produce the row of {row['model']!r}"
+            )
         return new.iloc[0].to_dict()
 
 
@@ -170,11 +261,15 @@ def model_available(keys, cache_dir=None) -> np.ndarray:
 
     shipped = read_manifest()
     models = resolve_cache_dir(cache_dir) / "models"
-    return np.array([str(k) in shipped or (models / str(k) / "meta.json").is_file() for k in keys],
-                    dtype=bool)
+    return np.array(
+        [str(k) in shipped or (models / str(k) / "meta.json").is_file() for k in keys],
+        dtype=bool,
+    )
 
-def rescore_row(row, data: SyntheticDataset, epochs: int = 100, patience: int = 10,
-                cache_dir=None) -> dict:
+
+def rescore_row(
+    row, data: SyntheticDataset, epochs: int = 100, patience: int = 10, cache_dir=None
+) -> dict:
     """Score the model of one committed results row again, here and now, and return the new row.
 
     The model is taken from the cache or the pretrained zoo (never trained: ``ValueError`` when
@@ -186,14 +281,27 @@ def rescore_row(row, data: SyntheticDataset, epochs: int = 100, patience: int = 
     spec = spec_of_row(row)
     key = _configs(data, spec, epochs, patience)[2]
     if key != row["model_key"]:
-        raise ValueError(f"this dataset and epochs={epochs}, patience={patience} do not give the "
-                         f"model of row {row['model']!r}: key {key} is not its model_key "
-                         f"{row['model_key']}")
+        raise ValueError(
+            f"this dataset and epochs={epochs}, patience={patience} do not give the "
+            f"model of row {row['model']!r}: key {key} is not its model_key "
+            f"{row['model_key']}"
+        )
     if not model_available([key], cache_dir)[0]:
-        raise ValueError(f"the model of row {row['model']!r} is neither in the cache nor in the "
-                         "pretrained zoo; recheck_row retrains it from scratch")
-    new, _ = _train_and_score(data, spec, epochs, patience, int(row["n_sequences"]),
-                              str(row["method"]), cache_dir, False, MIN_TEST_AUROC)
+        raise ValueError(
+            f"the model of row {row['model']!r} is neither in the cache nor in the "
+            "pretrained zoo; recheck_row retrains it from scratch"
+        )
+    new, _ = _train_and_score(
+        data,
+        spec,
+        epochs,
+        patience,
+        int(row["n_sequences"]),
+        str(row["method"]),
+        cache_dir,
+        False,
+        MIN_TEST_AUROC,
+    )
     return new
 
 
@@ -204,23 +312,51 @@ def _write_atomic(table: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)  # readers see the old table or the new one, never half of one
 
 
-def _train_and_score(data: SyntheticDataset, spec: ModelSpec, epochs: int, patience: int, n_sequences, method: str,
-                     cache_dir, verbose: bool, min_test_auroc: float) -> tuple[dict, bool]:
+def _train_and_score(
+    data: SyntheticDataset,
+    spec: ModelSpec,
+    epochs: int,
+    patience: int,
+    n_sequences,
+    method: str,
+    cache_dir,
+    verbose: bool,
+    min_test_auroc: float,
+) -> tuple[dict, bool]:
     """Train (or load) and score one grid point: ``(results row, whether it came from the cache)``."""
     model_cfg, train_cfg, key = _configs(data, spec, epochs, patience)
-    trained = training.train_model(data, model_cfg, train_cfg, name=spec.label, cache_dir=cache_dir,
-                                   verbose=verbose)
-    row = {"regularizer": spec.regularizer, "recipe": spec.recipe, **score_model(
-        trained, data, method=method, n_sequences=n_sequences, cache_dir=cache_dir)}
+    trained = training.train_model(
+        data,
+        model_cfg,
+        train_cfg,
+        name=spec.label,
+        cache_dir=cache_dir,
+        verbose=verbose,
+    )
+    row = {
+        "regularizer": spec.regularizer,
+        "recipe": spec.recipe,
+        **score_model(
+            trained, data, method=method, n_sequences=n_sequences, cache_dir=cache_dir
+        ),
+    }
     history = trained.history
-    row.update({
-        "model_key": key,
-        "best_epoch": history["best_epoch"],
-        "stopped_epoch": history["stopped_epoch"],
-        "train_seconds": float(np.sum(history["seconds"])),
-        # the learning curves, so a committed table can show them without the model
-        "history": json.dumps({k: [round(float(v), 5) for v in history[k]] for k in HISTORY_KEYS if k in history}),
-    })
+    row.update(
+        {
+            "model_key": key,
+            "best_epoch": history["best_epoch"],
+            "stopped_epoch": history["stopped_epoch"],
+            "train_seconds": float(np.sum(history["seconds"])),
+            # the learning curves, so a committed table can show them without the model
+            "history": json.dumps(
+                {
+                    k: [round(float(v), 5) for v in history[k]]
+                    for k in HISTORY_KEYS
+                    if k in history
+                }
+            ),
+        }
+    )
     row["passed_filter"] = bool(row["test_auroc"] >= min_test_auroc)
     return row, trained.from_cache
 
@@ -233,8 +369,14 @@ class _Progress:
         self.done = self.passed = self.failed = self.new = 0
         self.start = time.perf_counter()
 
-    def update(self, spec: ModelSpec, message: str, row: dict | None = None, new: bool = True,
-               remaining: int | None = None) -> None:
+    def update(
+        self,
+        spec: ModelSpec,
+        message: str,
+        row: dict | None = None,
+        new: bool = True,
+        remaining: int | None = None,
+    ) -> None:
         self.done += 1
         self.new += int(new and row is not None)
         self.passed += int(row is not None and bool(row.get("passed_filter", False)))
@@ -244,8 +386,10 @@ class _Progress:
         eta = ""
         if self.new and left:
             eta = f", ETA {_duration((time.perf_counter() - self.start) / self.new * left)}"
-        line = (f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} done, {self.passed} passed, "
-                f"{self.failed} failed{eta} | {spec.label}: {message}")
+        line = (
+            f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} done, {self.passed} passed, "
+            f"{self.failed} failed{eta} | {spec.label}: {message}"
+        )
         progress(line)
         if self.verbose:
             print(line, flush=True)
@@ -257,10 +401,19 @@ def _duration(seconds: float) -> str:
     return f"{h} h {m:02d} min" if h else (f"{m} min" if m else f"{seconds} s")
 
 
-def _start(data: SyntheticDataset, grid: list, results_path, n_sequences, method: str, verbose: bool):
+def _start(
+    data: SyntheticDataset,
+    grid: list,
+    results_path,
+    n_sequences,
+    method: str,
+    verbose: bool,
+):
     """What both engines do first: check the grid, resume the results table, start the progress."""
     if not grid:
-        raise ValueError("the grid is empty: give at least one ModelSpec (see model_grid)")
+        raise ValueError(
+            "the grid is empty: give at least one ModelSpec (see model_grid)"
+        )
     n_scored = len(explained_positives(data, n_sequences))
     path = Path(results_path) if results_path is not None else None
     table, done = _resume(path, n_scored, method)
@@ -282,21 +435,43 @@ def _resume(path, n_scored: int, method: str):
     if len(table):
         missing = set(ROW_KEY) - set(table.columns)
         if missing:
-            raise ValueError(f"{path} is not a sweep results table: it lacks the columns {sorted(missing)}")
-    done = {tuple(r) for r in table[list(ROW_KEY)].itertuples(index=False)} if len(table) else set()
+            raise ValueError(
+                f"{path} is not a sweep results table: it lacks the columns {sorted(missing)}"
+            )
+    done = (
+        {tuple(r) for r in table[list(ROW_KEY)].itertuples(index=False)}
+        if len(table)
+        else set()
+    )
     return table, done
 
 
-def _stored_row(table: pd.DataFrame, key: str, method: str, n_scored: int, min_test_auroc: float) -> dict:
-    match = table[(table.model_key == key) & (table.method == method) & (table.n_sequences == n_scored)]
+def _stored_row(
+    table: pd.DataFrame, key: str, method: str, n_scored: int, min_test_auroc: float
+) -> dict:
+    match = table[
+        (table.model_key == key)
+        & (table.method == method)
+        & (table.n_sequences == n_scored)
+    ]
     row = match.iloc[0].to_dict()
     row["passed_filter"] = bool(row["test_auroc"] >= min_test_auroc)
     return row
 
 
-def run_sweep(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, epochs: int = 100,
-              patience: int = 10, n_sequences: int | None = None, method: str = "saliency", cache_dir=None,
-              verbose: bool = True, min_test_auroc: float = MIN_TEST_AUROC, after_each=None) -> pd.DataFrame:
+def run_sweep(
+    data: SyntheticDataset,
+    grid: list[ModelSpec],
+    results_path=None,
+    epochs: int = 100,
+    patience: int = 10,
+    n_sequences: int | None = None,
+    method: str = "saliency",
+    cache_dir=None,
+    verbose: bool = True,
+    min_test_auroc: float = MIN_TEST_AUROC,
+    after_each=None,
+) -> pd.DataFrame:
     """Train and score every model of ``grid`` in this process; return one row per grid point, in
     grid order (``run_sweep_ray`` does the same on a Ray cluster).
 
@@ -308,38 +483,88 @@ def run_sweep(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, 
     at least ``min_test_auroc`` (the study's performance filter). ``after_each(table)`` is called
     with the whole table after each new row is saved (the command line writes provenance there).
     """
-    n_scored, path, table, done, progress = _start(data, grid, results_path, n_sequences, method, verbose)
+    n_scored, path, table, done, progress = _start(
+        data, grid, results_path, n_sequences, method, verbose
+    )
     rows = []
     for spec in grid:
         _, _, key = _configs(data, spec, epochs, patience)
         if (key, method, n_scored) in done:
             rows.append(_stored_row(table, key, method, n_scored, min_test_auroc))
-            progress.update(spec, f"already scored{f' in {path.name}' if path is not None else ''}", rows[-1],
-                            new=False)
+            progress.update(
+                spec,
+                f"already scored{f' in {path.name}' if path is not None else ''}",
+                rows[-1],
+                new=False,
+            )
             continue
         t0 = time.perf_counter()
-        row, cached = _train_and_score(data, spec, epochs, patience, n_sequences, method, cache_dir, verbose,
-                                       min_test_auroc)
+        row, cached = _train_and_score(
+            data,
+            spec,
+            epochs,
+            patience,
+            n_sequences,
+            method,
+            cache_dir,
+            verbose,
+            min_test_auroc,
+        )
         rows.append(row)
         done.add((key, method, n_scored))
         table = _append_row(table, row, path, after_each)
-        progress.update(spec, f"{'cached model' if cached else 'trained'}, test AUROC {row['test_auroc']:.4f}, "
-                              f"SNR {row['snr']:.3f} ({time.perf_counter() - t0:.0f} s)", row)
+        progress.update(
+            spec,
+            f"{'cached model' if cached else 'trained'}, test AUROC {row['test_auroc']:.4f}, "
+            f"SNR {row['snr']:.3f} ({time.perf_counter() - t0:.0f} s)",
+            row,
+        )
     return pd.DataFrame(rows).reset_index(drop=True)
 
 
-def _ray_task(data_params: dict, spec: ModelSpec, epochs: int, patience: int, n_sequences, method: str, cache_dir,
-              min_test_auroc: float) -> tuple[dict, bool]:
+def _ray_task(
+    data_params: dict,
+    spec: ModelSpec,
+    epochs: int,
+    patience: int,
+    n_sequences,
+    method: str,
+    cache_dir,
+    min_test_auroc: float,
+) -> tuple[dict, bool]:
     """What one Ray worker does: rebuild the dataset (deterministic in its parameters, cached on
     the worker's disk), then train and score one model."""
     data = generate_dataset(**data_params, cache_dir=cache_dir)
-    return _train_and_score(data, spec, epochs, patience, n_sequences, method, cache_dir, False, min_test_auroc)
+    return _train_and_score(
+        data,
+        spec,
+        epochs,
+        patience,
+        n_sequences,
+        method,
+        cache_dir,
+        False,
+        min_test_auroc,
+    )
 
 
-def run_sweep_ray(data: SyntheticDataset, grid: list[ModelSpec], results_path=None, epochs: int = 100,
-                  patience: int = 10, n_sequences: int | None = None, method: str = "saliency", cache_dir=None,
-                  verbose: bool = True, min_test_auroc: float = MIN_TEST_AUROC, address: str | None = None,
-                  workers: int | None = None, max_retries: int = 2, task=_ray_task, after_each=None) -> pd.DataFrame:
+def run_sweep_ray(
+    data: SyntheticDataset,
+    grid: list[ModelSpec],
+    results_path=None,
+    epochs: int = 100,
+    patience: int = 10,
+    n_sequences: int | None = None,
+    method: str = "saliency",
+    cache_dir=None,
+    verbose: bool = True,
+    min_test_auroc: float = MIN_TEST_AUROC,
+    address: str | None = None,
+    workers: int | None = None,
+    max_retries: int = 2,
+    task=_ray_task,
+    after_each=None,
+) -> pd.DataFrame:
     """``run_sweep`` with the grid points run in parallel as Ray tasks.
 
     With ``address=None`` a local Ray instance is started with ``workers`` CPUs (default: all
@@ -355,10 +580,14 @@ def run_sweep_ray(data: SyntheticDataset, grid: list[ModelSpec], results_path=No
     try:
         import ray
     except ImportError as err:
-        raise ImportError("the Ray engine needs Ray: pip install 'acme_utils[ray]' (or use run_sweep, "
-                          "--engine sequential on the command line)") from err
+        raise ImportError(
+            "the Ray engine needs Ray: pip install 'acme_utils[ray]' (or use run_sweep, "
+            "--engine sequential on the command line)"
+        ) from err
 
-    n_scored, path, table, done, progress = _start(data, grid, results_path, n_sequences, method, verbose)
+    n_scored, path, table, done, progress = _start(
+        data, grid, results_path, n_sequences, method, verbose
+    )
     rows: dict[int, dict] = {}
     todo = []
     for i, spec in enumerate(grid):
@@ -370,22 +599,46 @@ def run_sweep_ray(data: SyntheticDataset, grid: list[ModelSpec], results_path=No
             todo.append(i)
     failures = []
     if todo:
-        one_thread = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1",
-                      "TF_CPP_MIN_LOG_LEVEL": "3"}
+        one_thread = {
+            "TF_NUM_INTRAOP_THREADS": "1",
+            "TF_NUM_INTEROP_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+        }
         if cache_dir is not None:
             one_thread["ACME_CACHE_DIR"] = str(cache_dir)
         started_here = not ray.is_initialized()
         if started_here:
-            ray.init(address=address, num_cpus=None if address else (workers or os.cpu_count()),
-                     include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+            ray.init(
+                address=address,
+                num_cpus=None if address else (workers or os.cpu_count()),
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level="ERROR",
+            )
         try:
-            remote = ray.remote(num_cpus=1, max_retries=max_retries, retry_exceptions=True)(task).options(
-                runtime_env={"env_vars": one_thread})
-            futures = {remote.remote(data.params, grid[i], epochs, patience, n_sequences, method,
-                                     None if cache_dir is None else str(cache_dir), min_test_auroc): i for i in todo}
+            remote = ray.remote(
+                num_cpus=1, max_retries=max_retries, retry_exceptions=True
+            )(task).options(runtime_env={"env_vars": one_thread})
+            futures = {
+                remote.remote(
+                    data.params,
+                    grid[i],
+                    epochs,
+                    patience,
+                    n_sequences,
+                    method,
+                    None if cache_dir is None else str(cache_dir),
+                    min_test_auroc,
+                ): i
+                for i in todo
+            }
             if verbose:
-                print(f"{len(todo)} models to train on Ray "
-                      f"({int(ray.cluster_resources().get('CPU', 0))} CPUs)", flush=True)
+                print(
+                    f"{len(todo)} models to train on Ray "
+                    f"({int(ray.cluster_resources().get('CPU', 0))} CPUs)",
+                    flush=True,
+                )
             pending = list(futures)
             while pending:
                 ready, pending = ray.wait(pending, num_returns=1)
@@ -394,13 +647,22 @@ def run_sweep_ray(data: SyntheticDataset, grid: list[ModelSpec], results_path=No
                     row, cached = ray.get(ready[0])
                 except Exception as err:  # the task failed max_retries + 1 times
                     failures.append((grid[i], repr(err)))
-                    progress.update(grid[i], f"FAILED after {max_retries + 1} tries: {err!r}"[:300], None,
-                                    remaining=len(pending))
+                    progress.update(
+                        grid[i],
+                        f"FAILED after {max_retries + 1} tries: {err!r}"[:300],
+                        None,
+                        remaining=len(pending),
+                    )
                     continue
                 rows[i] = row
                 table = _append_row(table, row, path, after_each)
-                progress.update(grid[i], f"{'cached model' if cached else 'trained'}, test AUROC "
-                                         f"{row['test_auroc']:.4f}, SNR {row['snr']:.3f}", row, remaining=len(pending))
+                progress.update(
+                    grid[i],
+                    f"{'cached model' if cached else 'trained'}, test AUROC "
+                    f"{row['test_auroc']:.4f}, SNR {row['snr']:.3f}",
+                    row,
+                    remaining=len(pending),
+                )
         finally:
             if started_here:
                 ray.shutdown()
@@ -413,19 +675,25 @@ def regularizer_ranking(table: pd.DataFrame, score: str = "snr") -> pd.Series:
     """Mean of ``score`` per regulariser over every other factor of the table, best first."""
     for col in ("regularizer", score):
         if col not in table.columns:
-            raise KeyError(f"column {col!r} is not in the table; it has {list(table.columns)}")
+            raise KeyError(
+                f"column {col!r} is not in the table; it has {list(table.columns)}"
+            )
     if not len(table):
         raise ValueError("the results table is empty")
     return table.groupby("regularizer")[score].mean().sort_values(ascending=False)
 
 
-def contrasting_pair(table: pd.DataFrame, auroc_tolerance: float = 0.005, score: str = "snr") -> tuple[int, int]:
+def contrasting_pair(
+    table: pd.DataFrame, auroc_tolerance: float = 0.005, score: str = "snr"
+) -> tuple[int, int]:
     """Row positions ``(high, low)`` of the two models whose test AUROC differs by at most
     ``auroc_tolerance`` and whose ``score`` differs the most: the study's "same accuracy,
     different explanations" pair. ``high`` has the higher score."""
     for col in ("test_auroc", score):
         if col not in table.columns:
-            raise KeyError(f"column {col!r} is not in the table; it has {list(table.columns)}")
+            raise KeyError(
+                f"column {col!r} is not in the table; it has {list(table.columns)}"
+            )
     if len(table) < 2:
         raise ValueError(f"need at least two models; the table has {len(table)}")
     auroc = table["test_auroc"].to_numpy(dtype=np.float64)
@@ -433,15 +701,19 @@ def contrasting_pair(table: pd.DataFrame, auroc_tolerance: float = 0.005, score:
     close = np.abs(auroc[:, None] - auroc[None, :]) <= auroc_tolerance
     np.fill_diagonal(close, False)
     if not close.any():
-        raise ValueError(f"no two models have test AUROC within {auroc_tolerance}; raise auroc_tolerance")
+        raise ValueError(
+            f"no two models have test AUROC within {auroc_tolerance}; raise auroc_tolerance"
+        )
     gap = np.where(close, value[:, None] - value[None, :], -np.inf)
     high, low = np.unravel_index(np.argmax(gap), gap.shape)
     return int(high), int(low)
 
 
-
-def showcase_pair(table: pd.DataFrame, min_test_auroc: float = MIN_TEST_AUROC,
-                  auroc_tolerance: float = 0.005) -> pd.DataFrame:
+def showcase_pair(
+    table: pd.DataFrame,
+    min_test_auroc: float = MIN_TEST_AUROC,
+    auroc_tolerance: float = 0.005,
+) -> pd.DataFrame:
     """Chapter 9's "same accuracy, different explanations" pair: the ``contrasting_pair`` (by
     SNR) among the models of ``table`` that pass the performance filter, or among all of them when
     fewer than two pass. Returns the two rows, the higher-SNR model first (``ValueError`` when
@@ -452,15 +724,20 @@ def showcase_pair(table: pd.DataFrame, min_test_auroc: float = MIN_TEST_AUROC,
     high, low = contrasting_pair(pool, auroc_tolerance=auroc_tolerance)
     return pool.iloc[[high, low]]
 
+
 #: Scores averaged per configuration, in the order of the paper's Table 1.
 SUMMARY_SCORES = ("kmer_kld", "kattr_mean_kld", "test_auroc", "snr")
 CONFIGURATION = ("regularizer", "batch_norm", "activation")
 
 
-def mark_filter(table: pd.DataFrame, min_test_auroc: float = MIN_TEST_AUROC) -> pd.DataFrame:
+def mark_filter(
+    table: pd.DataFrame, min_test_auroc: float = MIN_TEST_AUROC
+) -> pd.DataFrame:
     """A copy of ``table`` whose ``passed_filter`` column is ``test_auroc >= min_test_auroc``."""
     if "test_auroc" not in table.columns:
-        raise KeyError(f"column 'test_auroc' is not in the table; it has {list(table.columns)}")
+        raise KeyError(
+            f"column 'test_auroc' is not in the table; it has {list(table.columns)}"
+        )
     values = table["test_auroc"].to_numpy(dtype=np.float64)
     if np.isnan(values).any():
         raise ValueError("test_auroc contains NaN: a model was not scored")
@@ -469,7 +746,9 @@ def mark_filter(table: pd.DataFrame, min_test_auroc: float = MIN_TEST_AUROC) -> 
     return out
 
 
-def configuration_summary(table: pd.DataFrame, scores=SUMMARY_SCORES, passed_only: bool = True) -> pd.DataFrame:
+def configuration_summary(
+    table: pd.DataFrame, scores=SUMMARY_SCORES, passed_only: bool = True
+) -> pd.DataFrame:
     """One row per configuration (regulariser x batch norm x activation): models ``trained``,
     models ``passed`` (the filter), and the mean of each score over the passing models (over all
     models with ``passed_only=False``). A configuration none of whose models passed has NaN means.
@@ -477,11 +756,15 @@ def configuration_summary(table: pd.DataFrame, scores=SUMMARY_SCORES, passed_onl
     need = set(CONFIGURATION) | set(scores) | {"passed_filter"}
     missing = need - set(table.columns)
     if missing:
-        raise KeyError(f"the table lacks the columns {sorted(missing)}; run mark_filter first for 'passed_filter'")
+        raise KeyError(
+            f"the table lacks the columns {sorted(missing)}; run mark_filter first for 'passed_filter'"
+        )
     if not len(table):
         raise ValueError("the results table is empty")
     keys = list(CONFIGURATION)
-    counts = table.groupby(keys).agg(trained=("passed_filter", "size"), passed=("passed_filter", "sum"))
+    counts = table.groupby(keys).agg(
+        trained=("passed_filter", "size"), passed=("passed_filter", "sum")
+    )
     kept = table[table["passed_filter"].astype(bool)] if passed_only else table
     means = kept.groupby(keys)[list(scores)].mean()
     out = counts.join(means, how="left").reset_index()
@@ -489,8 +772,13 @@ def configuration_summary(table: pd.DataFrame, scores=SUMMARY_SCORES, passed_onl
     return out
 
 
-def provenance(command: str, started: float, table: pd.DataFrame, previous: dict | None = None,
-               failures=()) -> dict:
+def provenance(
+    command: str,
+    started: float,
+    table: pd.DataFrame,
+    previous: dict | None = None,
+    failures=(),
+) -> dict:
     """What produced a results table: the command, the commit, package versions, the machine, and
     the wall time (summed over every run that added to the table)."""
     import platform
@@ -504,25 +792,48 @@ def provenance(command: str, started: float, table: pd.DataFrame, previous: dict
             return None
 
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                                cwd=Path(__file__).resolve().parent, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parent,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         commit = None
     previous = previous or {}
     runs = list(previous.get("runs", []))
     wall = time.time() - started
-    runs.append({"command": command, "commit": commit, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                                                                 time.gmtime(started)),
-                 "wall_seconds": round(wall, 1)})
-    passed = table["passed_filter"].astype(bool) if "passed_filter" in table.columns else pd.Series([], dtype=bool)
+    runs.append(
+        {
+            "command": command,
+            "commit": commit,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+            "wall_seconds": round(wall, 1),
+        }
+    )
+    passed = (
+        table["passed_filter"].astype(bool)
+        if "passed_filter" in table.columns
+        else pd.Series([], dtype=bool)
+    )
     return {
         "command": command,
         "commit": commit,
-        "packages": {name: pkg(name) for name in ("acme_utils", "tensorflow", "keras", "numpy", "scipy", "ray")},
+        "packages": {
+            name: pkg(name)
+            for name in ("acme_utils", "tensorflow", "keras", "numpy", "scipy", "ray")
+        },
         "python": platform.python_version(),
-        "machine": {"platform": platform.platform(), "processor": platform.machine(), "cores": os.cpu_count()},
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.machine(),
+            "cores": os.cpu_count(),
+        },
         "wall_seconds_total": round(sum(r["wall_seconds"] for r in runs), 1),
-        "train_seconds_total": round(float(table["train_seconds"].sum()), 1) if len(table) else 0.0,
+        "train_seconds_total": round(float(table["train_seconds"].sum()), 1)
+        if len(table)
+        else 0.0,
         "models_trained": int(len(table)),
         "models_passed": int(passed.sum()),
         "failed": [{"model": label, "error": err} for label, err in failures],
@@ -540,31 +851,83 @@ def main(argv=None) -> pd.DataFrame:
     import shlex
     import sys
 
-    p = argparse.ArgumentParser(prog="python -m acme_utils.sweep", description=__doc__.split("\n\n")[0])
-    p.add_argument("--results", required=True, help="CSV results table (created, or resumed if it exists); its "
-                                                    "provenance is written next to it, as .json")
-    p.add_argument("--regularizers", nargs="+", default=list(STUDY_REGULARIZERS),
-                   choices=list(REGULARIZERS), metavar="NAME",
-                   help=f"regularisers of the grid, from {', '.join(REGULARIZERS)} (default: the study's seven)")
-    p.add_argument("--activations", nargs="+", default=list(ACTIVATIONS), choices=list(ACTIVATIONS))
-    p.add_argument("--batch-norm", nargs="+", choices=("on", "off"), default=["on", "off"])
-    p.add_argument("--seeds", type=int, default=1, help="random initialisations per configuration (seeds 0..n-1)")
-    p.add_argument("--first-seed", type=int, default=0, help="first seed (seeds first..first+n-1)")
-    p.add_argument("--recipes", nargs="+", default=[STUDY_RECIPE], choices=list(training.RECIPES),
-                   help=f"training recipes (default: {STUDY_RECIPE}; see training.RECIPES)")
-    p.add_argument("--n-per-class", type=int, default=10_000, help="dataset size per class (METHODS.md section 1)")
+    p = argparse.ArgumentParser(
+        prog="python -m acme_utils.sweep", description=__doc__.split("\n\n")[0]
+    )
+    p.add_argument(
+        "--results",
+        required=True,
+        help="CSV results table (created, or resumed if it exists); its "
+        "provenance is written next to it, as .json",
+    )
+    p.add_argument(
+        "--regularizers",
+        nargs="+",
+        default=list(STUDY_REGULARIZERS),
+        choices=list(REGULARIZERS),
+        metavar="NAME",
+        help=f"regularisers of the grid, from {', '.join(REGULARIZERS)} (default: the study's seven)",
+    )
+    p.add_argument(
+        "--activations", nargs="+", default=list(ACTIVATIONS), choices=list(ACTIVATIONS)
+    )
+    p.add_argument(
+        "--batch-norm", nargs="+", choices=("on", "off"), default=["on", "off"]
+    )
+    p.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help="random initialisations per configuration (seeds 0..n-1)",
+    )
+    p.add_argument(
+        "--first-seed", type=int, default=0, help="first seed (seeds first..first+n-1)"
+    )
+    p.add_argument(
+        "--recipes",
+        nargs="+",
+        default=[STUDY_RECIPE],
+        choices=list(training.RECIPES),
+        help=f"training recipes (default: {STUDY_RECIPE}; see training.RECIPES)",
+    )
+    p.add_argument(
+        "--n-per-class",
+        type=int,
+        default=10_000,
+        help="dataset size per class (METHODS.md section 1)",
+    )
     p.add_argument("--data-seed", type=int, default=0)
     p.add_argument("--epochs", type=int, default=100)
     p.add_argument("--patience", type=int, default=10)
-    p.add_argument("--n-sequences", type=int, default=None,
-                   help="positive test sequences explained per model (default: all)")
-    p.add_argument("--min-test-auroc", type=float, default=MIN_TEST_AUROC,
-                   help="the performance filter: models below this test AUROC are marked passed_filter=False")
-    p.add_argument("--engine", choices=("ray", "sequential"), default="ray",
-                   help="ray: grid points in parallel as Ray tasks (default); sequential: one after another here")
-    p.add_argument("--address", default=None,
-                   help="join an existing Ray cluster ('auto' or host:port) instead of starting a local one")
-    p.add_argument("--workers", type=int, default=None, help="CPUs of the local Ray instance (default: all cores)")
+    p.add_argument(
+        "--n-sequences",
+        type=int,
+        default=None,
+        help="positive test sequences explained per model (default: all)",
+    )
+    p.add_argument(
+        "--min-test-auroc",
+        type=float,
+        default=MIN_TEST_AUROC,
+        help="the performance filter: models below this test AUROC are marked passed_filter=False",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("ray", "sequential"),
+        default="ray",
+        help="ray: grid points in parallel as Ray tasks (default); sequential: one after another here",
+    )
+    p.add_argument(
+        "--address",
+        default=None,
+        help="join an existing Ray cluster ('auto' or host:port) instead of starting a local one",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="CPUs of the local Ray instance (default: all cores)",
+    )
     args = p.parse_args(argv)
     if args.seeds < 1:
         p.error("--seeds must be at least 1")
@@ -574,25 +937,52 @@ def main(argv=None) -> pd.DataFrame:
         p.error("--workers must be at least 1")
     started = time.time()
     data = generate_dataset(n_per_class=args.n_per_class, seed=args.data_seed)
-    grid = model_grid(args.regularizers, args.activations, [b == "on" for b in args.batch_norm],
-                      range(args.first_seed, args.first_seed + args.seeds), args.recipes)
+    grid = model_grid(
+        args.regularizers,
+        args.activations,
+        [b == "on" for b in args.batch_norm],
+        range(args.first_seed, args.first_seed + args.seeds),
+        args.recipes,
+    )
     print(f"sweep of {len(grid)} models -> {args.results}", flush=True)
     meta_path = Path(args.results).with_suffix(".json")
     previous = json.loads(meta_path.read_text()) if meta_path.is_file() else None
-    command = "python -m acme_utils.sweep " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+    command = "python -m acme_utils.sweep " + " ".join(
+        shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)
+    )
 
-    def save_provenance(table: pd.DataFrame, failures=(), finished: bool = False) -> None:
+    def save_provenance(
+        table: pd.DataFrame, failures=(), finished: bool = False
+    ) -> None:
         # after every model, so a committed table always has provenance that matches it
-        meta = provenance(command, started, mark_filter(table, args.min_test_auroc), previous, failures)
+        meta = provenance(
+            command,
+            started,
+            mark_filter(table, args.min_test_auroc),
+            previous,
+            failures,
+        )
         meta["finished"] = finished
         tmp = meta_path.with_name(f".{meta_path.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(meta, indent=2) + "\n")
         os.replace(tmp, meta_path)
 
-    options = dict(epochs=args.epochs, patience=args.patience, n_sequences=args.n_sequences,
-                   min_test_auroc=args.min_test_auroc, after_each=save_provenance)
+    options = dict(
+        epochs=args.epochs,
+        patience=args.patience,
+        n_sequences=args.n_sequences,
+        min_test_auroc=args.min_test_auroc,
+        after_each=save_provenance,
+    )
     if args.engine == "ray":
-        table = run_sweep_ray(data, grid, args.results, address=args.address, workers=args.workers, **options)
+        table = run_sweep_ray(
+            data,
+            grid,
+            args.results,
+            address=args.address,
+            workers=args.workers,
+            **options,
+        )
     else:
         table = run_sweep(data, grid, args.results, **options)
     # the whole file (this grid and any other rows it holds), with the filter column up to date
@@ -602,10 +992,24 @@ def main(argv=None) -> pd.DataFrame:
         _write_atomic(everything, Path(args.results))
         save_provenance(everything, table.attrs.get("failures", ()), finished=True)
     if len(table):
-        print(table[["model", "test_auroc", "passed_filter", "snr", "kmer_kld", "kattr_mean_kld"]].to_string(index=False))
+        print(
+            table[
+                [
+                    "model",
+                    "test_auroc",
+                    "passed_filter",
+                    "snr",
+                    "kmer_kld",
+                    "kattr_mean_kld",
+                ]
+            ].to_string(index=False)
+        )
     failures = table.attrs.get("failures", [])
     if failures:
-        print(f"{len(failures)} model(s) failed; re-run the same command to retry them:", flush=True)
+        print(
+            f"{len(failures)} model(s) failed; re-run the same command to retry them:",
+            flush=True,
+        )
         for label, err in failures:
             print(f"  {label}: {err}", flush=True)
     return table

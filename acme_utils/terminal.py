@@ -49,6 +49,8 @@ def note_interrupt(what: str, cache_dir):
     try:
         yield
     except KeyboardInterrupt:
-        _to_terminal(f"\n[acme_utils] interrupted while {what}. Everything finished before it is kept in the "
-                     f"cache ({cache_dir}); run the same command again to resume from there.\n")
+        _to_terminal(
+            f"\n[acme_utils] interrupted while {what}. Everything finished before it is kept in the "
+            f"cache ({cache_dir}); run the same command again to resume from there.\n"
+        )
         raise

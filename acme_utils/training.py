@@ -29,9 +29,20 @@ from .models import build_cnn, cnn_config, logit_model
 from .terminal import note_interrupt, progress
 from .validation import check_model_input, validate_input
 from . import regularizers
-from .regularizers import (adversarial_phase, attribution_track, bce_with_logits, forward,
-                           fourier_prior_loss, layer_chain, mix, perturbation_points, pgd_attack,
-                           sample_beta, spectral_penalty, tv_prior_loss)
+from .regularizers import (
+    adversarial_phase,
+    attribution_track,
+    bce_with_logits,
+    forward,
+    fourier_prior_loss,
+    layer_chain,
+    mix,
+    perturbation_points,
+    pgd_attack,
+    sample_beta,
+    spectral_penalty,
+    tv_prior_loss,
+)
 
 
 #: Training recipes: overrides of the METHODS.md model configuration (``models.cnn_config``) and
@@ -46,8 +57,14 @@ RECIPES = {
     "l2": ({"l2": 1e-6}, {}),
     "dropout_ramp": ({"conv_dropout": (0.1, 0.2, 0.3, 0.4)}, {}),
     "batch32": ({}, {"batch_size": 32}),
-    "authors": ({"conv_dropout": (0.1, 0.2, 0.3, 0.4), "kernel_initializer": "he_normal", "l2": 1e-6},
-                {"lr_plateau_patience": 3}),
+    "authors": (
+        {
+            "conv_dropout": (0.1, 0.2, 0.3, 0.4),
+            "kernel_initializer": "he_normal",
+            "l2": 1e-6,
+        },
+        {"lr_plateau_patience": 3},
+    ),
 }
 
 
@@ -59,14 +76,18 @@ def recipe(name: str) -> tuple[dict, dict]:
     return dict(model_overrides), dict(train_overrides)
 
 
-
 #: The book's training recipe, and the study grid's: the authors' own, which reaches the study's
 #: models where METHODS.md section 2 as written does not (chapter 2 shows the comparison).
 STUDY_RECIPE = "authors"
 
 
-def model_name(activation: str, batch_norm: bool, regularizer: str, seed: int,
-               recipe: str = STUDY_RECIPE) -> str:
+def model_name(
+    activation: str,
+    batch_norm: bool,
+    regularizer: str,
+    seed: int,
+    recipe: str = STUDY_RECIPE,
+) -> str:
     """A model's display name: activation, ``+bn``, the regulariser unless "none", the recipe in
     brackets unless it is ``STUDY_RECIPE``, and the seed (e.g. ``"relu+bn mixup seed 2"``)."""
     reg = "" if regularizer == "none" else f" {regularizer}"
@@ -88,15 +109,27 @@ class ModelSpec:
     @property
     def label(self) -> str:
         """The model's display name (``model_name``), also the ``model`` column of a sweep."""
-        return model_name(self.activation, self.batch_norm, self.regularizer, self.seed, self.recipe)
+        return model_name(
+            self.activation, self.batch_norm, self.regularizer, self.seed, self.recipe
+        )
 
     def configs(self, epochs: int = 100, patience: int = 10) -> tuple[dict, dict]:
         """``(model_config, train_config)`` overrides that ``train_model`` turns into this model."""
         model_over, train_over = recipe(self.recipe)
-        model_cfg = {**model_over, "activation": self.activation, "batch_norm": self.batch_norm}
-        train_cfg = {**train_over, "epochs": epochs, "patience": patience, "seed": self.seed,
-                     "regularizer": self.regularizer}
+        model_cfg = {
+            **model_over,
+            "activation": self.activation,
+            "batch_norm": self.batch_norm,
+        }
+        train_cfg = {
+            **train_over,
+            "epochs": epochs,
+            "patience": patience,
+            "seed": self.seed,
+            "regularizer": self.regularizer,
+        }
         return model_cfg, train_cfg
+
 
 def set_seed(seed: int) -> None:
     """Seed Python, NumPy and Keras/TensorFlow and make TF ops deterministic (same seed, same model)."""
@@ -127,17 +160,27 @@ def train_config(
     Keras' ``ReduceLROnPlateau`` does in the authors' scripts; 0 (METHODS.md) leaves it constant.
     Like the regulariser, these keys enter the result only when the schedule is on.
     """
-    for name, value in (("epochs", epochs), ("batch_size", batch_size), ("patience", patience)):
+    for name, value in (
+        ("epochs", epochs),
+        ("batch_size", batch_size),
+        ("patience", patience),
+    ):
         if int(value) != value or value < 1:
             raise ValueError(f"{name} must be a positive integer; got {value!r}")
     if not learning_rate > 0:
         raise ValueError(f"learning_rate must be positive; got {learning_rate!r}")
     if int(lr_plateau_patience) != lr_plateau_patience or lr_plateau_patience < 0:
-        raise ValueError(f"lr_plateau_patience must be a non-negative integer; got {lr_plateau_patience!r}")
+        raise ValueError(
+            f"lr_plateau_patience must be a non-negative integer; got {lr_plateau_patience!r}"
+        )
     if not 0 < lr_plateau_factor < 1:
-        raise ValueError(f"lr_plateau_factor must be in (0, 1); got {lr_plateau_factor!r}")
+        raise ValueError(
+            f"lr_plateau_factor must be in (0, 1); got {lr_plateau_factor!r}"
+        )
     if not 0 <= min_learning_rate <= learning_rate:
-        raise ValueError(f"min_learning_rate must be in [0, learning_rate]; got {min_learning_rate!r}")
+        raise ValueError(
+            f"min_learning_rate must be in [0, learning_rate]; got {min_learning_rate!r}"
+        )
     cfg = {
         "epochs": int(epochs),
         "batch_size": int(batch_size),
@@ -162,9 +205,19 @@ class PlateauSchedule:
     improvement of more than ``min_delta``, multiply the rate by ``factor`` (not below
     ``min_lr``) and start counting again. ``patience=0`` never changes the rate."""
 
-    def __init__(self, learning_rate: float, patience: int, factor: float = 0.2, min_lr: float = 1e-7,
-                 min_delta: float = 1e-4):
-        self.learning_rate, self.patience, self.factor = float(learning_rate), int(patience), float(factor)
+    def __init__(
+        self,
+        learning_rate: float,
+        patience: int,
+        factor: float = 0.2,
+        min_lr: float = 1e-7,
+        min_delta: float = 1e-4,
+    ):
+        self.learning_rate, self.patience, self.factor = (
+            float(learning_rate),
+            int(patience),
+            float(factor),
+        )
         self.min_lr, self.min_delta = float(min_lr), float(min_delta)
         self.best, self.wait = -np.inf, 0
 
@@ -187,8 +240,14 @@ class PlateauSchedule:
 # --------------------------------------------------------------------------------------------
 
 
-def make_train_step(model: keras.Model, optimizer, name: str = "none", options: dict | None = None, seed: int = 0,
-                    jit_compile: bool = False):
+def make_train_step(
+    model: keras.Model,
+    optimizer,
+    name: str = "none",
+    options: dict | None = None,
+    seed: int = 0,
+    jit_compile: bool = False,
+):
     """A function ``step(x, y, epoch) -> loss`` that runs one compiled optimisation step.
 
     ``x`` is a ``(B, L, 4)`` float32 batch, ``y`` its ``(B, 1)`` labels, ``epoch`` the 1-based
@@ -217,15 +276,36 @@ def make_train_step(model: keras.Model, optimizer, name: str = "none", options: 
         if name in ("mixup", "manifold_mixup"):
             lam = sample_beta(gen, opts["alpha"])
             perm = tf.argsort(gen.uniform([tf.shape(x)[0]]))
-            point = tf.constant(0) if name == "mixup" else tf.gather(points, gen.uniform([], 0, len(points), tf.int32))
+            point = (
+                tf.constant(0)
+                if name == "mixup"
+                else tf.gather(points, gen.uniform([], 0, len(points), tf.int32))
+            )
             z = forward(chain, x, True, point, lambda h: mix(h, lam, perm))
             return bce_with_logits(mix(y, lam, perm), z)
         if name in ("input_noise", "manifold_noise"):
-            point = tf.constant(0) if name == "input_noise" else tf.gather(points, gen.uniform([], 0, len(points), tf.int32))
-            z = forward(chain, x, True, point, lambda h: h + opts["std"] * gen.normal(tf.shape(h)))
+            point = (
+                tf.constant(0)
+                if name == "input_noise"
+                else tf.gather(points, gen.uniform([], 0, len(points), tf.int32))
+            )
+            z = forward(
+                chain,
+                x,
+                True,
+                point,
+                lambda h: h + opts["std"] * gen.normal(tf.shape(h)),
+            )
             return bce_with_logits(y, z)
         if name == "adversarial" and phase != "clean":
-            x_adv = pgd_attack(lambda v: logits(v, training=False), x, y, opts["epsilon"], opts["step"], opts["n_steps"])
+            x_adv = pgd_attack(
+                lambda v: logits(v, training=False),
+                x,
+                y,
+                opts["epsilon"],
+                opts["step"],
+                opts["n_steps"],
+            )
             if phase == "mixed":
                 x, y = tf.concat([x, x_adv], 0), tf.concat([y, y], 0)
             else:
@@ -243,8 +323,13 @@ def make_train_step(model: keras.Model, optimizer, name: str = "none", options: 
             # inference mode: the prior is about the attribution maps the trained model will give,
             # and a positives-only pass in training mode would corrupt the BatchNorm statistics
             track = attribution_track(lambda v: logits(v, training=False), positive)
-            prior = (fourier_prior_loss(track, int(opts["cutoff"]), opts["softness"], opts["smooth_sigma"])
-                     if name == "fourier_prior" else tv_prior_loss(track, bool(opts["normalize"])))
+            prior = (
+                fourier_prior_loss(
+                    track, int(opts["cutoff"]), opts["softness"], opts["smooth_sigma"]
+                )
+                if name == "fourier_prior"
+                else tv_prior_loss(track, bool(opts["normalize"]))
+            )
             prior = tf.where(tf.shape(positive)[0] > 0, prior, 0.0)
             loss += opts["weight"] * prior
         return loss
@@ -252,9 +337,13 @@ def make_train_step(model: keras.Model, optimizer, name: str = "none", options: 
     compiled = {}
 
     def step(x, y, epoch: int = 1):
-        phase = (adversarial_phase(epoch, opts["clean_epochs"], opts["mixed_until"])
-                 if name == "adversarial" else "clean")
+        phase = (
+            adversarial_phase(epoch, opts["clean_epochs"], opts["mixed_until"])
+            if name == "adversarial"
+            else "clean"
+        )
         if phase not in compiled:
+
             @tf.function(reduce_retracing=True, jit_compile=jit_compile)
             def train_step(xb, yb, phase=phase):
                 with tf.GradientTape() as tape:
@@ -291,7 +380,10 @@ def predict(model: keras.Model, x, batch_size: int = 1000) -> np.ndarray:
 
 
 def _predict(model: keras.Model, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
-    out = [np.asarray(model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
+    out = [
+        np.asarray(model(x[i : i + batch_size], training=False))
+        for i in range(0, len(x), batch_size)
+    ]
     return np.concatenate(out).reshape(-1).astype(np.float64)
 
 
@@ -314,11 +406,15 @@ def evaluate(model: keras.Model, split: Split, batch_size: int = 1000) -> dict:
     return _evaluate(model, x, y, batch_size)
 
 
-def _evaluate(model: keras.Model, x: np.ndarray, y: np.ndarray, batch_size: int = 1000) -> dict:
+def _evaluate(
+    model: keras.Model, x: np.ndarray, y: np.ndarray, batch_size: int = 1000
+) -> dict:
     return classification_scores(y, _predict(model, x, batch_size))
 
 
-def _check_split(split: Split, name: str, model: keras.Model) -> tuple[np.ndarray, np.ndarray]:
+def _check_split(
+    split: Split, name: str, model: keras.Model
+) -> tuple[np.ndarray, np.ndarray]:
     """``(x, y)`` of ``split``, checked: one-hot, finite ``(N, L, 4)`` sequences of the model's
     length as float32, and ``(N, 1)`` labels of exactly 0 or 1 as float32.
 
@@ -365,29 +461,58 @@ def fit(
     ``(N, L, 4)`` sequences of the model's length with ``(N, 1)`` labels of exactly 0 or 1 (the
     mixup regularisers make their soft labels from these inside the train step).
     """
-    cfg = train_config(epochs, batch_size, learning_rate, patience, seed, regularizer, regularizer_options,
-                       lr_plateau_patience, lr_plateau_factor, min_learning_rate)
+    cfg = train_config(
+        epochs,
+        batch_size,
+        learning_rate,
+        patience,
+        seed,
+        regularizer,
+        regularizer_options,
+        lr_plateau_patience,
+        lr_plateau_factor,
+        min_learning_rate,
+    )
     # checked once, up front: a label of 2 or a NaN input would otherwise train silently
     train_x, train_y = _check_split(train, "train", model)
     valid_x, valid_y = _check_split(valid, "valid", model)
     logits = logit_model(model)
     optimizer = keras.optimizers.Adam(cfg["learning_rate"])
-    train_step = make_train_step(model, optimizer, regularizer, cfg.get("regularizer_options"), cfg["seed"])
+    train_step = make_train_step(
+        model, optimizer, regularizer, cfg.get("regularizer_options"), cfg["seed"]
+    )
 
     def bce(x, y):
         z = _predict(logits, x)
         y = y[:, 0]
         return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
 
-    first = regularizers.first_selectable_epoch(regularizer, cfg.get("regularizer_options"))
+    first = regularizers.first_selectable_epoch(
+        regularizer, cfg.get("regularizer_options")
+    )
     if first > cfg["epochs"]:
         if verbose:
-            print(f"  note: {cfg['epochs']} epochs end before epoch {first}, the first that early stopping "
-                  f"may keep for {regularizer!r}; keeping the best epoch of all", flush=True)
+            print(
+                f"  note: {cfg['epochs']} epochs end before epoch {first}, the first that early stopping "
+                f"may keep for {regularizer!r}; keeping the best epoch of all",
+                flush=True,
+            )
         first = 1
     rng = np.random.default_rng([cfg["seed"], 2])
-    history = {k: [] for k in ("loss", "val_loss", "val_auroc", "val_aupr", "seconds", "learning_rate")}
-    schedule = PlateauSchedule(cfg["learning_rate"], lr_plateau_patience, lr_plateau_factor, min_learning_rate)
+    history = {
+        k: []
+        for k in (
+            "loss",
+            "val_loss",
+            "val_auroc",
+            "val_aupr",
+            "seconds",
+            "learning_rate",
+        )
+    }
+    schedule = PlateauSchedule(
+        cfg["learning_rate"], lr_plateau_patience, lr_plateau_factor, min_learning_rate
+    )
     best, best_epoch, best_weights = -np.inf, 0, model.get_weights()
     n = len(train_x)
     for epoch in range(1, cfg["epochs"] + 1):
@@ -408,11 +533,16 @@ def fit(
         if next_rate != history["learning_rate"][-1]:
             optimizer.learning_rate.assign(next_rate)
             if verbose:
-                print(f"  validation AUROC on a plateau: learning rate {next_rate:.1e}", flush=True)
+                print(
+                    f"  validation AUROC on a plateau: learning rate {next_rate:.1e}",
+                    flush=True,
+                )
         if epoch >= first and scores["auroc"] > best:
             best, best_epoch, best_weights = scores["auroc"], epoch, model.get_weights()
-        progress(f"{label}: epoch {epoch}/{cfg['epochs']}, val AUROC {scores['auroc']:.4f} "
-                 f"(best {best:.4f} at epoch {best_epoch}), {history['seconds'][-1]:.1f} s")
+        progress(
+            f"{label}: epoch {epoch}/{cfg['epochs']}, val AUROC {scores['auroc']:.4f} "
+            f"(best {best:.4f} at epoch {best_epoch}), {history['seconds'][-1]:.1f} s"
+        )
         if verbose:
             print(
                 f"  epoch {epoch:3d}/{cfg['epochs']}  loss {history['loss'][-1]:.4f}  "
@@ -423,7 +553,10 @@ def fit(
             )
         if epoch >= first and epoch - best_epoch >= cfg["patience"]:
             if verbose:
-                print(f"  early stop: no better val_auroc for {cfg['patience']} epochs", flush=True)
+                print(
+                    f"  early stop: no better val_auroc for {cfg['patience']} epochs",
+                    flush=True,
+                )
             break
     model.set_weights(best_weights)
     history["best_epoch"] = best_epoch
@@ -492,7 +625,9 @@ def _store(entry: Path, model: keras.Model, meta: dict) -> bool:
     return read_json(entry / "meta.json").get("run_id") == meta["run_id"]
 
 
-def _from_zoo(key: str, entry: Path, name: str, use_cache: bool, zoo_dir, verbose: bool) -> TrainedModel | None:
+def _from_zoo(
+    key: str, entry: Path, name: str, use_cache: bool, zoo_dir, verbose: bool
+) -> TrainedModel | None:
     """The zoo's model of ``key`` (stored in the cache too), or None if the zoo has no such model."""
     from . import zoo
 
@@ -500,20 +635,43 @@ def _from_zoo(key: str, entry: Path, name: str, use_cache: bool, zoo_dir, verbos
     if record is None:
         return None
     model = zoo.load_weights(record, zoo_dir)  # raises on a checksum mismatch
-    meta = {k: record[k] for k in ("model_config", "train_config", "data_key", "history", "test_metrics")}
-    meta.update(name=name, train_seconds=record["train_seconds"], acme_utils=__version__, keras=keras.__version__,
-                run_id=uuid.uuid4().hex, zoo=record["provenance"])
+    meta = {
+        k: record[k]
+        for k in ("model_config", "train_config", "data_key", "history", "test_metrics")
+    }
+    meta.update(
+        name=name,
+        train_seconds=record["train_seconds"],
+        acme_utils=__version__,
+        keras=keras.__version__,
+        run_id=uuid.uuid4().hex,
+        zoo=record["provenance"],
+    )
     if verbose:
         machine = record["provenance"]["machine"]
-        print(f"{name}: loaded pretrained weights from the zoo (training took {_duration(record['train_seconds'] or 0)} "
-              f"on a {machine['cores']}-core machine; {zoo.RETRAIN_ENV_VAR}=1 retrains)", flush=True)
+        print(
+            f"{name}: loaded pretrained weights from the zoo (training took {_duration(record['train_seconds'] or 0)} "
+            f"on a {machine['cores']}-core machine; {zoo.RETRAIN_ENV_VAR}=1 retrains)",
+            flush=True,
+        )
     progress(f"{name}: loaded pretrained weights from the zoo")
     path = None
     if use_cache:
         _store(entry, model, meta)
         path = entry
-    return TrainedModel(model, name, meta["model_config"], meta["train_config"], meta["history"],
-                        meta["test_metrics"], key, path, from_cache=True, data_key=meta["data_key"], source="zoo")
+    return TrainedModel(
+        model,
+        name,
+        meta["model_config"],
+        meta["train_config"],
+        meta["history"],
+        meta["test_metrics"],
+        key,
+        path,
+        from_cache=True,
+        data_key=meta["data_key"],
+        source="zoo",
+    )
 
 
 def train_model(
@@ -540,19 +698,31 @@ def train_model(
     if recipe not in RECIPES:  # (the argument shadows the function ``recipe``)
         raise ValueError(f"unknown recipe {recipe!r}; choose one of {tuple(RECIPES)}")
     model_over, train_over = RECIPES[recipe]
-    model_cfg = cnn_config(**{"input_length": data.params["length"], **model_over, **(model_config or {})})
+    model_cfg = cnn_config(
+        **{"input_length": data.params["length"], **model_over, **(model_config or {})}
+    )
     tcfg = train_config(**{**train_over, **(train_cfg or {})})
     key = model_key(data.key, model_cfg, tcfg)
-    name = name or model_name(model_cfg["activation"], model_cfg["batch_norm"],
-                              tcfg.get("regularizer", "none"), tcfg["seed"], recipe)
+    name = name or model_name(
+        model_cfg["activation"],
+        model_cfg["batch_norm"],
+        tcfg.get("regularizer", "none"),
+        tcfg["seed"],
+        recipe,
+    )
     entry = resolve_cache_dir(cache_dir) / "models" / key
-    if use_cache and (entry / "meta.json").is_file() and (entry / "model.keras").is_file():
+    if (
+        use_cache
+        and (entry / "meta.json").is_file()
+        and (entry / "model.keras").is_file()
+    ):
         if verbose:
             print(f"{name}: loaded from the cache", flush=True)
         progress(f"{name}: loaded from the cache")
         return _load_entry(entry, name)
     if use_zoo is None:
         from .zoo import retrain_requested
+
         use_zoo = not retrain_requested()
     if use_zoo:
         pretrained = _from_zoo(key, entry, name, use_cache, zoo_dir, verbose)
@@ -561,16 +731,22 @@ def train_model(
 
     if verbose:
         print(f"{name}: training (cache key {key})", flush=True)
-    progress(f"{name}: training, up to {tcfg['epochs']} epochs (no cached or pretrained model with key {key})")
+    progress(
+        f"{name}: training, up to {tcfg['epochs']} epochs (no cached or pretrained model with key {key})"
+    )
     start = time.perf_counter()
     set_seed(tcfg["seed"])
     model = build_cnn(**model_cfg)
     with note_interrupt(f"training {name}", resolve_cache_dir(cache_dir)):
         # tcfg holds the regularizer
-        history = fit(model, data.train, data.valid, **tcfg, verbose=verbose, label=name)
+        history = fit(
+            model, data.train, data.valid, **tcfg, verbose=verbose, label=name
+        )
     metrics = evaluate(model, data.test)
     seconds = time.perf_counter() - start
-    progress(f"{name}: trained in {_duration(seconds)}, test AUROC {metrics['auroc']:.4f}")
+    progress(
+        f"{name}: trained in {_duration(seconds)}, test AUROC {metrics['auroc']:.4f}"
+    )
     if verbose:
         print(
             f"{name}: best epoch {history['best_epoch']}, test AUROC {metrics['auroc']:.4f}, "
@@ -597,22 +773,50 @@ def train_model(
             # one, so every caller sees the same model (runs with other thread counts can differ
             # in the last bits).
             if verbose:
-                print(f"{name}: another process stored this model first; using the stored one", flush=True)
+                print(
+                    f"{name}: another process stored this model first; using the stored one",
+                    flush=True,
+                )
             return _load_entry(entry, name)
-    return TrainedModel(model, name, model_cfg, tcfg, history, metrics, key, path, from_cache=False,
-                        data_key=data.key)
+    return TrainedModel(
+        model,
+        name,
+        model_cfg,
+        tcfg,
+        history,
+        metrics,
+        key,
+        path,
+        from_cache=False,
+        data_key=data.key,
+    )
 
 
-def spec_key(data_key: str, spec: ModelSpec, epochs: int = 100, patience: int = 10,
-             input_length: int = 200) -> str:
+def spec_key(
+    data_key: str,
+    spec: ModelSpec,
+    epochs: int = 100,
+    patience: int = 10,
+    input_length: int = 200,
+) -> str:
     """The cache key (``model_key``) of ``spec``'s model, without any data in memory."""
     model_cfg, train_cfg = spec.configs(epochs, patience)
-    return model_key(data_key, cnn_config(**{"input_length": input_length, **model_cfg}),
-                     train_config(**train_cfg))
+    return model_key(
+        data_key,
+        cnn_config(**{"input_length": input_length, **model_cfg}),
+        train_config(**train_cfg),
+    )
 
 
-def train_spec(data: SyntheticDataset, spec: ModelSpec, epochs: int = 100, patience: int = 10,
-               cache_dir=None, verbose: bool = False, name: str | None = None) -> TrainedModel:
+def train_spec(
+    data: SyntheticDataset,
+    spec: ModelSpec,
+    epochs: int = 100,
+    patience: int = 10,
+    cache_dir=None,
+    verbose: bool = False,
+    name: str | None = None,
+) -> TrainedModel:
     """Train ``spec``'s model on ``data`` (or load it from the cache or the zoo): the one way the
     chapters and the sweep get a model (``train_model`` with ``spec.configs``).
 
@@ -620,5 +824,12 @@ def train_spec(data: SyntheticDataset, spec: ModelSpec, epochs: int = 100, patie
     score tables); it defaults to ``spec.label`` and does not enter the cache key.
     """
     model_cfg, train_cfg = spec.configs(epochs, patience)
-    return train_model(data, model_cfg, train_cfg, name=name or spec.label, cache_dir=cache_dir,
-                       verbose=verbose, recipe="methods")
+    return train_model(
+        data,
+        model_cfg,
+        train_cfg,
+        name=name or spec.label,
+        cache_dir=cache_dir,
+        verbose=verbose,
+        recipe="methods",
+    )

@@ -20,7 +20,9 @@ SEQUENCE_SHAPE = ("N", "L", 4)
 
 
 def _shape_text(shape) -> str:
-    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+    return (
+        "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+    )
 
 
 def _index_text(index) -> str:
@@ -84,16 +86,26 @@ def validate_input(
     try:
         X = np.asarray(X)
     except (TypeError, ValueError) as err:  # ragged nested lists
-        raise ValueError(f"{name} must be an array; numpy cannot convert it ({err})") from err
+        raise ValueError(
+            f"{name} must be an array; numpy cannot convert it ({err})"
+        ) from err
     if shape is not None:
-        fixed_ok = all(isinstance(s, str) or s is None or d == s for d, s in zip(X.shape, shape))
+        fixed_ok = all(
+            isinstance(s, str) or s is None or d == s for d, s in zip(X.shape, shape)
+        )
         if X.ndim != len(shape) or not fixed_ok:
-            raise ValueError(f"{name} must have shape {_shape_text(shape)}; got shape {X.shape}")
+            raise ValueError(
+                f"{name} must have shape {_shape_text(shape)}; got shape {X.shape}"
+            )
     if X.size == 0 and not allow_empty:
-        raise ValueError(f"{name} is empty (shape {X.shape}): there is nothing to compute on")
+        raise ValueError(
+            f"{name} is empty (shape {X.shape}): there is nothing to compute on"
+        )
     if X.dtype.kind not in "biuf":  # bool, signed, unsigned, float
         raise TypeError(f"{name} must hold real numbers; got dtype {X.dtype}")
-    with np.errstate(over="ignore"):  # an overflow to inf is reported just below, by name
+    with np.errstate(
+        over="ignore"
+    ):  # an overflow to inf is reported just below, by name
         X = X.astype(dtype, copy=False)
     if X.dtype.kind == "f":
         finite = np.isfinite(X)
@@ -101,36 +113,53 @@ def validate_input(
             nan = np.isnan(X)
             what = "NaN" if nan.any() else "infinite"
             first = np.argwhere(nan if nan.any() else ~finite)[0]
-            raise ValueError(f"{name} contains {int((~finite).sum())} NaN or infinite value(s); "
-                             f"the first is {what} at index {_index_text(first)}")
+            raise ValueError(
+                f"{name} contains {int((~finite).sum())} NaN or infinite value(s); "
+                f"the first is {what} at index {_index_text(first)}"
+            )
     if values is not None:
         bad = ~np.isin(X, values)
         if bad.any():
             first = np.argwhere(bad)[0]
-            raise ValueError(f"{name} must contain only the values {tuple(values)}; got "
-                             f"{X[tuple(first)].item()!r} at index {_index_text(first)}")
+            raise ValueError(
+                f"{name} must contain only the values {tuple(values)}; got "
+                f"{X[tuple(first)].item()!r} at index {_index_text(first)}"
+            )
     if ohe:
         binary = ((X == 0) | (X == 1)).all(axis=-1)
         bad = ~(binary & (X.sum(axis=-1, dtype=np.float64) == 1))
         if bad.any():
             first = np.argwhere(bad)[0]
-            raise ValueError(f"{name} is not one-hot at position {_index_text(first)} (values "
-                             f"{X[tuple(first)].tolist()}): every position needs exactly one 1 "
-                             f"among its {X.shape[-1]} channels, the rest 0")
+            raise ValueError(
+                f"{name} is not one-hot at position {_index_text(first)} (values "
+                f"{X[tuple(first)].tolist()}): every position needs exactly one 1 "
+                f"among its {X.shape[-1]} channels, the rest 0"
+            )
     if (length is not None or min_length is not None) and X.ndim < 2:
-        raise ValueError(f"{name} must have a sequence axis (axis 1); got shape {X.shape}")
+        raise ValueError(
+            f"{name} must have a sequence axis (axis 1); got shape {X.shape}"
+        )
     if length is not None and X.shape[1] != length:
         by = f"{length_name} takes" if length_name else "expected"
-        raise ValueError(f"{name} has sequences of length {X.shape[1]}, but {by} sequences of "
-                         f"length {length}")
+        raise ValueError(
+            f"{name} has sequences of length {X.shape[1]}, but {by} sequences of "
+            f"length {length}"
+        )
     if min_length is not None and X.shape[1] < min_length:
-        by = f"{length_name}={min_length}" if length_name else f"the minimum length {min_length}"
-        raise ValueError(f"{name} has sequences of length {X.shape[1]}, shorter than {by}")
+        by = (
+            f"{length_name}={min_length}"
+            if length_name
+            else f"the minimum length {min_length}"
+        )
+        raise ValueError(
+            f"{name} has sequences of length {X.shape[1]}, shorter than {by}"
+        )
     return X
 
 
-def check_one_hot(x, name: str = "x", length: int | None = None,
-                  length_name: str | None = None) -> np.ndarray:
+def check_one_hot(
+    x, name: str = "x", length: int | None = None, length_name: str | None = None
+) -> np.ndarray:
     """One-hot sequences, checked: ``(N, L, 4)``, finite, one-hot, non-empty; returned as float32.
 
     Parameters
@@ -145,8 +174,15 @@ def check_one_hot(x, name: str = "x", length: int | None = None,
     -------
     numpy.ndarray, shape (N, L, 4), float32
     """
-    return validate_input(x, name, shape=SEQUENCE_SHAPE, dtype=np.float32, ohe=True, length=length,
-                          length_name=length_name)
+    return validate_input(
+        x,
+        name,
+        shape=SEQUENCE_SHAPE,
+        dtype=np.float32,
+        ohe=True,
+        length=length,
+        length_name=length_name,
+    )
 
 
 def check_map(attr, name: str = "attribution map") -> np.ndarray:
@@ -202,5 +238,12 @@ def check_model_input(model, x, name: str = "x", ohe: bool = True) -> np.ndarray
     numpy.ndarray, shape (N, L, 4), float32
     """
     length = model_input_length(model)
-    return validate_input(x, name, shape=SEQUENCE_SHAPE, dtype=np.float32, ohe=ohe, length=length,
-                          length_name=f"model {getattr(model, 'name', '')!r}")
+    return validate_input(
+        x,
+        name,
+        shape=SEQUENCE_SHAPE,
+        dtype=np.float32,
+        ohe=ohe,
+        length=length,
+        length_name=f"model {getattr(model, 'name', '')!r}",
+    )

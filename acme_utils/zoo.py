@@ -46,7 +46,12 @@ BOOK_EPOCHS, BOOK_PATIENCE = 100, 10
 
 def retrain_requested() -> bool:
     """True when ``$ACME_RETRAIN`` asks to train every model from scratch."""
-    return os.environ.get(RETRAIN_ENV_VAR, "").strip().lower() not in ("", "0", "false", "no")
+    return os.environ.get(RETRAIN_ENV_VAR, "").strip().lower() not in (
+        "",
+        "0",
+        "false",
+        "no",
+    )
 
 
 def read_manifest(zoo_dir=None) -> dict:
@@ -75,11 +80,15 @@ def load_weights(entry: dict, zoo_dir=None):
 
     path = Path(zoo_dir or ZOO_DIR) / entry["file"]
     if not path.is_file():
-        raise ValueError(f"zoo entry {entry['key']} ({entry['name']}): weights file {path} is missing")
+        raise ValueError(
+            f"zoo entry {entry['key']} ({entry['name']}): weights file {path} is missing"
+        )
     digest = sha256(path)
     if digest != entry["sha256"]:
-        raise ValueError(f"zoo entry {entry['key']} ({entry['name']}): checksum of {path.name} is {digest[:12]}..., "
-                         f"the manifest records {entry['sha256'][:12]}...; the file is corrupted or was changed")
+        raise ValueError(
+            f"zoo entry {entry['key']} ({entry['name']}): checksum of {path.name} is {digest[:12]}..., "
+            f"the manifest records {entry['sha256'][:12]}...; the file is corrupted or was changed"
+        )
     model = build_cnn(**entry["model_config"])
     model.load_weights(path)
     return model
@@ -87,16 +96,25 @@ def load_weights(entry: dict, zoo_dir=None):
 
 def _git(*args) -> str | None:
     try:
-        out = subprocess.run(["git", *args], cwd=Path(__file__).resolve().parent, capture_output=True, text=True,
-                             timeout=10)
+        out = subprocess.run(
+            ["git", *args],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() if out.returncode == 0 else None
 
 
 def _machine() -> dict:
-    return {"platform": platform.platform(), "processor": platform.machine(), "cores": os.cpu_count(),
-            "python": platform.python_version()}
+    return {
+        "platform": platform.platform(),
+        "processor": platform.machine(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+    }
 
 
 def _versions() -> dict:
@@ -104,8 +122,13 @@ def _versions() -> dict:
 
     from . import __version__
     from ._tensorflow import keras, tf as tensorflow
-    return {"acme_utils": __version__, "keras": keras.__version__, "tensorflow": tensorflow.__version__,
-            "numpy": numpy.__version__}
+
+    return {
+        "acme_utils": __version__,
+        "keras": keras.__version__,
+        "tensorflow": tensorflow.__version__,
+        "numpy": numpy.__version__,
+    }
 
 
 def add(trained, zoo_dir=None, command: str | None = None) -> dict:
@@ -141,7 +164,13 @@ def add(trained, zoo_dir=None, command: str | None = None) -> dict:
     manifest = read_manifest(zoo_dir)
     manifest[trained.key] = entry
     tmp = zoo_dir / "manifest.json.tmp"
-    write_json(tmp, {"about": "acme_utils pretrained model zoo; see acme_utils/zoo.py", "models": manifest})
+    write_json(
+        tmp,
+        {
+            "about": "acme_utils pretrained model zoo; see acme_utils/zoo.py",
+            "models": manifest,
+        },
+    )
     os.replace(tmp, zoo_dir / "manifest.json")
     return entry
 
@@ -154,8 +183,12 @@ def book_specs():
     from . import sweep, training
 
     baselines = sweep.model_grid(["none"], sweep.ACTIVATIONS, (True, False), (0,))
-    regularised = sweep.model_grid([r for r in sweep.STUDY_REGULARIZERS if r != "none"], sweep.ACTIVATIONS,
-                                   (True,), (0,))
+    regularised = sweep.model_grid(
+        [r for r in sweep.STUDY_REGULARIZERS if r != "none"],
+        sweep.ACTIVATIONS,
+        (True,),
+        (0,),
+    )
     priors = sweep.model_grid(sweep.PRIORS, sweep.ACTIVATIONS, (True,), (0,))
     specs = baselines + regularised + priors
     # chapter 9 shows two models of the committed grid side by side; as the grid grows, the pair
@@ -165,7 +198,9 @@ def book_specs():
         pair = sweep.showcase_pair(table[table.recipe == training.STUDY_RECIPE])
     except ValueError:  # a table without such a pair: the chapter shows none
         pair = table.iloc[:0]
-    return specs + [s for s in map(sweep.spec_of_row, pair.to_dict("records")) if s not in specs]
+    return specs + [
+        s for s in map(sweep.spec_of_row, pair.to_dict("records")) if s not in specs
+    ]
 
 
 def missing_book_models(zoo_dir=None) -> list[str]:
@@ -176,12 +211,23 @@ def missing_book_models(zoo_dir=None) -> list[str]:
 
     data_key = dataset_key(dataset_params(**BOOK_DATA))
     manifest = read_manifest(zoo_dir)
-    return [spec.label for spec in book_specs()
-            if training.spec_key(data_key, spec, BOOK_EPOCHS, BOOK_PATIENCE) not in manifest]
+    return [
+        spec.label
+        for spec in book_specs()
+        if training.spec_key(data_key, spec, BOOK_EPOCHS, BOOK_PATIENCE) not in manifest
+    ]
 
 
-def build(specs=None, engine: str = "ray", workers: int | None = None, zoo_dir=None, cache_dir=None,
-          command: str | None = None, train: bool = True, verbose: bool = True) -> list[dict]:
+def build(
+    specs=None,
+    engine: str = "ray",
+    workers: int | None = None,
+    zoo_dir=None,
+    cache_dir=None,
+    command: str | None = None,
+    train: bool = True,
+    verbose: bool = True,
+) -> list[dict]:
     """Train every model of ``specs`` (default ``book_specs()``) that is not in the cache yet,
     in parallel on Ray (``engine="ray"``) or one after the other, then export all of them into
     the zoo. Models already in the zoo with the same key are re-exported unchanged. With
@@ -195,36 +241,76 @@ def build(specs=None, engine: str = "ray", workers: int | None = None, zoo_dir=N
     data = generate_dataset(**BOOK_DATA, cache_dir=cache_dir, verbose=verbose)
     if not train:
         models_dir = resolve_cache_dir(cache_dir) / "models"
-        cached = [s for s in specs if (models_dir / training.spec_key(data.key, s, BOOK_EPOCHS, BOOK_PATIENCE)
-                                       / "meta.json").is_file()]
+        cached = [
+            s
+            for s in specs
+            if (
+                models_dir
+                / training.spec_key(data.key, s, BOOK_EPOCHS, BOOK_PATIENCE)
+                / "meta.json"
+            ).is_file()
+        ]
         if verbose and len(cached) < len(specs):
-            print(f"not in the cache (left out): {', '.join(s.label for s in specs if s not in cached)}", flush=True)
+            print(
+                f"not in the cache (left out): {', '.join(s.label for s in specs if s not in cached)}",
+                flush=True,
+            )
         specs = cached
     elif engine == "ray":
-        sweep.run_sweep_ray(data, specs, epochs=BOOK_EPOCHS, patience=BOOK_PATIENCE, n_sequences=100,
-                            cache_dir=cache_dir, verbose=verbose, workers=workers)
+        sweep.run_sweep_ray(
+            data,
+            specs,
+            epochs=BOOK_EPOCHS,
+            patience=BOOK_PATIENCE,
+            n_sequences=100,
+            cache_dir=cache_dir,
+            verbose=verbose,
+            workers=workers,
+        )
     elif engine == "sequential":
-        sweep.run_sweep(data, specs, epochs=BOOK_EPOCHS, patience=BOOK_PATIENCE, n_sequences=100,
-                        cache_dir=cache_dir, verbose=verbose)
+        sweep.run_sweep(
+            data,
+            specs,
+            epochs=BOOK_EPOCHS,
+            patience=BOOK_PATIENCE,
+            n_sequences=100,
+            cache_dir=cache_dir,
+            verbose=verbose,
+        )
     else:
         raise ValueError(f"engine must be 'ray' or 'sequential'; got {engine!r}")
     entries = []
     for spec in specs:
         key = training.spec_key(data.key, spec, BOOK_EPOCHS, BOOK_PATIENCE)
         kept = read_manifest(zoo_dir).get(key)
-        if kept is not None and (Path(zoo_dir or ZOO_DIR) / kept["file"]).is_file() and \
-                sha256(Path(zoo_dir or ZOO_DIR) / kept["file"]) == kept["sha256"]:
-            entries.append(kept)  # unchanged since the last build: keep the file and its provenance
+        if (
+            kept is not None
+            and (Path(zoo_dir or ZOO_DIR) / kept["file"]).is_file()
+            and sha256(Path(zoo_dir or ZOO_DIR) / kept["file"]) == kept["sha256"]
+        ):
+            entries.append(
+                kept
+            )  # unchanged since the last build: keep the file and its provenance
             continue
-        trained = training.train_spec(data, spec, BOOK_EPOCHS, BOOK_PATIENCE, cache_dir=cache_dir)
+        trained = training.train_spec(
+            data, spec, BOOK_EPOCHS, BOOK_PATIENCE, cache_dir=cache_dir
+        )
         entries.append(add(trained, zoo_dir, command))
         if verbose:
-            print(f"zoo: {spec.label} -> {entries[-1]['file']} ({entries[-1]['bytes'] / 1e3:.0f} kB)", flush=True)
+            print(
+                f"zoo: {spec.label} -> {entries[-1]['file']} ({entries[-1]['bytes'] / 1e3:.0f} kB)",
+                flush=True,
+            )
     return entries
 
 
-def verify(zoo_dir=None, cache_dir=None, tolerance: float = 1e-6, data_params: dict | None = None,
-           verbose: bool = True) -> list[str]:
+def verify(
+    zoo_dir=None,
+    cache_dir=None,
+    tolerance: float = 1e-6,
+    data_params: dict | None = None,
+    verbose: bool = True,
+) -> list[str]:
     """Check every zoo entry against the current code; return the problems found (empty: all good).
 
     For each entry: the key that ``training.model_key`` computes today from the entry's data and
@@ -240,19 +326,25 @@ def verify(zoo_dir=None, cache_dir=None, tolerance: float = 1e-6, data_params: d
     manifest = read_manifest(zoo_dir)
     if not manifest:
         return [f"the zoo in {zoo_dir or ZOO_DIR} is empty"]
-    data = generate_dataset(**(data_params or BOOK_DATA), cache_dir=cache_dir, verbose=False)
+    data = generate_dataset(
+        **(data_params or BOOK_DATA), cache_dir=cache_dir, verbose=False
+    )
     problems = []
     for key, entry in manifest.items():
         label = f"{entry['name']} ({key})"
         if entry["data_key"] != data.key:
-            problems.append(f"{label}: trained on data {entry['data_key']}, the book's data are now {data.key}")
+            problems.append(
+                f"{label}: trained on data {entry['data_key']}, the book's data are now {data.key}"
+            )
             continue
         model_cfg = cnn_config(**entry["model_config"])
         train_cfg = training.train_config(**entry["train_config"])
         now = training.model_key(data.key, model_cfg, train_cfg)
         if now != key:
-            problems.append(f"{label}: the current code gives key {now}; rebuild the zoo "
-                            "(python -m acme_utils.zoo build)")
+            problems.append(
+                f"{label}: the current code gives key {now}; rebuild the zoo "
+                "(python -m acme_utils.zoo build)"
+            )
             continue
         try:
             model = load_weights(entry, zoo_dir)
@@ -262,38 +354,67 @@ def verify(zoo_dir=None, cache_dir=None, tolerance: float = 1e-6, data_params: d
         auroc = training.evaluate(model, data.test)["auroc"]
         recorded = entry["test_metrics"]["auroc"]
         if abs(auroc - recorded) > tolerance:
-            problems.append(f"{label}: test AUROC {auroc:.8f} on loading, the manifest records {recorded:.8f}")
+            problems.append(
+                f"{label}: test AUROC {auroc:.8f} on loading, the manifest records {recorded:.8f}"
+            )
         elif verbose:
-            print(f"ok  {entry['name']:<34} key {key}  test AUROC {auroc:.6f}", flush=True)
+            print(
+                f"ok  {entry['name']:<34} key {key}  test AUROC {auroc:.6f}", flush=True
+            )
     return problems
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m acme_utils.zoo", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(
+        prog="python -m acme_utils.zoo", description=__doc__.split("\n\n")[0]
+    )
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="train (or take from the cache) every book model and write the zoo")
+    b = sub.add_parser(
+        "build",
+        help="train (or take from the cache) every book model and write the zoo",
+    )
     b.add_argument("--engine", choices=("ray", "sequential"), default="ray")
-    b.add_argument("--workers", type=int, default=None, help="CPUs of the local Ray instance (default: all)")
-    b.add_argument("--no-train", action="store_true",
-                   help="train nothing: export the book models already in the cache, list the others")
-    sub.add_parser("verify", help="check keys, checksums and test AUROC of every entry against the current code")
+    b.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="CPUs of the local Ray instance (default: all)",
+    )
+    b.add_argument(
+        "--no-train",
+        action="store_true",
+        help="train nothing: export the book models already in the cache, list the others",
+    )
+    sub.add_parser(
+        "verify",
+        help="check keys, checksums and test AUROC of every entry against the current code",
+    )
     sub.add_parser("list", help="list the zoo's models")
     args = p.parse_args(argv)
     if args.command == "build":
-        build(engine=args.engine, workers=args.workers, train=not args.no_train, command="python -m acme_utils.zoo " + " ".join(
-            sys.argv[1:] if argv is None else argv))
+        build(
+            engine=args.engine,
+            workers=args.workers,
+            train=not args.no_train,
+            command="python -m acme_utils.zoo "
+            + " ".join(sys.argv[1:] if argv is None else argv),
+        )
         return 0
     if args.command == "list":
         for entry in read_manifest().values():
-            print(f"{entry['key']}  {entry['name']:<34} test AUROC {entry['test_metrics']['auroc']:.4f}  "
-                  f"{entry['bytes'] / 1e3:.0f} kB")
+            print(
+                f"{entry['key']}  {entry['name']:<34} test AUROC {entry['test_metrics']['auroc']:.4f}  "
+                f"{entry['bytes'] / 1e3:.0f} kB"
+            )
         return 0
     problems = verify()
     for problem in problems:
         print("PROBLEM", problem)
     missing = missing_book_models()
-    print(f"{len(read_manifest())} zoo entries, {len(problems)} problem(s); {len(missing)} of the book's "
-          f"{len(book_specs())} models not in the zoo{': ' + ', '.join(missing) if missing else ''}")
+    print(
+        f"{len(read_manifest())} zoo entries, {len(problems)} problem(s); {len(missing)} of the book's "
+        f"{len(book_specs())} models not in the zoo{': ' + ', '.join(missing) if missing else ''}"
+    )
     return 1 if problems else 0
 
 

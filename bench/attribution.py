@@ -49,12 +49,18 @@ def main(n: int = 1000) -> None:
     t_ig = timed(lambda: attribution.integrated_gradients(model, x, steps=25))
     t_sg = timed(lambda: attribution.smoothgrad(model, x, n_samples=50), repeats=1)
     t_naive = timed(lambda: naive_saliency(model, x[:200]), repeats=1) * n / 200
-    print(f"{n} positive test sequences of length {x.shape[1]}, baseline CNN, {tf.config.threading.get_intra_op_parallelism_threads() or 'all'} threads")
+    print(
+        f"{n} positive test sequences of length {x.shape[1]}, baseline CNN, {tf.config.threading.get_intra_op_parallelism_threads() or 'all'} threads"
+    )
     print(f"  saliency                      {n / t_sal:10.0f} seq/s   ({t_sal:.2f} s)")
     print(f"  integrated gradients (25)     {n / t_ig:10.0f} seq/s   ({t_ig:.2f} s)")
     print(f"  SmoothGrad (50)               {n / t_sg:10.0f} seq/s   ({t_sg:.2f} s)")
-    print(f"  IG time / 26 saliency passes  {t_ig / (26 * t_sal):10.2f}        (aim <= 1.3)")
-    print(f"  batched saliency speed-up over a one-sequence eager loop: {t_naive / t_sal:.0f}x (aim >= 10x)")
+    print(
+        f"  IG time / 26 saliency passes  {t_ig / (26 * t_sal):10.2f}        (aim <= 1.3)"
+    )
+    print(
+        f"  batched saliency speed-up over a one-sequence eager loop: {t_naive / t_sal:.0f}x (aim >= 10x)"
+    )
 
 
 if __name__ == "__main__":

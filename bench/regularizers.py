@@ -22,7 +22,9 @@ def epoch_seconds(name: str, x, y, epoch: int, batch_size: int = 100) -> float:
     step(x[:batch_size], y[:batch_size], epoch)  # warm-up: trace and compile
     step(x[-batch_size:], y[-batch_size:], epoch)
     best = float("inf")
-    for _ in range(2):  # best of two timed epochs: the first run of a process pays one-off costs
+    for _ in range(
+        2
+    ):  # best of two timed epochs: the first run of a process pays one-off costs
         start = time.perf_counter()
         for i in range(0, len(x), batch_size):
             step(x[i : i + batch_size], y[i : i + batch_size], epoch)
@@ -33,17 +35,32 @@ def epoch_seconds(name: str, x, y, epoch: int, batch_size: int = 100) -> float:
 def main(n: int = 2000) -> None:
     d = data.generate_dataset()
     x, y = d.train.x[:n], d.train.y[:n]
-    runs = [("none", 1)] + [(name, 1) for name in regularizers.REGULARIZERS if name not in ("none", "adversarial")]
-    runs += [("adversarial", 6), ("adversarial", 21)]  # mixed and adversarial-only phases
+    runs = [("none", 1)] + [
+        (name, 1)
+        for name in regularizers.REGULARIZERS
+        if name not in ("none", "adversarial")
+    ]
+    runs += [
+        ("adversarial", 6),
+        ("adversarial", 21),
+    ]  # mixed and adversarial-only phases
     base = None
-    print(f"one epoch over {n:,} training sequences, batch 100, baseline CNN (relu + batch norm)")
+    print(
+        f"one epoch over {n:,} training sequences, batch 100, baseline CNN (relu + batch norm)"
+    )
     print(f"  {'regulariser':<28}{'s/epoch':>9}{'x baseline':>12}")
     for name, epoch in runs:
         seconds = epoch_seconds(name, x, y, epoch)
         base = base or seconds
-        label = name if name != "adversarial" else f"adversarial ({regularizers.adversarial_phase(epoch, 5, 20)})"
+        label = (
+            name
+            if name != "adversarial"
+            else f"adversarial ({regularizers.adversarial_phase(epoch, 5, 20)})"
+        )
         print(f"  {label:<28}{seconds:9.2f}{seconds / base:12.2f}", flush=True)
-    print(f"  (adversarial epochs 1-5 are clean: the baseline's cost; full-size epoch = {len(d.train):,} sequences)")
+    print(
+        f"  (adversarial epochs 1-5 are clean: the baseline's cost; full-size epoch = {len(d.train):,} sequences)"
+    )
 
 
 if __name__ == "__main__":

@@ -68,8 +68,10 @@ assert np.allclose(maps[:200], ref, atol=1e-4), "XLA changed the saliency maps"
 print(json.dumps({"seconds_per_1000": seconds / len(x) * 1000}))
 """
 
-MAKE_DATA = ("import json, sys\nfrom acme_utils import data\ndata.generate_dataset(cache_dir=sys.argv[1])\n"
-             "print(json.dumps({}))")
+MAKE_DATA = (
+    "import json, sys\nfrom acme_utils import data\ndata.generate_dataset(cache_dir=sys.argv[1])\n"
+    "print(json.dumps({}))"
+)
 
 GRID_PROBE = r"""
 import json, sys, time
@@ -89,9 +91,17 @@ print(json.dumps({"models": len(grid), "seconds": time.perf_counter() - start}))
 def _run(code: str, *args, threads: int | None = None) -> dict:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     if threads:
-        env.update(TF_NUM_INTRAOP_THREADS=str(threads), TF_NUM_INTEROP_THREADS=str(threads),
-                   OMP_NUM_THREADS=str(threads))
-    out = subprocess.run([sys.executable, "-c", code, *map(str, args)], env=env, capture_output=True, text=True)
+        env.update(
+            TF_NUM_INTRAOP_THREADS=str(threads),
+            TF_NUM_INTEROP_THREADS=str(threads),
+            OMP_NUM_THREADS=str(threads),
+        )
+    out = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if out.returncode:
         raise RuntimeError(out.stderr[-2000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -99,33 +109,52 @@ def _run(code: str, *args, threads: int | None = None) -> dict:
 
 def main(epochs: int = 3) -> None:
     cores = os.cpu_count()
-    print(f"training throughput on {cores} cores (baseline CNN, relu + batch norm, 14,000 sequences, batch 100)")
+    print(
+        f"training throughput on {cores} cores (baseline CNN, relu + batch norm, 14,000 sequences, batch 100)"
+    )
     base = _run(EPOCH_PROBE, 0)["seconds_per_epoch"]
     one = _run(EPOCH_PROBE, 0, threads=1)["seconds_per_epoch"]
     xla = _run(EPOCH_PROBE, 1)["seconds_per_epoch"]
     print(f"  {'configuration':<44}{'s/epoch':>9}{'x shipped':>11}")
-    for name, sec in (("compiled step, all threads (shipped)", base), ("compiled step, 1 thread", one),
-                      ("compiled step + XLA (jit_compile=True)", xla)):
+    for name, sec in (
+        ("compiled step, all threads (shipped)", base),
+        ("compiled step, 1 thread", one),
+        ("compiled step + XLA (jit_compile=True)", xla),
+    ):
         print(f"  {name:<44}{sec:9.2f}{sec / base:11.2f}")
     sal = _run(SALIENCY_PROBE, 0)["seconds_per_1000"]
     sal_xla = _run(SALIENCY_PROBE, 1)["seconds_per_1000"]
     print(f"\nsaliency maps (logit gradients, batches of 500)")
     print(f"  {'configuration':<44}{'s/1000 seq':>9}{'x shipped':>11}")
-    for name, sec in (("compiled gradient (shipped)", sal), ("compiled gradient + XLA", sal_xla)):
+    for name, sec in (
+        ("compiled gradient (shipped)", sal),
+        ("compiled gradient + XLA", sal_xla),
+    ):
         print(f"  {name:<44}{sec:9.2f}{sec / sal:11.2f}")
 
     with tempfile.TemporaryDirectory() as cache:
         _run(MAKE_DATA, cache)
         seq = _run(GRID_PROBE, "sequential", epochs, cache)
-    with tempfile.TemporaryDirectory() as cache:  # a fresh cache: Ray must train the same models again
+    with (
+        tempfile.TemporaryDirectory() as cache
+    ):  # a fresh cache: Ray must train the same models again
         _run(MAKE_DATA, cache)
         par = _run(GRID_PROBE, "ray", epochs, cache)
-    per_hour = {k: 3600 * v["models"] / v["seconds"] for k, v in (("sequential", seq), ("ray", par))}
-    print(f"\nmodels per hour ({seq['models']} models of {epochs} epochs each, scored on 200 sequences)")
+    per_hour = {
+        k: 3600 * v["models"] / v["seconds"]
+        for k, v in (("sequential", seq), ("ray", par))
+    }
+    print(
+        f"\nmodels per hour ({seq['models']} models of {epochs} epochs each, scored on 200 sequences)"
+    )
     print(f"  {'engine':<44}{'models/h':>9}{'x seq.':>11}")
-    print(f"  {'sequential sweep, one process, all threads':<44}{per_hour['sequential']:9.1f}{1:11.2f}")
-    print(f"  {f'Ray, {min(cores, 2)} tasks of 1 thread each':<44}{per_hour['ray']:9.1f}"
-          f"{per_hour['ray'] / per_hour['sequential']:11.2f}")
+    print(
+        f"  {'sequential sweep, one process, all threads':<44}{per_hour['sequential']:9.1f}{1:11.2f}"
+    )
+    print(
+        f"  {f'Ray, {min(cores, 2)} tasks of 1 thread each':<44}{per_hour['ray']:9.1f}"
+        f"{per_hour['ray'] / per_hour['sequential']:11.2f}"
+    )
 
 
 if __name__ == "__main__":

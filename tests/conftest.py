@@ -33,7 +33,10 @@ def executed_dir(tmp_path_factory):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "after_chapters: runs after every other test (needs the executed chapters)")
+    config.addinivalue_line(
+        "markers",
+        "after_chapters: runs after every other test (needs the executed chapters)",
+    )
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -21,7 +21,9 @@ def _smooth_model(seed=0, length=L):
 
 
 def _one_hot(n, length=L, seed=0):
-    return np.eye(4, dtype=np.float32)[np.random.default_rng(seed).integers(0, 4, (n, length))]
+    return np.eye(4, dtype=np.float32)[
+        np.random.default_rng(seed).integers(0, 4, (n, length))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -51,33 +53,50 @@ def test_target_output_is_the_sigmoid_derivative(model, x):
     z = A.predict_target(model, x)
     p = 1 / (1 + np.exp(-z))
     np.testing.assert_allclose(
-        A.saliency(model, x, target="output"), A.saliency(model, x) * (p * (1 - p))[:, None, None], rtol=1e-4, atol=1e-7
+        A.saliency(model, x, target="output"),
+        A.saliency(model, x) * (p * (1 - p))[:, None, None],
+        rtol=1e-4,
+        atol=1e-7,
     )
     with pytest.raises(ValueError, match="target"):
         A.saliency(model, x, target="proba")
 
 
 def test_batch_size_does_not_change_results(model, x):
-    np.testing.assert_allclose(A.saliency(model, x, batch_size=1), A.saliency(model, x, batch_size=64), atol=1e-6)
     np.testing.assert_allclose(
-        A.integrated_gradients(model, x, batch_size=7), A.integrated_gradients(model, x, batch_size=5000), atol=1e-6
+        A.saliency(model, x, batch_size=1),
+        A.saliency(model, x, batch_size=64),
+        atol=1e-6,
+    )
+    np.testing.assert_allclose(
+        A.integrated_gradients(model, x, batch_size=7),
+        A.integrated_gradients(model, x, batch_size=5000),
+        atol=1e-6,
     )
 
 
 def test_gradient_times_input(model, x):
-    np.testing.assert_allclose(A.gradient_times_input(model, x), A.saliency(model, x) * x)
+    np.testing.assert_allclose(
+        A.gradient_times_input(model, x), A.saliency(model, x) * x
+    )
 
 
 @pytest.mark.parametrize("baseline", ["zeros", "uniform", "shuffle"])
 def test_integrated_gradients_completeness_and_convergence(model, x, baseline):
     gaps = {}
     for steps in (2, 25, 200):
-        _, gap = A.integrated_gradients(model, x, baseline=baseline, steps=steps, return_gap=True)
+        _, gap = A.integrated_gradients(
+            model, x, baseline=baseline, steps=steps, return_gap=True
+        )
         gaps[steps] = np.abs(gap).max()
     scale = np.abs(A.predict_target(model, x)).max()
-    assert gaps[25] < 0.01 * scale + 1e-3  # completeness within 1% at the default 25 steps
+    assert (
+        gaps[25] < 0.01 * scale + 1e-3
+    )  # completeness within 1% at the default 25 steps
     assert gaps[200] < gaps[25] < gaps[2]  # and it converges
-    _, gap_gl = A.integrated_gradients(model, x, baseline=baseline, steps=25, rule="gauss-legendre", return_gap=True)
+    _, gap_gl = A.integrated_gradients(
+        model, x, baseline=baseline, steps=25, rule="gauss-legendre", return_gap=True
+    )
     assert np.abs(gap_gl).max() < 0.01 * scale + 1e-3
 
 
@@ -91,8 +110,12 @@ def test_integrated_gradients_exact_for_a_linear_model(x):
 
 
 @pytest.mark.parametrize("baseline", ["zeros", "uniform", "shuffle"])
-def test_average_path_gradient_times_difference_is_integrated_gradients(model, x, baseline):
-    avg = A.average_path_gradient(model, x, baseline=baseline, steps=10, seed=2, batch_size=33)
+def test_average_path_gradient_times_difference_is_integrated_gradients(
+    model, x, baseline
+):
+    avg = A.average_path_gradient(
+        model, x, baseline=baseline, steps=10, seed=2, batch_size=33
+    )
     base = A._baseline(x, baseline, 2)
     ig = A.integrated_gradients(model, x, baseline=baseline, steps=10, seed=2)
     np.testing.assert_allclose(avg * (x - base), ig, atol=1e-6)
@@ -106,23 +129,31 @@ def test_average_path_gradient_of_a_linear_model_is_its_weights(x):
     z = keras.layers.Dense(1, name="logit")(keras.layers.Flatten()(inp))
     lin = keras.Model(inp, z)
     w = lin.get_layer("logit").get_weights()[0].reshape(L, 4)
-    np.testing.assert_allclose(A.average_path_gradient(lin, x, steps=3), np.broadcast_to(w, x.shape), atol=1e-6)
+    np.testing.assert_allclose(
+        A.average_path_gradient(lin, x, steps=3), np.broadcast_to(w, x.shape), atol=1e-6
+    )
 
 
 def test_integrated_gradients_nodes():
     for rule in ("trapezoid", "gauss-legendre"):
         a, w = A.path_nodes(25, rule)
         assert w.sum() == pytest.approx(1.0) and a.min() >= 0 and a.max() <= 1
-        assert (w * a**3).sum() == pytest.approx(0.25, abs=1e-3)  # integrates a^3 on [0, 1]
+        assert (w * a**3).sum() == pytest.approx(
+            0.25, abs=1e-3
+        )  # integrates a^3 on [0, 1]
     assert A.path_nodes(25, "trapezoid")[0].size == 26
     with pytest.raises(ValueError, match="rule"):
         A.path_nodes(5, "simpson")
 
 
 def test_smoothgrad_without_noise_is_saliency_and_is_seeded(model, x):
-    np.testing.assert_allclose(A.smoothgrad(model, x, n_samples=4, noise=0.0), A.saliency(model, x), atol=1e-6)
+    np.testing.assert_allclose(
+        A.smoothgrad(model, x, n_samples=4, noise=0.0), A.saliency(model, x), atol=1e-6
+    )
     a = A.smoothgrad(model, x, n_samples=8, noise=0.1, seed=3)
-    np.testing.assert_array_equal(a, A.smoothgrad(model, x, n_samples=8, noise=0.1, seed=3))
+    np.testing.assert_array_equal(
+        a, A.smoothgrad(model, x, n_samples=8, noise=0.1, seed=3)
+    )
     assert not np.allclose(a, A.saliency(model, x))
 
 
@@ -134,7 +165,9 @@ def test_ism_matches_explicit_mutate_and_predict(model, x):
             for c in range(4):
                 mutant = x[i : i + 1].copy()
                 mutant[0, l] = np.eye(4)[c]
-                assert got[i, l, c] == pytest.approx(A.predict_target(model, mutant)[0] - ref[i], abs=1e-5)
+                assert got[i, l, c] == pytest.approx(
+                    A.predict_target(model, mutant)[0] - ref[i], abs=1e-5
+                )
     assert (got[x[:2] == 1] == 0).all()
 
 
@@ -162,14 +195,28 @@ def test_correction_sums_to_zero_and_is_idempotent():
 
 
 def test_gradient_angles_closed_form():
-    g = np.array([[[1, 1, 1, 1], [1, -1, 0, 0], [0, 0, 0, 0], [1, 0, 0, 0], [-1, -1, -1, -1]]], float)
+    g = np.array(
+        [[[1, 1, 1, 1], [1, -1, 0, 0], [0, 0, 0, 0], [1, 0, 0, 0], [-1, -1, -1, -1]]],
+        float,
+    )
     np.testing.assert_allclose(A.gradient_angles(g), [[90, 0, 0, 30, -90]], atol=1e-9)
-    assert np.abs(A.gradient_angles(A.correct_gradients(np.random.default_rng(0).normal(size=(2, 5, 4))))).max() < 1e-4
+    assert (
+        np.abs(
+            A.gradient_angles(
+                A.correct_gradients(np.random.default_rng(0).normal(size=(2, 5, 4)))
+            )
+        ).max()
+        < 1e-4
+    )
 
 
 @pytest.mark.parametrize(
     "bad, message",
-    [(np.zeros((2, L)), "shape"), (np.full((2, L, 4), 0.25), "not one-hot"), (np.zeros((0, L, 4)), "empty")],
+    [
+        (np.zeros((2, L)), "shape"),
+        (np.full((2, L, 4), 0.25), "not one-hot"),
+        (np.zeros((0, L, 4)), "empty"),
+    ],
 )
 def test_bad_sequences(model, bad, message):
     with pytest.raises(ValueError, match=message):
@@ -194,14 +241,20 @@ def test_explain_caches_by_model_method_options_and_input(model, x, tmp_path):
 
     t = Trained(model, "k1")
     first = A.explain(t, x, "integrated_gradients", cache_dir=tmp_path, steps=5)
-    np.testing.assert_allclose(first, A.integrated_gradients(model, x, steps=5), atol=1e-6)
+    np.testing.assert_allclose(
+        first, A.integrated_gradients(model, x, steps=5), atol=1e-6
+    )
     assert len(list((tmp_path / "attributions").iterdir())) == 1
-    again = A.explain(t, x, "integrated_gradients", cache_dir=tmp_path, steps=5, batch_size=3)
+    again = A.explain(
+        t, x, "integrated_gradients", cache_dir=tmp_path, steps=5, batch_size=3
+    )
     np.testing.assert_array_equal(first, again)  # batch size is not part of the key
     assert len(list((tmp_path / "attributions").iterdir())) == 1
     A.explain(t, x, "integrated_gradients", cache_dir=tmp_path, steps=6)
     A.explain(t, x[:3], "integrated_gradients", cache_dir=tmp_path, steps=5)
-    A.explain(Trained(model, "k2"), x, "integrated_gradients", cache_dir=tmp_path, steps=5)
+    A.explain(
+        Trained(model, "k2"), x, "integrated_gradients", cache_dir=tmp_path, steps=5
+    )
     assert len(list((tmp_path / "attributions").iterdir())) == 4
     with pytest.raises(ValueError, match="method"):
         A.explain(t, x, "deeplift")
@@ -215,10 +268,19 @@ def test_compiled_functions_are_reused_across_calls_and_freed_with_the_model(x):
 
     m = _smooth_model(seed=5)
     fresh = _smooth_model(seed=5)
-    for steps, rule in [(2, "trapezoid"), (5, "gauss-legendre"), (7, "trapezoid"), (3, "gauss-legendre"),
-                        (11, "trapezoid"), (4, "trapezoid")]:
-        np.testing.assert_allclose(A.integrated_gradients(m, x, steps=steps, rule=rule),
-                                   A.integrated_gradients(fresh, x, steps=steps, rule=rule), atol=1e-6)
+    for steps, rule in [
+        (2, "trapezoid"),
+        (5, "gauss-legendre"),
+        (7, "trapezoid"),
+        (3, "gauss-legendre"),
+        (11, "trapezoid"),
+        (4, "trapezoid"),
+    ]:
+        np.testing.assert_allclose(
+            A.integrated_gradients(m, x, steps=steps, rule=rule),
+            A.integrated_gradients(fresh, x, steps=steps, rule=rule),
+            atol=1e-6,
+        )
     for _ in range(3):
         A.saliency(m, x)
         A.smoothgrad(m, x, n_samples=2)
@@ -227,7 +289,9 @@ def test_compiled_functions_are_reused_across_calls_and_freed_with_the_model(x):
     compiled = A._COMPILED[A.target_model(m)]
     assert set(compiled) == {("grad", L), ("ig", L), ("smoothgrad", L), ("ism", L)}
     assert all(fn.experimental_get_tracing_count() == 1 for fn in compiled.values())
-    assert A._COMPILED[m][("grad", L)].experimental_get_tracing_count() == 1  # target="output"
+    assert (
+        A._COMPILED[m][("grad", L)].experimental_get_tracing_count() == 1
+    )  # target="output"
     ref = weakref.ref(m)
     del m, compiled
     gc.collect()
@@ -237,21 +301,26 @@ def test_compiled_functions_are_reused_across_calls_and_freed_with_the_model(x):
 # ------------------------------------------------------------------ inputs checked at the boundary
 
 
-@pytest.mark.parametrize("call", [
-    lambda m, x: A.saliency(m, x),
-    lambda m, x: A.gradient_times_input(m, x),
-    lambda m, x: A.integrated_gradients(m, x, steps=2),
-    lambda m, x: A.average_path_gradient(m, x, steps=2),
-    lambda m, x: A.smoothgrad(m, x, n_samples=2),
-    lambda m, x: A.ism(m, x),
-    lambda m, x: A.predict_target(m, x),
-    lambda m, x: A.explain(m, x, "saliency"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, x: A.saliency(m, x),
+        lambda m, x: A.gradient_times_input(m, x),
+        lambda m, x: A.integrated_gradients(m, x, steps=2),
+        lambda m, x: A.average_path_gradient(m, x, steps=2),
+        lambda m, x: A.smoothgrad(m, x, n_samples=2),
+        lambda m, x: A.ism(m, x),
+        lambda m, x: A.predict_target(m, x),
+        lambda m, x: A.explain(m, x, "saliency"),
+    ],
+)
 def test_a_sequence_of_another_length_is_one_clear_error(call):
     # Before: a 60-nt input to a 48-nt model failed inside the traced tf.function (a long
     # autograph trace). Now: one ValueError naming both lengths, before any tracing.
     model48 = _smooth_model(length=48)
-    message = r"x has sequences of length 60, but model '.*' takes sequences of length 48"
+    message = (
+        r"x has sequences of length 60, but model '.*' takes sequences of length 48"
+    )
     with pytest.raises(ValueError, match=message):
         call(model48, _one_hot(2, 60))
 
@@ -261,7 +330,9 @@ def test_predict_target_raises_instead_of_returning_nan(x):
     weights = broken.get_weights()
     weights[0][0, 0, 0] = np.nan  # one NaN weight poisons every output
     broken.set_weights(weights)
-    with pytest.raises(ValueError, match=r"gives a NaN or infinite logit for 6 of 6 sequences"):
+    with pytest.raises(
+        ValueError, match=r"gives a NaN or infinite logit for 6 of 6 sequences"
+    ):
         A.predict_target(broken, x)
     # inputs need not be one-hot (baselines, path points) but must be finite
     good = _smooth_model(seed=1)
@@ -285,5 +356,10 @@ def test_explain_checks_its_input_once(model, x, monkeypatch):
     monkeypatch.setattr(validation, "validate_input", counting)
     for method in A.METHODS:
         calls.clear()
-        A.explain(model, x, method, **({"steps": 2} if method == "integrated_gradients" else {}))
+        A.explain(
+            model,
+            x,
+            method,
+            **({"steps": 2} if method == "integrated_gradients" else {}),
+        )
         assert calls == ["x"], method

@@ -31,8 +31,13 @@ pytestmark = pytest.mark.after_chapters
 
 
 def _chromium() -> str | None:
-    for candidate in (os.environ.get("ACME_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser",
-                      shutil.which("chromium"), shutil.which("google-chrome")):
+    for candidate in (
+        os.environ.get("ACME_CHROMIUM"),
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        shutil.which("chromium"),
+        shutil.which("google-chrome"),
+    ):
         if candidate and Path(candidate).is_file():
             return candidate
     return None  # perhaps Playwright's own browser
@@ -40,13 +45,19 @@ def _chromium() -> str | None:
 
 @pytest.fixture(scope="module")
 def built_book(executed_dir, tmp_path_factory):
-    missing = [md.stem for md in NOTEBOOKS if not (executed_dir / f"{md.stem}.ipynb").is_file()]
+    missing = [
+        md.stem for md in NOTEBOOKS if not (executed_dir / f"{md.stem}.ipynb").is_file()
+    ]
     if missing:
-        pytest.skip(f"the chapter tests did not execute {missing} in this session (run the whole suite)")
+        pytest.skip(
+            f"the chapter tests did not execute {missing} in this session (run the whole suite)"
+        )
     src = tmp_path_factory.mktemp("book_src")
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "off"  # the chapters are already executed
-    config["exclude_patterns"] = [p for p in config["exclude_patterns"] if p != "notebooks/*.ipynb"]  # sources now
+    config["exclude_patterns"] = [
+        p for p in config["exclude_patterns"] if p != "notebooks/*.ipynb"
+    ]  # sources now
     (src / "_config.yml").write_text(yaml.safe_dump(config))
     shutil.copy(ROOT / "_toc.yml", src / "_toc.yml")
     shutil.copytree(ROOT / "book", src / "book")
@@ -56,10 +67,18 @@ def built_book(executed_dir, tmp_path_factory):
         text = (executed_dir / f"{md.stem}.ipynb").read_text()
         text = re.sub(r"(\d\d_[a-z0-9_]+)\.md\b", r"\1.ipynb", text)
         (src / "notebooks" / f"{md.stem}.ipynb").write_text(text)
-    cli = shutil.which("jupyter-book") or str(Path(sys.executable).with_name("jupyter-book"))
-    result = subprocess.run([cli, "build", "--warningiserror", "--keep-going", str(src)], capture_output=True,
-                            text=True, timeout=900)
-    assert result.returncode == 0, f"the book build failed or warned:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    cli = shutil.which("jupyter-book") or str(
+        Path(sys.executable).with_name("jupyter-book")
+    )
+    result = subprocess.run(
+        [cli, "build", "--warningiserror", "--keep-going", str(src)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, (
+        f"the book build failed or warned:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    )
     return src / "_build" / "html"
 
 
@@ -79,25 +98,42 @@ def site(built_book):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api",
+        reason="Playwright is not installed (pip install playwright)",
+    )
     manager = sync_api.sync_playwright().start()
     executable = _chromium()
     try:
         browser = manager.chromium.launch(
-            executable_path=executable, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
     except Exception as err:  # no browser binary at all
         manager.stop()
-        pytest.skip(f"no Chromium to run the browser test ({type(err).__name__}); install Debian's chromium "
-                    "or run `python -m playwright install chromium`, or set ACME_CHROMIUM")
+        pytest.skip(
+            f"no Chromium to run the browser test ({type(err).__name__}); install Debian's chromium "
+            "or run `python -m playwright install chromium`, or set ACME_CHROMIUM"
+        )
     yield browser
     browser.close()
     manager.stop()
 
 
 def _title(md: Path) -> str:
-    return next(line[2:].strip() for line in md.read_text().splitlines() if line.startswith("# "))
+    return next(
+        line[2:].strip()
+        for line in md.read_text().splitlines()
+        if line.startswith("# ")
+    )
 
 
 @pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
@@ -106,7 +142,14 @@ def test_chapter_page_in_a_browser(md, site, browser, cache_dir):
     page = browser.new_page()
     errors = []
     page.on("pageerror", lambda err: errors.append(f"page error: {err}"))
-    page.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(f"console {msg.type}: {msg.text}")
+            if msg.type == "error"
+            else None
+        ),
+    )
     url = urljoin(base, f"notebooks/{md.stem}.html")
     response = page.goto(url, wait_until="networkidle")
     assert response is not None and response.ok, f"{url} did not load"
@@ -114,20 +157,28 @@ def test_chapter_page_in_a_browser(md, site, browser, cache_dir):
     assert _title(md) in page.locator("article h1").first.inner_text()
 
     # figures: every image in the article is loaded and non-empty; a chapter that plots shows some
-    sizes = page.eval_on_selector_all("article img", "els => els.map(e => [e.src, e.naturalWidth, e.naturalHeight])")
-    assert all(w > 0 and h > 0 for _, w, h in sizes), f"empty or broken images: {[s for s in sizes if not s[1]]}"
+    sizes = page.eval_on_selector_all(
+        "article img", "els => els.map(e => [e.src, e.naturalWidth, e.naturalHeight])"
+    )
+    assert all(w > 0 and h > 0 for _, w, h in sizes), (
+        f"empty or broken images: {[s for s in sizes if not s[1]]}"
+    )
     if "plt.show()" in md.read_text() or "plotting." in md.read_text():
         assert sizes, f"{md.stem} draws figures, but its page shows none"
 
     # the Colab button opens this chapter's notebook on the configured repository
     repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
     path = urlparse(repo["url"]).path.strip("/")
-    colab = page.eval_on_selector_all("a[href*='colab.research.google.com']", "els => els.map(e => e.href)")
+    colab = page.eval_on_selector_all(
+        "a[href*='colab.research.google.com']", "els => els.map(e => e.href)"
+    )
     expected = f"https://colab.research.google.com/github/{path}/blob/{repo['branch']}/notebooks/{md.stem}.ipynb"
     assert expected in colab, f"Colab links on the page: {colab}"
 
     # internal links resolve: the file exists, and a fragment names an element of that page
-    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    hrefs = page.eval_on_selector_all(
+        "a[href]", "els => els.map(e => e.getAttribute('href'))"
+    )
     for href in hrefs:
         if urlparse(href).scheme or href.startswith(("mailto:", "javascript:")):
             continue
@@ -137,17 +188,27 @@ def test_chapter_page_in_a_browser(md, site, browser, cache_dir):
             file = file / "index.html"
         assert file.is_file(), f"{md.stem}: link {href!r} points to a missing page"
         if target.fragment and file == html_dir / f"notebooks/{md.stem}.html":
-            assert page.locator(f"[id='{target.fragment}']").count(), f"{md.stem}: link {href!r} has no target"
+            assert page.locator(f"[id='{target.fragment}']").count(), (
+                f"{md.stem}: link {href!r} has no target"
+            )
 
     # math is typeset (MathJax ships with the build: no network needed)
     if page.locator(".math").count():
-        page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=20_000)
-    scripts = page.eval_on_selector_all("script[src]", "els => els.map(e => e.getAttribute('src'))")
-    assert not [s for s in scripts if "mathjax" in s.lower() and urlparse(s).scheme], f"MathJax from a CDN: {scripts}"
+        page.wait_for_function(
+            "document.querySelectorAll('mjx-container').length > 0", timeout=20_000
+        )
+    scripts = page.eval_on_selector_all(
+        "script[src]", "els => els.map(e => e.getAttribute('src'))"
+    )
+    assert not [s for s in scripts if "mathjax" in s.lower() and urlparse(s).scheme], (
+        f"MathJax from a CDN: {scripts}"
+    )
 
     text = page.content()
     for private in (str(cache_dir), str(Path.home() / ".cache" / "acme_utils")):
         assert private not in text, f"{md.stem} prints a private cache path ({private})"
-    assert not re.search(r"Traceback \(most recent call last\)", text), f"{md.stem} shows a traceback"
+    assert not re.search(r"Traceback \(most recent call last\)", text), (
+        f"{md.stem} shows a traceback"
+    )
     assert not errors, f"{md.stem}: {errors}"
     page.close()

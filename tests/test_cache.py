@@ -7,7 +7,9 @@ from acme_utils.cache import atomic_directory, cache_key
 
 def test_cache_key_is_stable_and_sensitive():
     a = cache_key({"x": 1, "y": [1, 2], "z": 0.1})
-    assert a == cache_key({"z": 0.1, "y": (1, 2), "x": 1})  # order and tuple/list do not matter
+    assert a == cache_key(
+        {"z": 0.1, "y": (1, 2), "x": 1}
+    )  # order and tuple/list do not matter
     assert a != cache_key({"x": 1, "y": [1, 2], "z": 0.10000001})
     with pytest.raises(TypeError, match="cache key"):
         cache_key({"x": object()})

@@ -13,7 +13,11 @@ def full_data(cache_dir):
 
 
 def test_split_sizes_and_shapes(full_data):
-    for split, n in ((full_data.train, 14_000), (full_data.valid, 2_000), (full_data.test, 4_000)):
+    for split, n in (
+        (full_data.train, 14_000),
+        (full_data.valid, 2_000),
+        (full_data.test, 4_000),
+    ):
         assert split.x.shape == (n, 200, 4) and split.x.dtype == np.float32
         assert split.pwm.shape == (n, 200, 4) and split.pwm.dtype == np.float32
         assert split.y.shape == (n, 1) and split.y.dtype == np.float32
@@ -38,7 +42,9 @@ def test_class_balance_per_split_within_sampling_error(full_data):
 
 
 def test_motif_counts_follow_the_stated_proportions(full_data):
-    planted = np.concatenate([s.planted for s in (full_data.train, full_data.valid, full_data.test)])
+    planted = np.concatenate(
+        [s.planted for s in (full_data.train, full_data.valid, full_data.test)]
+    )
     # per-split sequence indices -> counts per sequence
     counts = []
     for s in (full_data.train, full_data.valid, full_data.test):
@@ -69,7 +75,9 @@ def test_ground_truth_mask_coincides_with_planted_motifs(full_data):
         planted_mask[seq, start : start + len(m)] = True
     # outside motifs the PWM is exactly uniform and IC is exactly 0
     assert (s.information_content[~planted_mask] == 0).all()
-    assert np.array_equal(s.pwm[~planted_mask], np.full((int((~planted_mask).sum()), 4), 0.25, np.float32))
+    assert np.array_equal(
+        s.pwm[~planted_mask], np.full((int((~planted_mask).sum()), 4), 0.25, np.float32)
+    )
     # the IC > 0.1 mask only ever marks planted positions and covers most of them
     assert not (s.motif_mask & ~planted_mask).any()
     assert s.motif_mask[planted_mask].mean() > 0.8
@@ -81,7 +89,9 @@ def test_motifs_never_overlap_and_stay_inside(full_data):
     ends = s.planted[:, 2] + lengths[s.planted[:, 1]]
     assert (s.planted[:, 2] >= 0).all() and (ends <= 200).all()
     same_seq = s.planted[1:, 0] == s.planted[:-1, 0]
-    assert (s.planted[1:, 2][same_seq] >= ends[:-1][same_seq]).all()  # may touch, never overlap
+    assert (
+        s.planted[1:, 2][same_seq] >= ends[:-1][same_seq]
+    ).all()  # may touch, never overlap
 
 
 def test_same_seed_gives_bit_identical_arrays_and_other_seed_differs(cache_dir):
@@ -99,7 +109,10 @@ def test_cache_roundtrip_is_bit_identical(tmp_path):
     cached = data.generate_dataset(n_per_class=100, seed=5, cache_dir=tmp_path)
     for split in ("train", "valid", "test"):
         for name in ("x", "y", "pwm", "planted"):
-            assert np.array_equal(getattr(getattr(fresh, split), name), getattr(getattr(cached, split), name))
+            assert np.array_equal(
+                getattr(getattr(fresh, split), name),
+                getattr(getattr(cached, split), name),
+            )
     data.generate_dataset(n_per_class=100, seed=6, cache_dir=tmp_path)
     assert len(list((tmp_path / "datasets").iterdir())) == 2  # keyed by parameters
 
@@ -125,7 +138,9 @@ def test_subset_reindexes_planted(full_data):
     assert (pos.y == 1).all() and len(pos) == int(full_data.test.y.sum())
     for seq, mot, start in pos.planted[:50]:
         m = full_data.motifs[mot]
-        np.testing.assert_allclose(pos.pwm[seq, start : start + len(m)], m.pwm, atol=1e-6)
+        np.testing.assert_allclose(
+            pos.pwm[seq, start : start + len(m)], m.pwm, atol=1e-6
+        )
     with pytest.raises(ValueError, match="empty"):
         full_data.test.subset(np.zeros(len(full_data.test), bool))
 
@@ -155,22 +170,32 @@ def test_information_content_rejects_wrong_shape():
 
 
 def test_consensus_hand_made_pwm():
-    pwm = np.array([[0.7, 0.1, 0.1, 0.1],   # A
-                    [0.0, 0.0, 0.2, 0.8],   # T
-                    [0.25, 0.25, 0.25, 0.25],  # tie: first channel, A
-                    [0.1, 0.6, 0.2, 0.1]])  # C
+    pwm = np.array(
+        [
+            [0.7, 0.1, 0.1, 0.1],  # A
+            [0.0, 0.0, 0.2, 0.8],  # T
+            [0.25, 0.25, 0.25, 0.25],  # tie: first channel, A
+            [0.1, 0.6, 0.2, 0.1],
+        ]
+    )  # C
     assert data.consensus(pwm) == "ATAC"
     with pytest.raises(ValueError):
         data.consensus(np.ones((3, 5)))
 
 
 def test_planted_motifs_hand_made_split():
-    motifs = [data.Motif("AAA", "X1", "+", np.full((3, 4), 0.25)),
-              data.Motif("AAA", "X1", "-", np.full((3, 4), 0.25)),
-              data.Motif("BB", "X2", "+", np.full((5, 4), 0.25))]
+    motifs = [
+        data.Motif("AAA", "X1", "+", np.full((3, 4), 0.25)),
+        data.Motif("AAA", "X1", "-", np.full((3, 4), 0.25)),
+        data.Motif("BB", "X2", "+", np.full((5, 4), 0.25)),
+    ]
     planted = np.array([[0, 2, 1], [0, 0, 10], [1, 1, 4]], dtype=np.int64)
-    split = data.Split(x=np.zeros((3, 20, 4), np.float32), y=np.zeros((3, 1), np.float32),
-                       pwm=np.full((3, 20, 4), 0.25, np.float32), planted=planted)
+    split = data.Split(
+        x=np.zeros((3, 20, 4), np.float32),
+        y=np.zeros((3, 1), np.float32),
+        pwm=np.full((3, 20, 4), 0.25, np.float32),
+        planted=planted,
+    )
     starts, lengths, labels = data.planted_motifs(split, 0, motifs)
     assert starts.tolist() == [1, 10] and lengths.tolist() == [5, 3]
     assert labels == ["BB(+)", "AAA(+)"]
@@ -198,8 +223,10 @@ def test_planted_motifs_default_motifs_are_the_datasets(cache_dir):
 def _hand_made_split():
     """Two sequences of 12 nt: sequence 0 holds motif 0 (length 3) at 2 and motif 1 (length 4)
     at 6; sequence 1 holds nothing. Only the planted positions have an informative PWM."""
-    motifs = [data.Motif("m0", "M0", "+", np.full((3, 4), 0.25)),
-              data.Motif("m1", "M1", "-", np.full((4, 4), 0.25))]
+    motifs = [
+        data.Motif("m0", "M0", "+", np.full((3, 4), 0.25)),
+        data.Motif("m1", "M1", "-", np.full((4, 4), 0.25)),
+    ]
     pwm = np.full((2, 12, 4), 0.25, np.float32)
     pwm[0, 2:5] = pwm[0, 6:10] = np.eye(4, dtype=np.float32)[0]
     x = np.eye(4, dtype=np.float32)[np.zeros((2, 12), int)]
@@ -223,8 +250,12 @@ def test_planted_overlap_picks_the_largest_overlap():
     split, motifs = _hand_made_split()
     m0, m1 = motifs[0].label, motifs[1].label
     assert data.planted_overlap(split, 0, 0, 2, motifs) == "none"  # positions 0-1
-    assert data.planted_overlap(split, 0, 3, 3, motifs) == m0  # 3-5: two of m0, none of m1
-    assert data.planted_overlap(split, 0, 4, 4, motifs) == m1  # 4-7: one of m0, two of m1
+    assert (
+        data.planted_overlap(split, 0, 3, 3, motifs) == m0
+    )  # 3-5: two of m0, none of m1
+    assert (
+        data.planted_overlap(split, 0, 4, 4, motifs) == m1
+    )  # 4-7: one of m0, two of m1
     assert data.planted_overlap(split, 1, 4, 4, motifs) == "none"
 
 

@@ -25,7 +25,9 @@ def _model(kernels, bias=0.0, activation="relu", length=60, padding="same"):
     """A one-layer model: conv1 with the given (K, 4, F) kernel -> conv1_act -> max -> dense."""
     kernels = np.asarray(kernels, dtype=np.float32)
     inputs = keras.Input((length, 4))
-    conv = keras.layers.Conv1D(kernels.shape[-1], kernels.shape[0], padding=padding, name="conv1")
+    conv = keras.layers.Conv1D(
+        kernels.shape[-1], kernels.shape[0], padding=padding, name="conv1"
+    )
     x = keras.layers.Activation(activation, name="conv1_act")(conv(inputs))
     x = keras.layers.GlobalMaxPooling1D()(x)
     out = keras.layers.Dense(1, name="logit")(x)
@@ -74,8 +76,15 @@ def test_log_odds_filter_recovers_planted_motif(core_motifs):
     assert r > 0.9
 
 
-@pytest.mark.parametrize("kernel_size,padding,edges", [(5, "same", "drop"), (4, "same", "pad"),
-                                                        (4, "same", "drop"), (5, "valid", "drop")])
+@pytest.mark.parametrize(
+    "kernel_size,padding,edges",
+    [
+        (5, "same", "drop"),
+        (4, "same", "pad"),
+        (4, "same", "drop"),
+        (5, "valid", "drop"),
+    ],
+)
 def test_filter_pwms_matches_brute_force(kernel_size, padding, edges):
     """Window alignment and edge handling agree with an explicit loop over positions."""
     rng = np.random.default_rng(1)
@@ -83,16 +92,26 @@ def test_filter_pwms_matches_brute_force(kernel_size, padding, edges):
     kernels = rng.normal(size=(kernel_size, 4, n_filters))
     x = _random_onehot(rng, 40, length)
     model = _model(kernels, activation="exponential", length=length, padding=padding)
-    pwms, n_sites = filters.filter_pwms(model, x, threshold=0.3, batch_size=7, edges=edges)
+    pwms, n_sites = filters.filter_pwms(
+        model, x, threshold=0.3, batch_size=7, edges=edges
+    )
 
     # Brute force: explicit convolution with TensorFlow's 'same' zero padding (left = (K-1)//2).
     left = (kernel_size - 1) // 2 if padding == "same" else 0
     n_out = length if padding == "same" else length - kernel_size + 1
     xp = np.pad(x, ((0, 0), (left, kernel_size), (0, 0)))
-    act = np.exp(np.stack([
-        np.einsum("nkc,kcf->nf", xp[:, p : p + kernel_size], kernels) for p in range(n_out)
-    ], axis=1))
-    np.testing.assert_allclose(act, filters.first_layer_activations(model, x), rtol=1e-4)
+    act = np.exp(
+        np.stack(
+            [
+                np.einsum("nkc,kcf->nf", xp[:, p : p + kernel_size], kernels)
+                for p in range(n_out)
+            ],
+            axis=1,
+        )
+    )
+    np.testing.assert_allclose(
+        act, filters.first_layer_activations(model, x), rtol=1e-4
+    )
     for f in range(n_filters):
         windows = []
         for i in range(len(x)):
@@ -117,7 +136,9 @@ def test_filter_that_never_fires_is_uniform():
     rng = np.random.default_rng(2)
     kernels = np.stack([np.full((7, 4), -1.0), rng.normal(size=(7, 4))], axis=-1)
     x = _random_onehot(rng, 50, 30)
-    pwms, n_sites = filters.filter_pwms(_model(kernels, length=30), x)  # relu(-7) = 0 everywhere
+    pwms, n_sites = filters.filter_pwms(
+        _model(kernels, length=30), x
+    )  # relu(-7) = 0 everywhere
     assert n_sites[0] == 0
     np.testing.assert_array_equal(pwms[0], np.full((7, 4), 0.25))
     assert n_sites[1] > 0
@@ -131,16 +152,25 @@ def test_match_filters_identity_and_shift(core_motifs):
     yy1 = _motif(core_motifs, "YY1(-)").pwm  # 12 columns
     sp1 = _motif(core_motifs, "SP1(+)").pwm  # 11 columns
     uniform = np.full((4, 4), 0.25)
-    pwms = np.stack([
-        yy1,
-        # SP1 starting at filter column 3 of 12: the last two motif columns are cut off
-        np.concatenate([uniform[:3], sp1[:9]]),
-        # SP1 starting 4 columns before the filter: the first 4 columns are cut off
-        np.concatenate([sp1[4:], np.full((5, 4), 0.25)]),
-    ])
+    pwms = np.stack(
+        [
+            yy1,
+            # SP1 starting at filter column 3 of 12: the last two motif columns are cut off
+            np.concatenate([uniform[:3], sp1[:9]]),
+            # SP1 starting 4 columns before the filter: the first 4 columns are cut off
+            np.concatenate([sp1[4:], np.full((5, 4), 0.25)]),
+        ]
+    )
     table = filters.match_filters(pwms, core_motifs, min_overlap=6)
-    assert list(table.columns) == ["filter", "motif", "motif_index", "correlation", "offset",
-                                   "overlap", "information_content"]
+    assert list(table.columns) == [
+        "filter",
+        "motif",
+        "motif_index",
+        "correlation",
+        "offset",
+        "overlap",
+        "information_content",
+    ]
     assert table.loc[0, "motif"] == "YY1(-)"
     assert table.loc[0, "correlation"] == pytest.approx(1.0)
     assert table.loc[0, "offset"] == 0 and table.loc[0, "overlap"] == 12
@@ -150,7 +180,8 @@ def test_match_filters_identity_and_shift(core_motifs):
     assert table.loc[2, "motif"] == "SP1(+)" and table.loc[2, "offset"] == -4
     assert table.loc[2, "correlation"] > 0.99
     assert table.loc[0, "information_content"] == pytest.approx(
-        data.information_content(yy1).sum())
+        data.information_content(yy1).sum()
+    )
 
 
 def test_errors(core_motifs):
@@ -195,8 +226,11 @@ def test_filters_reject_sequences_that_are_not_one_hot_or_of_another_length():
     for fn in (filters.filter_pwms, filters.first_layer_activations):
         with pytest.raises(ValueError, match=r"x is not one-hot at position \(3, 7\)"):
             fn(model, x)
-        with pytest.raises(ValueError, match=r"x has sequences of length 30, but model '.*' takes "
-                                             r"sequences of length 20"):
+        with pytest.raises(
+            ValueError,
+            match=r"x has sequences of length 30, but model '.*' takes "
+            r"sequences of length 20",
+        ):
             fn(model, _random_onehot(np.random.default_rng(0), 10, 30))
     good = _random_onehot(np.random.default_rng(1), 10, 20)
     pwms, n_sites = filters.filter_pwms(model, good)
@@ -212,15 +246,25 @@ def test_plot_filter_matches_aligns_motif_under_filter(core_motifs):
     from acme_utils import plotting
 
     sp1 = _motif(core_motifs, "SP1(+)").pwm
-    pwms = np.stack([np.concatenate([np.full((3, 4), 0.25), sp1[:9]]), np.full((12, 4), 0.25)])
+    pwms = np.stack(
+        [np.concatenate([np.full((3, 4), 0.25), sp1[:9]]), np.full((12, 4), 0.25)]
+    )
     matches = filters.match_filters(pwms, core_motifs)
-    fig = plotting.plot_filter_matches(pwms, matches, core_motifs, n_sites=[5, 0], ncols=2,
-                                       highlight=range(len(core_motifs)))
+    fig = plotting.plot_filter_matches(
+        pwms,
+        matches,
+        core_motifs,
+        n_sites=[5, 0],
+        ncols=2,
+        highlight=range(len(core_motifs)),
+    )
     assert len(fig.axes) == 4  # a filter panel and a motif panel per filter
     ax_f, ax_m = fig.axes[0], fig.axes[1]
     assert ax_f.get_title(loc="left") == "filter 0, n=5"
     assert ax_m.get_title(loc="left").startswith("SP1(+)")
-    assert ax_f.get_xlim() == ax_m.get_xlim() == (-0.5, 13.5)  # motif starts at column 3
+    assert (
+        ax_f.get_xlim() == ax_m.get_xlim() == (-0.5, 13.5)
+    )  # motif starts at column 3
     assert fig.axes[3].texts[0].get_text() == "no match"
     plt.close(fig)
 

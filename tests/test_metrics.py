@@ -22,7 +22,9 @@ def test_kmer_kld_hand_worked():
     attr[0, 3] = 6 * E1  # median of norms is 0: positions 2, 3 attributed
     d = metrics.kmer_kld(attr, x, k=2, percentile=50, return_details=True)
     assert d.attributed[0].tolist() == [i in (2, 3) for i in range(10)]
-    assert d.segments[0].tolist() == [2 <= i <= 5 for i in range(10)]  # extended 2 on the 3' side
+    assert d.segments[0].tolist() == [
+        2 <= i <= 5 for i in range(10)
+    ]  # extended 2 on the 3' side
     # attributed 2-mers CC, CG, GG (1/3 each); each has prior 1/9 among the 9 2-mers
     assert d.score == pytest.approx(np.log(3))
     assert [t[0] for t in d.top_kmers(5)] == ["CC", "CG", "GG"]
@@ -52,7 +54,9 @@ def test_kmer_kld_invariant_to_positive_rescaling_of_each_map():
     x = np.eye(4, dtype=np.float32)[rng.integers(0, 4, (20, 80))]
     attr = rng.normal(size=(20, 80, 4))
     scale = rng.uniform(0.01, 100, size=(20, 1, 1))
-    assert metrics.kmer_kld(attr * scale, x, k=4) == pytest.approx(metrics.kmer_kld(attr, x, k=4), rel=1e-12)
+    assert metrics.kmer_kld(attr * scale, x, k=4) == pytest.approx(
+        metrics.kmer_kld(attr, x, k=4), rel=1e-12
+    )
 
 
 def test_kmer_kld_sequence_without_attribution_does_not_shift_others():
@@ -62,7 +66,9 @@ def test_kmer_kld_sequence_without_attribution_does_not_shift_others():
     base = metrics.kmer_kld(attr, x, k=4)
     extra_x = np.eye(4, dtype=np.float32)[rng.integers(0, 4, (2, 60))]
     extra_attr = np.zeros((2, 60, 4))  # no position above the percentile
-    got = metrics.kmer_kld(np.concatenate([attr, extra_attr]), np.concatenate([x, extra_x]), k=4)
+    got = metrics.kmer_kld(
+        np.concatenate([attr, extra_attr]), np.concatenate([x, extra_x]), k=4
+    )
     assert got == pytest.approx(base, rel=1e-12)
 
 
@@ -92,8 +98,12 @@ def test_kmer_kld_equals_a_direct_loop_implementation():
                 merged[-1][1] = max(merged[-1][1], r[1])
             else:
                 merged.append(r)
-        kmers = ["".join("ACGT"[b] for b in seq[i : i + k]) for s, e in merged if e - s + 1 >= k
-                 for i in range(s, e - k + 2)]
+        kmers = [
+            "".join("ACGT"[b] for b in seq[i : i + k])
+            for s, e in merged
+            if e - s + 1 >= k
+            for i in range(s, e - k + 2)
+        ]
         if kmers:
             for km in kmers:
                 counts[km] = counts.get(km, 0) + 1
@@ -101,7 +111,9 @@ def test_kmer_kld_equals_a_direct_loop_implementation():
                 km = "".join("ACGT"[b] for b in seq[i : i + k])
                 prior[km] = prior.get(km, 0) + 1
     n, m = sum(counts.values()), sum(prior.values())
-    expected = sum(c / n * np.log((c / n) / (prior[km] / m)) for km, c in counts.items())
+    expected = sum(
+        c / n * np.log((c / n) / (prior[km] / m)) for km, c in counts.items()
+    )
     assert metrics.kmer_kld(attr, x, k=k) == pytest.approx(expected, rel=1e-10)
 
 
@@ -114,11 +126,15 @@ def test_basis_is_orthonormal_and_preserves_norms_of_sum_zero_vectors():
     np.testing.assert_allclose(B.sum(1), 0, atol=1e-12)
     v = np.random.default_rng(0).normal(size=(100, 4))
     v -= v.mean(1, keepdims=True)
-    np.testing.assert_allclose(np.linalg.norm(metrics.embed(v), axis=1), np.linalg.norm(v, axis=1), rtol=1e-12)
+    np.testing.assert_allclose(
+        np.linalg.norm(metrics.embed(v), axis=1), np.linalg.norm(v, axis=1), rtol=1e-12
+    )
 
 
 def test_spherical_coordinates():
-    r, theta, phi = metrics.spherical(np.array([[0, 0, 2.0], [1.0, 0, 0], [0, -3.0, 0], [-1.0, 0, 0]]))
+    r, theta, phi = metrics.spherical(
+        np.array([[0, 0, 2.0], [1.0, 0, 0], [0, -3.0, 0], [-1.0, 0, 0]])
+    )
     np.testing.assert_allclose(r, [2, 1, 3, 1])
     np.testing.assert_allclose(theta, [0, np.pi / 2, np.pi / 2, np.pi / 2])
     np.testing.assert_allclose(phi, [0, 0, -np.pi / 2, np.pi])  # phi in (-pi, pi]
@@ -157,7 +173,9 @@ def test_kattr_mean_kld_zero_map_does_not_shift_others():
     rng = np.random.default_rng(2)
     attr = rng.normal(size=(10, 60, 4))
     base = metrics.kattr_mean_kld(attr)
-    assert metrics.kattr_mean_kld(np.concatenate([attr, np.zeros((3, 60, 4))])) == pytest.approx(base, rel=1e-12)
+    assert metrics.kattr_mean_kld(
+        np.concatenate([attr, np.zeros((3, 60, 4))])
+    ) == pytest.approx(base, rel=1e-12)
 
 
 def test_kl_divergence_properties():
@@ -195,7 +213,9 @@ def test_bad_input_gives_clear_errors():
     with pytest.raises(ValueError, match="undefined"):
         metrics.kmer_kld(np.zeros((1, 5, 4)), x, k=2)
     with pytest.raises(ValueError, match="odd"):
-        metrics.kattr_mean_kld(np.random.default_rng(0).normal(size=(2, 20, 4)), smooth_width=0.4)
+        metrics.kattr_mean_kld(
+            np.random.default_rng(0).normal(size=(2, 20, 4)), smooth_width=0.4
+        )
 
 
 # ------------------------------------------------------------------ k-mer to motif matching
@@ -205,11 +225,17 @@ def test_match_kmers_finds_the_planted_motif_offset_and_strand():
     from acme_utils.data import reverse_complement
 
     rng = np.random.default_rng(0)
-    motif = np.eye(4)[[0, 1, 2, 2, 3, 3, 0, 1]] * 0.9 + 0.025  # consensus ACGGTTAC, rows sum 1
+    motif = (
+        np.eye(4)[[0, 1, 2, 2, 3, 3, 0, 1]] * 0.9 + 0.025
+    )  # consensus ACGGTTAC, rows sum 1
     other = rng.dirichlet(np.ones(4), size=10)
     motifs = [motif, reverse_complement(motif), other]
     table = metrics.match_kmers(["GGTTAC", "AACCGT", "ACGGTT"], motifs)
-    assert table["motif_index"].tolist() == [0, 1, 0]  # AACCGT is on the reverse strand (GTAACCGT)
+    assert table["motif_index"].tolist() == [
+        0,
+        1,
+        0,
+    ]  # AACCGT is on the reverse strand (GTAACCGT)
     assert table["offset"].tolist() == [2, 2, 0]
     assert table["mismatches"].tolist() == [0, 0, 0]
     assert table["consensus"].tolist() == ["GGTTAC", "AACCGT", "ACGGTT"]
@@ -241,11 +267,18 @@ def test_match_kmers_overhang_scores_zero_and_min_overlap_limits_it():
 
 def test_kmers_per_sequence_counts_kmers_inside_segments():
     """Hand-counted: segments of lengths 3 and 4 give 1 + 2 three-mers; short runs give none."""
-    segments = np.array([[1, 1, 1, 0, 1, 1, 1, 1, 0, 0],
-                         [1, 0, 1, 1, 0, 1, 1, 0, 0, 0],
-                         [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]], bool)
+    segments = np.array(
+        [
+            [1, 1, 1, 0, 1, 1, 1, 1, 0, 0],
+            [1, 0, 1, 1, 0, 1, 1, 0, 0, 0],
+            [1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        ],
+        bool,
+    )
     np.testing.assert_array_equal(metrics.kmers_per_sequence(segments, 3), [3, 0, 8])
-    np.testing.assert_array_equal(metrics.kmers_per_sequence(segments, 1), segments.sum(1))
+    np.testing.assert_array_equal(
+        metrics.kmers_per_sequence(segments, 1), segments.sum(1)
+    )
     np.testing.assert_array_equal(metrics.kmers_per_sequence(segments, 11), [0, 0, 0])
 
 

@@ -14,13 +14,18 @@ def test_output_shapes_and_layers(activation, batch_norm):
     x = np.eye(4, dtype=np.float32)[np.random.default_rng(0).integers(0, 4, (3, 200))]
     assert model(x).shape == (3, 1)
     assert model.get_layer("conv1_act").activation.__name__ == activation
-    has_bn = any(isinstance(layer, keras.layers.BatchNormalization) for layer in model.layers)
+    has_bn = any(
+        isinstance(layer, keras.layers.BatchNormalization) for layer in model.layers
+    )
     assert has_bn == batch_norm
     filters = [model.get_layer(f"conv{i}").filters for i in range(1, 5)]
     kernels = [model.get_layer(f"conv{i}").kernel_size[0] for i in range(1, 5)]
     assert filters == [24, 32, 48, 64] and kernels == [19, 7, 5, 5]
     assert model.get_layer("dense").units == 96
-    assert model.get_layer("conv1_dropout").rate == 0.1 and model.get_layer("dense_dropout").rate == 0.5
+    assert (
+        model.get_layer("conv1_dropout").rate == 0.1
+        and model.get_layer("dense_dropout").rate == 0.5
+    )
 
 
 def test_logit_model_shares_weights_and_sigmoid_links_them():
@@ -36,8 +41,12 @@ def test_logit_model_shares_weights_and_sigmoid_links_them():
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [({"activation": "tanh"}, "activation"), ({"width": 0}, "width"), ({"conv_dropout": 1.0}, "conv_dropout"),
-     ({"input_length": 20}, "input_length")],
+    [
+        ({"activation": "tanh"}, "activation"),
+        ({"width": 0}, "width"),
+        ({"conv_dropout": 1.0}, "conv_dropout"),
+        ({"input_length": 20}, "input_length"),
+    ],
 )
 def test_bad_configuration(kwargs, message):
     with pytest.raises(ValueError, match=message):

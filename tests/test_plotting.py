@@ -36,20 +36,31 @@ def _public_names(module) -> set[str]:
     """Functions and constants defined (not imported) in ``module``, without a leading underscore."""
     tree = ast.parse(inspect.getsource(module))
     defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
-    defined |= {target.id for node in tree.body if isinstance(node, ast.Assign)
-                for target in node.targets if isinstance(target, ast.Name)}
+    defined |= {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
     return {name for name in defined if not name.startswith("_")}
 
 
 def test_plotting_modules_are_the_figure_families():
-    found = {m.name for m in pkgutil.iter_modules(plotting.__path__) if not m.name.startswith("_")}
+    found = {
+        m.name
+        for m in pkgutil.iter_modules(plotting.__path__)
+        if not m.name.startswith("_")
+    }
     assert found == set(FAMILIES)
 
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_family_module_imports_and_lists_its_public_names(family):
     module = importlib.import_module(f"acme_utils.plotting.{family}")
-    assert module.__doc__ and "chapter" in module.__doc__  # says which chapters use its figures
+    assert (
+        module.__doc__ and "chapter" in module.__doc__
+    )  # says which chapters use its figures
     assert set(module.__all__) == _public_names(module)
     for name in module.__all__:  # re-exported unchanged by the package
         assert getattr(plotting, name) is getattr(module, name)
@@ -60,9 +71,11 @@ def test_plotting_all_covers_every_public_function():
     names = [name for module in modules for name in module.__all__]
     assert len(names) == len(set(names)), "a name is exported by two family modules"
     assert sorted(plotting.__all__) == sorted(names)
-    exported = {n for n, obj in vars(plotting).items()
-                if not n.startswith("_") and not inspect.ismodule(obj)
-                and n != "annotations"}  # the __future__ import
+    exported = {
+        n
+        for n, obj in vars(plotting).items()
+        if not n.startswith("_") and not inspect.ismodule(obj) and n != "annotations"
+    }  # the __future__ import
     assert exported == set(plotting.__all__)  # nothing public is left out of __all__
     namespace = {}
     exec("from acme_utils.plotting import *", namespace)
@@ -85,7 +98,9 @@ def test_plot_pwm_logo_draws():
     assert ax.get_ylim() == (0, 2)
 
 
-@pytest.mark.parametrize("bad", [np.zeros((5, 3)), np.zeros(5), np.full((5, 4), np.nan)])
+@pytest.mark.parametrize(
+    "bad", [np.zeros((5, 3)), np.zeros(5), np.full((5, 4), np.nan)]
+)
 def test_plot_logo_rejects_bad_matrix(bad):
     with pytest.raises(ValueError):
         plotting.plot_logo(bad)
@@ -96,7 +111,9 @@ def test_plot_logo_rejects_bad_matrix(bad):
 
 def test_plot_motif_layout_draws_boxes_and_gaps():
     fig, ax = plt.subplots()
-    out = plotting.plot_motif_layout([5, 12], [4, 6], 30, ["A(+)", "B(-)"], ax=ax, title="t")
+    out = plotting.plot_motif_layout(
+        [5, 12], [4, 6], 30, ["A(+)", "B(-)"], ax=ax, title="t"
+    )
     assert out is ax
     assert len(ax.patches) == 2  # one box per motif
     texts = {t.get_text() for t in ax.texts}
@@ -106,7 +123,9 @@ def test_plot_motif_layout_draws_boxes_and_gaps():
 
 def test_plot_motif_layout_without_motifs_or_labels():
     plotting.plot_motif_layout([], [], 50)
-    plotting.plot_motif_layout([0, 3], [3, 3], 6)  # motifs touching, no labels, no free space
+    plotting.plot_motif_layout(
+        [0, 3], [3, 3], 6
+    )  # motifs touching, no labels, no free space
 
 
 @pytest.mark.parametrize(
@@ -137,7 +156,9 @@ def test_plot_motif_layout_rejects_bad_length_and_labels():
 
 
 def test_plot_sequence_pwm_marks_motifs():
-    ax = plotting.plot_sequence_pwm(_toy_pwm(), [12, 5], [6, 4], ["B(-)", "A(+)"], title="toy")
+    ax = plotting.plot_sequence_pwm(
+        _toy_pwm(), [12, 5], [6, 4], ["B(-)", "A(+)"], title="toy"
+    )
     assert {"A(+)", "B(-)"} <= {t.get_text() for t in ax.texts}
     assert ax.get_ylim()[1] > 2  # room for the names above the 2-bit maximum
     plotting.plot_sequence_pwm(_toy_pwm())  # no motifs given
@@ -206,8 +227,9 @@ def test_plot_count_histogram_rejects_bad_input(counts, expected, message):
 
 
 def test_plot_motif_usage_draws_fractions():
-    ax = plotting.plot_motif_usage([2, 6, 0], ["A", "B", "C"], expected=1 / 3, highlight={"B"},
-                                   title="usage")
+    ax = plotting.plot_motif_usage(
+        [2, 6, 0], ["A", "B", "C"], expected=1 / 3, highlight={"B"}, title="usage"
+    )
     assert [p.get_height() for p in ax.patches] == pytest.approx([0.25, 0.75, 0.0])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["A", "B", "C"]
 
@@ -236,7 +258,9 @@ def test_attribution_panel_and_angle_histogram():
     rng = np.random.default_rng(0)
     pwm = np.full((40, 4), 0.25)
     pwm[10:15] = np.eye(4)[[0, 1, 2, 3, 0]]
-    fig = plotting.plot_attribution_panel({"saliency": rng.normal(size=(40, 4))}, pwm, start=5, end=30)
+    fig = plotting.plot_attribution_panel(
+        {"saliency": rng.normal(size=(40, 4))}, pwm, start=5, end=30
+    )
     assert len(fig.axes) == 2
     for ax in fig.axes:  # every row shows exactly the window
         assert ax.get_xlim() == pytest.approx((4.5, 29.5))
@@ -244,8 +268,12 @@ def test_attribution_panel_and_angle_histogram():
     with pytest.raises(ValueError, match="expected"):
         plotting.plot_attribution_panel({"bad": np.zeros((39, 4))}, pwm)
     with pytest.raises(ValueError, match="outside"):
-        plotting.plot_attribution_panel({"ok": np.zeros((40, 4))}, pwm, start=30, end=50)
-    ax = plotting.plot_angle_histogram({"raw": rng.uniform(-90, 90, (3, 40))}, mask=np.ones((3, 40), bool))
+        plotting.plot_attribution_panel(
+            {"ok": np.zeros((40, 4))}, pwm, start=30, end=50
+        )
+    ax = plotting.plot_angle_histogram(
+        {"raw": rng.uniform(-90, 90, (3, 40))}, mask=np.ones((3, 40), bool)
+    )
     assert ax.get_xlabel().startswith("angle")
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="NaN"):
@@ -255,10 +283,13 @@ def test_attribution_panel_and_angle_histogram():
 def test_plot_grouped_bars_draws_one_bar_per_finite_value():
     import pandas as pd
 
-    table = pd.DataFrame({"relu": [1.0, 2.0, np.nan], "exp": [3.0, 4.0, 5.0]},
-                         index=["saliency", "IG", "ISM"])
-    ax = plotting.plot_grouped_bars(table, ylabel="SNR", title="toy", colors={"relu": "red"},
-                                    fmt="{:.1f}")
+    table = pd.DataFrame(
+        {"relu": [1.0, 2.0, np.nan], "exp": [3.0, 4.0, 5.0]},
+        index=["saliency", "IG", "ISM"],
+    )
+    ax = plotting.plot_grouped_bars(
+        table, ylabel="SNR", title="toy", colors={"relu": "red"}, fmt="{:.1f}"
+    )
     assert len(ax.patches) == 5  # the NaN is a gap
     assert [t.get_text() for t in ax.get_xticklabels()] == ["saliency", "IG", "ISM"]
     assert ax.get_ylabel() == "SNR"
@@ -290,8 +321,13 @@ def test_plot_grouped_bars_rejects_bad_input(bad, message):
 
 
 def test_plot_before_after_draws_one_line_per_key():
-    ax = plotting.plot_before_after({"saliency": 1.0, "ISM": np.nan}, {"saliency": 2.0, "ISM": 3.0},
-                                    labels=("raw", "corrected"), ylabel="SNR", title="toy")
+    ax = plotting.plot_before_after(
+        {"saliency": 1.0, "ISM": np.nan},
+        {"saliency": 2.0, "ISM": 3.0},
+        labels=("raw", "corrected"),
+        ylabel="SNR",
+        title="toy",
+    )
     lines = ax.get_lines()
     assert len(lines) == 2
     np.testing.assert_array_equal(lines[0].get_ydata(), [1.0, 2.0])
@@ -332,7 +368,9 @@ def test_plot_ranked_kmers():
     p = np.zeros(64)
     p[[3, 7, 9]] = [0.2, 0.5, 0.3]
     q = np.full(64, 1 / 64)
-    ax = plotting.plot_ranked_kmers({"p": p, "q": q}, styles={"q": {"ls": "--"}}, uniform=64)
+    ax = plotting.plot_ranked_kmers(
+        {"p": p, "q": q}, styles={"q": {"ls": "--"}}, uniform=64
+    )
     lines = ax.get_lines()
     np.testing.assert_allclose(lines[0].get_ydata(), [0.5, 0.3, 0.2])
     np.testing.assert_allclose(lines[0].get_xdata(), [1, 2, 3])
@@ -347,20 +385,26 @@ def test_plot_ranked_kmers():
 def test_plot_score_scatter_draws_one_point_per_model():
     import pandas as pd
 
-    table = pd.DataFrame({
-        "regularizer": ["none", "none", "mixup", "mixup", "mixup"],
-        "activation": ["relu", "exponential", "relu", "exponential", "relu"],
-        "batch_norm": [True, True, True, True, False],
-        "test_auroc": [0.90, 0.91, 0.92, 0.93, 0.94],
-        "snr": [0.1, 0.2, 0.3, 0.4, 0.5],
-    })
+    table = pd.DataFrame(
+        {
+            "regularizer": ["none", "none", "mixup", "mixup", "mixup"],
+            "activation": ["relu", "exponential", "relu", "exponential", "relu"],
+            "batch_norm": [True, True, True, True, False],
+            "test_auroc": [0.90, 0.91, 0.92, 0.93, 0.94],
+            "snr": [0.1, 0.2, 0.3, 0.4, 0.5],
+        }
+    )
     ax = plotting.plot_score_scatter(table, "test_auroc", "snr")
     offsets = np.concatenate([c.get_offsets() for c in ax.collections])
     assert offsets.shape == (5, 2)
     np.testing.assert_allclose(np.sort(offsets[:, 1]), table["snr"])
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["none", "mixup", "relu", "exponential", "no batch norm"]
-    hollow = [c for c in ax.collections if len(c.get_facecolors()) == 0 or c.get_facecolors()[0][3] == 0]
+    hollow = [
+        c
+        for c in ax.collections
+        if len(c.get_facecolors()) == 0 or c.get_facecolors()[0][3] == 0
+    ]
     assert len(hollow) == 1  # the one model without batch norm
     with pytest.raises(KeyError, match="kmer_kld"):
         plotting.plot_score_scatter(table, "kmer_kld", "snr")
@@ -372,7 +416,9 @@ def test_plot_angular_density_checks_the_lattice():
     theta_edges, phi_edges = np.linspace(0, np.pi, 4), np.linspace(-np.pi, np.pi, 6)
     density = np.arange(15, dtype=float).reshape(3, 5)
     fig, ax = plt.subplots()
-    mesh = plotting.plot_angular_density(theta_edges, phi_edges, density / density.sum(), ax=ax, title="p")
+    mesh = plotting.plot_angular_density(
+        theta_edges, phi_edges, density / density.sum(), ax=ax, title="p"
+    )
     np.testing.assert_allclose(mesh.get_array().reshape(3, 5), density / density.sum())
     assert ax.yaxis_inverted()
     with pytest.raises(ValueError, match="shape"):
@@ -382,19 +428,29 @@ def test_plot_angular_density_checks_the_lattice():
 def test_plot_correlation_forest_one_row_per_pair_one_marker_per_table():
     import pandas as pd
 
-    spearman = pd.DataFrame({"x": ["a", "b", "c"], "y": ["snr"] * 3,
-                             "spearman_rho": [0.5, -0.2, np.nan], "ci_low": [0.1, -0.6, np.nan],
-                             "ci_high": [0.8, 0.3, np.nan]})
+    spearman = pd.DataFrame(
+        {
+            "x": ["a", "b", "c"],
+            "y": ["snr"] * 3,
+            "spearman_rho": [0.5, -0.2, np.nan],
+            "ci_low": [0.1, -0.6, np.nan],
+            "ci_high": [0.8, 0.3, np.nan],
+        }
+    )
     pearson = spearman.rename(columns={"spearman_rho": "pearson_r"})
     pearson["pearson_r"] = [0.4, 0.0, 0.9]
-    ax = plotting.plot_correlation_forest({"Spearman": spearman, "Pearson": pearson},
-                                          labels={("a", "snr"): "A"})
+    ax = plotting.plot_correlation_forest(
+        {"Spearman": spearman, "Pearson": pearson}, labels={("a", "snr"): "A"}
+    )
     assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "b vs snr", "c vs snr"]
     assert list(ax.get_yticks()) == [2, 1, 0]  # first pair on top
     points = [line.get_xdata() for line in ax.lines if line.get_marker() == "o"]
     assert [len(p) for p in points] == [2, 3]  # the NaN Spearman estimate has no marker
     np.testing.assert_allclose(points[1], [0.4, 0.0, 0.9])
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Spearman", "Pearson"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Spearman",
+        "Pearson",
+    ]
     with pytest.raises(ValueError, match="empty"):
         plotting.plot_correlation_forest({})
     with pytest.raises(ValueError, match="ci_low"):
@@ -409,27 +465,47 @@ def test_plot_correlation_forest_one_row_per_pair_one_marker_per_table():
 def test_plot_score_scatter_background_draws_grey_points_first():
     import pandas as pd
 
-    table = pd.DataFrame({"regularizer": ["none", "mixup"], "activation": ["relu", "relu"],
-                          "test_auroc": [0.98, 0.99], "snr": [1.0, 2.0]})
+    table = pd.DataFrame(
+        {
+            "regularizer": ["none", "mixup"],
+            "activation": ["relu", "relu"],
+            "test_auroc": [0.98, 0.99],
+            "snr": [1.0, 2.0],
+        }
+    )
     grey = pd.DataFrame({"test_auroc": [0.5, 0.6, 0.7], "snr": [0.1, 0.2, 0.3]})
     ax = plotting.plot_score_scatter(table, "snr", "test_auroc", background=grey)
-    assert len(ax.collections) == 3 and len(ax.collections[0].get_offsets()) == 3  # grey first
+    assert (
+        len(ax.collections) == 3 and len(ax.collections[0].get_offsets()) == 3
+    )  # grey first
     np.testing.assert_allclose(ax.collections[0].get_offsets()[:, 0], grey["snr"])
-    ax = plotting.plot_score_scatter(table.iloc[:0], "snr", "test_auroc", background=grey)
+    ax = plotting.plot_score_scatter(
+        table.iloc[:0], "snr", "test_auroc", background=grey
+    )
     assert len(ax.collections) == 1 and ax.get_xlabel() == "snr"  # only the background
     with pytest.raises(ValueError, match="empty"):
-        plotting.plot_score_scatter(table.iloc[:0], "snr", "test_auroc", background=grey.iloc[:0])
+        plotting.plot_score_scatter(
+            table.iloc[:0], "snr", "test_auroc", background=grey.iloc[:0]
+        )
     with pytest.raises(KeyError, match="snr"):
-        plotting.plot_score_scatter(table, "snr", "test_auroc", background=grey[["test_auroc"]])
+        plotting.plot_score_scatter(
+            table, "snr", "test_auroc", background=grey[["test_auroc"]]
+        )
 
 
 def test_plot_paper_comparison_filled_hollow_identity_and_legend():
     import pandas as pd
 
-    filled = pd.DataFrame({"regularizer": ["none", "mixup"], "snr": [1.0, 2.0],
-                           "snr_paper": [1.5, 2.5]})
-    hollow = pd.DataFrame({"regularizer": ["none", "mixup", "adversarial"],
-                           "snr": [0.8, 1.9, 0.2], "snr_paper": [1.5, 2.5, 0.4]})
+    filled = pd.DataFrame(
+        {"regularizer": ["none", "mixup"], "snr": [1.0, 2.0], "snr_paper": [1.5, 2.5]}
+    )
+    hollow = pd.DataFrame(
+        {
+            "regularizer": ["none", "mixup", "adversarial"],
+            "snr": [0.8, 1.9, 0.2],
+            "snr_paper": [1.5, 2.5, 0.4],
+        }
+    )
     ax = plotting.plot_paper_comparison(filled, hollow, "snr", label="SNR", legend=True)
     assert len(ax.collections) == 2 and len(ax.collections[1].get_offsets()) == 3
     assert ax.collections[1].get_facecolors().size == 0  # hollow: no face colour
@@ -437,18 +513,34 @@ def test_plot_paper_comparison_filled_hollow_identity_and_legend():
     assert line.get_xdata()[0] == line.get_ydata()[0] < 0.2
     assert ax.get_xlabel() == "SNR, paper (Table 1)" and ax.get_ylabel() == "SNR, ours"
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert texts == ["none", "mixup", "adversarial", "mean of passing models", "mean of all"]
+    assert texts == [
+        "none",
+        "mixup",
+        "adversarial",
+        "mean of passing models",
+        "mean of all",
+    ]
     with pytest.raises(KeyError, match="snr_paper"):
         plotting.plot_paper_comparison(filled[["regularizer", "snr"]], hollow, "snr")
 
 
 def test_plot_attribution_spectra_one_line_per_spectrum_without_dc():
     spectra = {"a": np.array([0.5, 0.3, 0.2]), "b": np.array([0.6, 0.1, 0.3])}
-    ax = plotting.plot_attribution_spectra(spectra, truth=np.array([0.7, 0.2, 0.1]), cutoff=1,
-                                           title="t", ylabel="y", legend=True)
-    curves = [line for line in ax.lines if line.get_label() in ("a", "b", "ground truth")]
+    ax = plotting.plot_attribution_spectra(
+        spectra,
+        truth=np.array([0.7, 0.2, 0.1]),
+        cutoff=1,
+        title="t",
+        ylabel="y",
+        legend=True,
+    )
+    curves = [
+        line for line in ax.lines if line.get_label() in ("a", "b", "ground truth")
+    ]
     assert len(curves) == 3
-    np.testing.assert_allclose(curves[1].get_xdata(), [1, 2])  # the DC term is not drawn
+    np.testing.assert_allclose(
+        curves[1].get_xdata(), [1, 2]
+    )  # the DC term is not drawn
     np.testing.assert_allclose(curves[1].get_ydata(), [0.3, 0.2])
     assert ax.get_yscale() == "log" and "period 4/f" in ax.get_xlabel()
     assert len(ax.lines) == 4  # the three curves and the cutoff line
@@ -458,13 +550,17 @@ def test_plot_attribution_spectra_one_line_per_spectrum_without_dc():
         plotting.plot_attribution_spectra({})
     with pytest.raises(ValueError, match="NaN"):
         plotting.plot_attribution_spectra({"a": np.array([1.0, np.nan])})
+
+
 # ---- figures moved out of chapters 2 and 3 (issue #12) -------------------------------------
 
 
 def test_plot_grouped_bars_reference_lines_are_labelled():
     import pandas as pd
 
-    table = pd.DataFrame({"relu": [0.6, 0.7], "exp": [0.8, 0.9]}, index=["saliency", "IG"])
+    table = pd.DataFrame(
+        {"relu": [0.6, 0.7], "exp": [0.8, 0.9]}, index=["saliency", "IG"]
+    )
     ax = plotting.plot_grouped_bars(table, reference={"chance": 0.5, "filter": 0.97})
     dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
     assert [ln.get_ydata()[0] for ln in dashed] == [0.5, 0.97]
@@ -480,7 +576,9 @@ def test_plot_grouped_bars_reference_lines_are_labelled():
 def test_plot_attribution_panel_compact_and_xlabel():
     rng = np.random.default_rng(0)
     maps = {"a": rng.normal(size=(30, 4)), "b": rng.normal(size=(30, 4))}
-    fig = plotting.plot_attribution_panel(maps, _toy_pwm(), compact=True, xlabel="position (nt)")
+    fig = plotting.plot_attribution_panel(
+        maps, _toy_pwm(), compact=True, xlabel="position (nt)"
+    )
     assert len(fig.axes) == 3 and fig.axes[-1].get_xlabel() == "position (nt)"
     for ax in fig.axes[1:]:
         lo, hi = ax.get_ylim()
@@ -488,7 +586,9 @@ def test_plot_attribution_panel_compact_and_xlabel():
         assert len(shown) <= 4  # MaxNLocator(nbins=3): at most 3 intervals in view
         assert ax.yaxis.get_major_ticks()[0].label1.get_fontsize() == 7
     plt.close(fig)
-    fig = plotting.plot_attribution_panel(maps, _toy_pwm())  # default: unchanged, no x label
+    fig = plotting.plot_attribution_panel(
+        maps, _toy_pwm()
+    )  # default: unchanged, no x label
     assert fig.axes[-1].get_xlabel() == ""
     plt.close(fig)
 
@@ -496,16 +596,22 @@ def test_plot_attribution_panel_compact_and_xlabel():
 def test_plot_completeness_gap_one_line_per_model_and_rule():
     import pandas as pd
 
-    gaps = pd.DataFrame({
-        "model": ["m1"] * 4 + ["m2"] * 4,
-        "rule": ["trapezoid", "trapezoid", "gauss", "gauss"] * 2,
-        "evaluations": [3, 26, 2, 25] * 2,
-        "relative gap": [0.5, 0.01, 0.3, 0.001, 0.4, 0.02, 0.2, 0.002],
-    })
+    gaps = pd.DataFrame(
+        {
+            "model": ["m1"] * 4 + ["m2"] * 4,
+            "rule": ["trapezoid", "trapezoid", "gauss", "gauss"] * 2,
+            "evaluations": [3, 26, 2, 25] * 2,
+            "relative gap": [0.5, 0.01, 0.3, 0.001, 0.4, 0.02, 0.2, 0.002],
+        }
+    )
     ax = plotting.plot_completeness_gap(gaps, colors={"m1": "tab:blue"}, title="toy")
     curves = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
-    assert [ln.get_label() for ln in curves] == ["m1, trapezoid", "m1, gauss", "m2, trapezoid",
-                                                 "m2, gauss"]
+    assert [ln.get_label() for ln in curves] == [
+        "m1, trapezoid",
+        "m1, gauss",
+        "m2, trapezoid",
+        "m2, gauss",
+    ]
     assert [ln.get_linestyle() for ln in curves] == ["-", "--", "-", "--"]
     assert ax.get_xscale() == ax.get_yscale() == "log"
     assert ax.texts[0].get_text() == "default (25 steps)"
@@ -521,27 +627,45 @@ def test_plot_completeness_gap_one_line_per_model_and_rule():
 
 def test_plot_training_histories_one_panel_per_key():
     histories = {
-        "a": {"val_loss": [0.7, 0.5, 0.6], "val_auroc": [0.8, 0.9, 0.85],
-              "learning_rate": [1e-3, 1e-3, 2e-4], "best_epoch": 2},
-        "b": {"val_loss": [0.6, 0.4, 0.3], "val_auroc": [0.7, 0.8, 0.95],
-              "learning_rate": [1e-3, 1e-3, 1e-3], "best_epoch": 3},
+        "a": {
+            "val_loss": [0.7, 0.5, 0.6],
+            "val_auroc": [0.8, 0.9, 0.85],
+            "learning_rate": [1e-3, 1e-3, 2e-4],
+            "best_epoch": 2,
+        },
+        "b": {
+            "val_loss": [0.6, 0.4, 0.3],
+            "val_auroc": [0.7, 0.8, 0.95],
+            "learning_rate": [1e-3, 1e-3, 1e-3],
+            "best_epoch": 3,
+        },
     }
-    axes = plotting.plot_training_histories(histories, styles={"b": {"color": "k", "ls": ":"}},
-                                            ylabels={"val_loss": "validation loss"},
-                                            ylims={"val_loss": (0, 1.5)})
+    axes = plotting.plot_training_histories(
+        histories,
+        styles={"b": {"color": "k", "ls": ":"}},
+        ylabels={"val_loss": "validation loss"},
+        ylims={"val_loss": (0, 1.5)},
+    )
     assert len(axes) == 3
     assert len(axes[0].get_lines()) == 2 and len(axes[2].get_lines()) == 2
     stars = [ln for ln in axes[1].get_lines() if ln.get_marker() == "*"]
-    assert [(ln.get_xdata()[0], ln.get_ydata()[0]) for ln in stars] == [(2, 0.9), (3, 0.95)]
+    assert [(ln.get_xdata()[0], ln.get_ydata()[0]) for ln in stars] == [
+        (2, 0.9),
+        (3, 0.95),
+    ]
     assert axes[2].get_yscale() == "log" and axes[0].get_ylim() == (0, 1.5)
-    assert axes[0].get_ylabel() == "validation loss" and axes[1].get_ylabel() == "val_auroc"
+    assert (
+        axes[0].get_ylabel() == "validation loss"
+        and axes[1].get_ylabel() == "val_auroc"
+    )
     assert [t.get_text() for t in axes[0].get_legend().get_texts()] == ["a", "b"]
     plt.close(axes[0].figure)
     with pytest.raises(ValueError, match="no"):
         plotting.plot_training_histories({"a": {"val_loss": [1.0]}})
     with pytest.raises(ValueError, match="different lengths"):
-        plotting.plot_training_histories({"a": {"x": [1.0], "y": [1.0, 2.0]}}, keys=("x", "y"),
-                                         star=None)
+        plotting.plot_training_histories(
+            {"a": {"x": [1.0], "y": [1.0, 2.0]}}, keys=("x", "y"), star=None
+        )
 
 
 # --- figures of chapters 4-6 ----------------------------------------------------------
@@ -558,11 +682,16 @@ def test_plot_simplex_decomposition_draws_both_sketches():
 def test_plot_angle_histogram_reference_and_marks():
     angles = {"m": np.linspace(-80, 80, 50)}
     theta = np.linspace(-90, 90, 11)
-    ax = plotting.plot_angle_histogram(angles, reference=(theta, np.cos(np.radians(theta)) ** 2
-                                                          / 90, "random"), marks=(-30, 30))
+    ax = plotting.plot_angle_histogram(
+        angles,
+        reference=(theta, np.cos(np.radians(theta)) ** 2 / 90, "random"),
+        marks=(-30, 30),
+    )
     assert len(ax.lines) == 3  # the reference curve and two marks
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["m", "random"]
-    assert len(plotting.plot_angle_histogram(angles).lines) == 0  # old behaviour by default
+    assert (
+        len(plotting.plot_angle_histogram(angles).lines) == 0
+    )  # old behaviour by default
 
 
 def test_plot_norm_track_and_kmer_steps():
@@ -572,25 +701,38 @@ def test_plot_norm_track_and_kmer_steps():
     attributed[[3, 4, 5, 6, 20]] = True
     segments = attributed.copy()
     segments[[7, 8, 21, 22]] = True
-    ax = plotting.plot_norm_track(attr, 90, [2], [5], attributed=attributed, segments=segments)
-    assert len(ax.lines) == 3 and len(ax.patches) == 3  # norm, threshold, dots; 1 + 2 spans
+    ax = plotting.plot_norm_track(
+        attr, 90, [2], [5], attributed=attributed, segments=segments
+    )
+    assert (
+        len(ax.lines) == 3 and len(ax.patches) == 3
+    )  # norm, threshold, dots; 1 + 2 spans
     with pytest.raises(ValueError, match="segments"):
         plotting.plot_norm_track(attr, segments=segments[:-1])
     pwm = np.full((30, 4), 0.25, np.float32)
-    fig = plotting.plot_kmer_steps(pwm, attr, attributed, segments, 6, [2], [5], ["M(+)"],
-                                   model="m", index=0)
+    fig = plotting.plot_kmer_steps(
+        pwm, attr, attributed, segments, 6, [2], [5], ["M(+)"], model="m", index=0
+    )
     assert isinstance(fig, plt.Figure) and len(fig.axes) == 3
-    assert "1 yield k-mers" in fig.axes[2].get_title(loc="left")  # 3-8 (6 long) vs 20-22
+    assert "1 yield k-mers" in fig.axes[2].get_title(
+        loc="left"
+    )  # 3-8 (6 long) vs 20-22
 
 
 def test_plot_kmer_sensitivity_grid_outlines_the_setting():
     import pandas as pd
 
-    grid = {m: pd.DataFrame([[0.1, 0.2], [0.3, np.nan]], index=[3, 4], columns=[80, 90])
-            for m in ("a", "b")}
-    fig = plotting.plot_kmer_sensitivity_grid(grid, grid, 4, 90, snr={"a": 1.0, "b": 2.0})
+    grid = {
+        m: pd.DataFrame([[0.1, 0.2], [0.3, np.nan]], index=[3, 4], columns=[80, 90])
+        for m in ("a", "b")
+    }
+    fig = plotting.plot_kmer_sensitivity_grid(
+        grid, grid, 4, 90, snr={"a": 1.0, "b": 2.0}
+    )
     assert len(fig.axes) == 2 * 2 + 2  # four heatmaps, two colour bars
-    assert sum(len(ax.patches) for ax in fig.axes[:4]) == 4  # one red square per heatmap
+    assert (
+        sum(len(ax.patches) for ax in fig.axes[:4]) == 4
+    )  # one red square per heatmap
     with pytest.raises(ValueError, match="not a cell"):
         plotting.plot_kmer_sensitivity_grid(grid, grid, 5, 90)
 
@@ -598,7 +740,9 @@ def test_plot_kmer_sensitivity_grid_outlines_the_setting():
 def test_plot_labelled_scatter_labels_every_row():
     import pandas as pd
 
-    table = pd.DataFrame({"snr": [1.0, 2.0, 3.0], "kld": [0.3, 0.1, 0.2]}, index=["a", "b", "c"])
+    table = pd.DataFrame(
+        {"snr": [1.0, 2.0, 3.0], "kld": [0.3, 0.1, 0.2]}, index=["a", "b", "c"]
+    )
     ax = plotting.plot_labelled_scatter(table, "snr", "kld", floor=0.05)
     assert len(ax.collections) == 3 and len(ax.lines) == 1
     assert sorted(t.get_text() for t in ax.texts) == ["a", "b", "c", "isotropic noise"]
@@ -614,14 +758,21 @@ def test_kattr_figures_draw():
     means = (a[:-2] + a[1:-1] + a[2:]) / 3
     fig = plotting.plot_kattr_steps(a, means, 3, [4], [6], ["M(+)"], model="m", index=2)
     assert len(fig.axes) == 4 and len(fig.axes[3].lines) == 4
-    ax = plotting.plot_local_means_3d(rng.normal(size=(50, 3)), rng.random(50) > 0.5,
-                                      max_points=40)
+    ax = plotting.plot_local_means_3d(
+        rng.normal(size=(50, 3)), rng.random(50) > 0.5, max_points=40
+    )
     assert len(ax.collections) == 2 and len(ax.texts) == 4  # two point sets, A C G T
     table = pd.DataFrame({1: [0.1, 0.2], 3: [0.2, 0.3]}, index=["a", "b"])
     ax = plotting.plot_metric_sensitivity(table, [0.05, 0.06], snr={"a": 1.0, "b": 0.5})
     assert len(ax.lines) == 3
-    fig = plotting.plot_window_logos(a[None].repeat(2, 0), np.eye(4)[rng.integers(0, 4, (2, 20))],
-                                     [(0, 5), (1, 15)], 3, flank=4, titles=["x", "y"])
+    fig = plotting.plot_window_logos(
+        a[None].repeat(2, 0),
+        np.eye(4)[rng.integers(0, 4, (2, 20))],
+        [(0, 5), (1, 15)],
+        3,
+        flank=4,
+        titles=["x", "y"],
+    )
     assert fig.axes[0].get_title(loc="left") == "x" and len(fig.axes) == 4
 
 
@@ -629,8 +780,14 @@ def test_plot_angular_density_landmarks_and_note():
     theta_edges, phi_edges = np.linspace(0, np.pi, 5), np.linspace(-np.pi, np.pi, 7)
     density = np.ones((4, 6)) / 24
     fig, ax = plt.subplots()
-    plotting.plot_angular_density(theta_edges, phi_edges, density, ax=ax,
-                                  landmarks={"A": (1.0, 0.5), "T": (0.0, 0.0)}, note="KL",
-                                  axis_labels=False)
+    plotting.plot_angular_density(
+        theta_edges,
+        phi_edges,
+        density,
+        ax=ax,
+        landmarks={"A": (1.0, 0.5), "T": (0.0, 0.0)},
+        note="KL",
+        axis_labels=False,
+    )
     assert sorted(t.get_text() for t in ax.texts) == ["A", "KL", "T (θ = 0)"]
     assert ax.get_xlabel() == "" and ax.yaxis_inverted()

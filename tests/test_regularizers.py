@@ -20,7 +20,10 @@ def test_mixup_with_lambda_one_is_the_identity_and_mixes_inputs_and_labels_alike
     perm = tf.constant([3, 2, 1, 0, 7, 6, 5, 4])
     np.testing.assert_array_equal(R.mix(tf.constant(x), 1.0, perm).numpy(), x)
     lam = 0.3
-    xm, ym = R.mix(tf.constant(x), lam, perm).numpy(), R.mix(tf.constant(y), lam, perm).numpy()
+    xm, ym = (
+        R.mix(tf.constant(x), lam, perm).numpy(),
+        R.mix(tf.constant(y), lam, perm).numpy(),
+    )
     np.testing.assert_allclose(xm, lam * x + (1 - lam) * x[perm.numpy()], atol=1e-7)
     np.testing.assert_allclose(ym, lam * y + (1 - lam) * y[perm.numpy()], atol=1e-7)
 
@@ -38,10 +41,14 @@ def test_manifold_perturbation_changes_only_the_chosen_layer(point_index):
     model = models.build_cnn(width=0.25, input_length=64)
     chain = R.layer_chain(model)
     points = R.perturbation_points(chain)
-    assert points[0] == 0 and len(points) == 6  # input + 4 conv activations + dense activation
+    assert (
+        points[0] == 0 and len(points) == 6
+    )  # input + 4 conv activations + dense activation
     point = points[point_index]
     x, _ = _batch(4)
-    got = R.forward(chain, tf.constant(x), False, tf.constant(point), lambda h: h + 1.0).numpy()
+    got = R.forward(
+        chain, tf.constant(x), False, tf.constant(point), lambda h: h + 1.0
+    ).numpy()
     # independent reference: run layer by layer, adding 1 at exactly one place
     h = x + (1.0 if point == 0 else 0.0)
     for i, layer in enumerate(chain):
@@ -50,7 +57,9 @@ def test_manifold_perturbation_changes_only_the_chosen_layer(point_index):
             h = h + 1.0
     np.testing.assert_allclose(got, np.asarray(h), rtol=1e-5, atol=1e-6)
     clean = R.forward(chain, tf.constant(x), False).numpy()
-    np.testing.assert_allclose(clean, np.asarray(models.logit_model(model)(x)), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        clean, np.asarray(models.logit_model(model)(x)), rtol=1e-5, atol=1e-6
+    )
     assert not np.allclose(got, clean)
 
 
@@ -59,7 +68,14 @@ def test_pgd_stays_in_the_ball_and_increases_the_loss():
     model = models.build_cnn(width=0.25, input_length=64)
     logits = models.logit_model(model)
     x, y = _batch(16)
-    x_adv = R.pgd_attack(lambda v: logits(v, training=False), tf.constant(x), tf.constant(y), 0.05, 0.005, 15).numpy()
+    x_adv = R.pgd_attack(
+        lambda v: logits(v, training=False),
+        tf.constant(x),
+        tf.constant(y),
+        0.05,
+        0.005,
+        15,
+    ).numpy()
     assert np.abs(x_adv - x).max() <= 0.05 + 1e-6
     assert np.abs(x_adv - x).max() > 0.04  # it does move to the boundary
     before = float(R.bce_with_logits(y, logits(x, training=False)))
@@ -86,11 +102,20 @@ def test_spectral_penalty_value_matches_svd_and_warm_start_converges():
     keras.utils.set_random_seed(2)
     model = models.build_cnn(width=0.25, input_length=64)
     chain = R.layer_chain(model)
-    penalty = R.spectral_penalty(chain, {"weight": 0.01, "n_power_iterations": 5}, seed=0)
+    penalty = R.spectral_penalty(
+        chain, {"weight": 0.01, "n_power_iterations": 5}, seed=0
+    )
     for _ in range(30):  # persistent power iteration converges across steps
         value = float(penalty())
     kernels = [layer.kernel.numpy() for layer in chain if hasattr(layer, "kernel")]
-    expected = 0.5 * 0.01 * sum(np.linalg.svd(k.reshape(-1, k.shape[-1]), compute_uv=False)[0] ** 2 for k in kernels)
+    expected = (
+        0.5
+        * 0.01
+        * sum(
+            np.linalg.svd(k.reshape(-1, k.shape[-1]), compute_uv=False)[0] ** 2
+            for k in kernels
+        )
+    )
     assert value == pytest.approx(expected, rel=1e-3)
 
 
@@ -108,9 +133,14 @@ def test_fourier_prior_low_for_smooth_high_for_noisy():
     noisy = np.abs(np.random.default_rng(0).normal(size=(1, 200))).astype(np.float32)
     spikes = np.zeros((1, 200), np.float32)
     spikes[0, ::7] = 1
-    low, high, higher = (float(R.fourier_prior_loss(tf.constant(a), cutoff=30)) for a in (smooth, noisy, spikes))
+    low, high, higher = (
+        float(R.fourier_prior_loss(tf.constant(a), cutoff=30))
+        for a in (smooth, noisy, spikes)
+    )
     assert 0 <= low < 0.5 * high and high < higher <= 1
-    assert float(R.fourier_prior_loss(tf.ones((1, 200)), cutoff=30, smooth_sigma=0)) == pytest.approx(1.0)
+    assert float(
+        R.fourier_prior_loss(tf.ones((1, 200)), cutoff=30, smooth_sigma=0)
+    ) == pytest.approx(1.0)
     tv_smooth = float(R.tv_prior_loss(tf.constant(smooth)))
     tv_noisy = float(R.tv_prior_loss(tf.constant(noisy)))
     assert tv_smooth < tv_noisy
@@ -124,7 +154,11 @@ def test_prior_gradient_flows_to_the_weights(prior):
     x, _ = _batch(8)
     with tf.GradientTape() as tape:
         track = R.attribution_track(lambda v: logits(v, training=False), tf.constant(x))
-        loss = R.fourier_prior_loss(track, cutoff=10) if prior == "fourier_prior" else R.tv_prior_loss(track)
+        loss = (
+            R.fourier_prior_loss(track, cutoff=10)
+            if prior == "fourier_prior"
+            else R.tv_prior_loss(track)
+        )
     grads = tape.gradient(loss, model.trainable_variables)
     conv1 = model.get_layer("conv1").kernel
     g = dict(zip([v.path for v in model.trainable_variables], grads))[conv1.path]
@@ -132,10 +166,14 @@ def test_prior_gradient_flows_to_the_weights(prior):
 
 
 @pytest.mark.parametrize("name", sorted(R.REGULARIZERS))
-@pytest.mark.parametrize("activation, batch_norm", [("relu", True), ("exponential", False)])
+@pytest.mark.parametrize(
+    "activation, batch_norm", [("relu", True), ("exponential", False)]
+)
 def test_each_regularizer_trains_in_graph_mode(name, activation, batch_norm):
     training.set_seed(0)
-    model = models.build_cnn(activation=activation, batch_norm=batch_norm, width=0.25, input_length=64)
+    model = models.build_cnn(
+        activation=activation, batch_norm=batch_norm, width=0.25, input_length=64
+    )
     opt = keras.optimizers.Adam(1e-3)
     step = training.make_train_step(model, opt, name, seed=0)
     x, y = _batch(32)
@@ -160,14 +198,29 @@ def test_regularizer_options_are_validated():
 
 def test_baseline_training_config_is_unchanged_by_regularizer_support():
     # the baseline's cache key must not depend on the regulariser machinery
-    assert training.train_config() == {"epochs": 100, "batch_size": 100, "learning_rate": 0.001, "patience": 10, "seed": 0}
+    assert training.train_config() == {
+        "epochs": 100,
+        "batch_size": 100,
+        "learning_rate": 0.001,
+        "patience": 10,
+        "seed": 0,
+    }
     cfg = training.train_config(regularizer="mixup")
-    assert cfg["regularizer"] == "mixup" and cfg["regularizer_options"] == {"alpha": 1.0}
+    assert cfg["regularizer"] == "mixup" and cfg["regularizer_options"] == {
+        "alpha": 1.0
+    }
 
 
 def test_track_spectrum_rows_are_normalised_and_non_negative():
     rng = np.random.default_rng(4)
-    for length, sigma in ((200, 3.0), (201, 3.0), (64, 3.0), (7, 3.0), (2, 0.5), (3, 0.5)):
+    for length, sigma in (
+        (200, 3.0),
+        (201, 3.0),
+        (64, 3.0),
+        (7, 3.0),
+        (2, 0.5),
+        (3, 0.5),
+    ):
         tracks = np.abs(rng.normal(size=(5, length)))
         spec = R.track_spectrum(tracks, smooth_sigma=sigma)
         assert spec.shape == (5, length // 2 + 1)
@@ -181,13 +234,21 @@ def test_track_spectrum_rows_are_normalised_and_non_negative():
 
 @pytest.mark.parametrize("cutoff", [5, 30, 99, 150])
 @pytest.mark.parametrize("smooth_sigma", [3.0, 0.5])
-def test_track_spectrum_with_fourier_weights_reproduces_the_prior_loss(cutoff, smooth_sigma):
+def test_track_spectrum_with_fourier_weights_reproduces_the_prior_loss(
+    cutoff, smooth_sigma
+):
     tracks = np.abs(np.random.default_rng(cutoff).normal(size=(6, 200))) + 0.01
-    tracks[0] = np.exp(-((np.arange(200) - 90) ** 2) / 40.0) + 0.01  # one smooth bump too
+    tracks[0] = (
+        np.exp(-((np.arange(200) - 90) ** 2) / 40.0) + 0.01
+    )  # one smooth bump too
     spec = R.track_spectrum(tracks, smooth_sigma=smooth_sigma)
     w = R.fourier_weights(100, cutoff, 0.2)
     per_track = 1 - spec[:, 1:] @ w
-    expected = float(R.fourier_prior_loss(tf.constant(tracks, tf.float32), cutoff, 0.2, smooth_sigma=smooth_sigma))
+    expected = float(
+        R.fourier_prior_loss(
+            tf.constant(tracks, tf.float32), cutoff, 0.2, smooth_sigma=smooth_sigma
+        )
+    )
     assert per_track.mean() == pytest.approx(expected, abs=1e-5)
     assert per_track[0] < per_track[1:].min()  # the smooth track has the lowest loss
 
@@ -195,12 +256,20 @@ def test_track_spectrum_with_fourier_weights_reproduces_the_prior_loss(cutoff, s
 def test_sigma_below_one_means_no_smoothing_in_track_spectrum():
     tracks = np.abs(np.random.default_rng(5).normal(size=(3, 40)))
     raw = np.abs(np.fft.rfft(tracks, axis=1))
-    np.testing.assert_allclose(R.track_spectrum(tracks, smooth_sigma=0.5), raw / raw.sum(axis=1, keepdims=True),
-                               atol=1e-12)
-    assert not np.allclose(R.track_spectrum(tracks, smooth_sigma=3.0), R.track_spectrum(tracks, smooth_sigma=0.5))
+    np.testing.assert_allclose(
+        R.track_spectrum(tracks, smooth_sigma=0.5),
+        raw / raw.sum(axis=1, keepdims=True),
+        atol=1e-12,
+    )
+    assert not np.allclose(
+        R.track_spectrum(tracks, smooth_sigma=3.0),
+        R.track_spectrum(tracks, smooth_sigma=0.5),
+    )
 
 
-@pytest.mark.parametrize("n, cutoff", [(100, 30), (100, 0), (100, 100), (10, 25), (1, 1)])
+@pytest.mark.parametrize(
+    "n, cutoff", [(100, 30), (100, 0), (100, 100), (10, 25), (1, 1)]
+)
 def test_fourier_weights_are_one_up_to_cutoff_then_strictly_decreasing(n, cutoff):
     w = R.fourier_weights(n, cutoff, softness=0.2)
     assert w.shape == (n,)
@@ -221,10 +290,14 @@ def test_constant_track_puts_its_mass_at_dc():
     assert spec[:, 1:].sum() < 1e-12
     # with smoothing, the zero padding at the two ends spreads some mass thinly over all frequencies
     smoothed = R.track_spectrum(np.full((2, 200), 3.0), smooth_sigma=3.0)
-    assert (smoothed[:, 0] > 0.75).all() and (smoothed[:, 0] > 100 * smoothed[:, 1:].max(axis=1)).all()
+    assert (smoothed[:, 0] > 0.75).all() and (
+        smoothed[:, 0] > 100 * smoothed[:, 1:].max(axis=1)
+    ).all()
 
 
-@pytest.mark.parametrize("bad", [np.ones(10), np.ones((2, 3, 4)), np.ones((2, 1)), np.ones(())])
+@pytest.mark.parametrize(
+    "bad", [np.ones(10), np.ones((2, 3, 4)), np.ones((2, 1)), np.ones(())]
+)
 def test_track_spectrum_rejects_wrong_shapes(bad):
     with pytest.raises(ValueError, match="shape"):
         R.track_spectrum(bad)
@@ -239,33 +312,56 @@ def test_track_spectrum_rejects_non_finite_tracks(bad_value):
 
 
 @pytest.mark.parametrize("length", [2, 4, 6])
-def test_track_spectrum_of_tracks_shorter_than_the_kernel_matches_the_prior_loss(length):
+def test_track_spectrum_of_tracks_shorter_than_the_kernel_matches_the_prior_loss(
+    length,
+):
     tracks = np.abs(np.random.default_rng(length).normal(size=(3, length))) + 0.01
     spec = R.track_spectrum(tracks, smooth_sigma=3.0)
     assert spec.shape == (3, length // 2 + 1)
-    expected = float(R.fourier_prior_loss(tf.constant(tracks, tf.float32), 1, 0.2, smooth_sigma=3.0))
-    assert (1 - spec[:, 1:] @ R.fourier_weights(length // 2, 1, 0.2)).mean() == pytest.approx(expected, abs=1e-5)
+    expected = float(
+        R.fourier_prior_loss(tf.constant(tracks, tf.float32), 1, 0.2, smooth_sigma=3.0)
+    )
+    assert (
+        1 - spec[:, 1:] @ R.fourier_weights(length // 2, 1, 0.2)
+    ).mean() == pytest.approx(expected, abs=1e-5)
 
 
 def test_first_selectable_epoch():
     assert R.first_selectable_epoch("none") == 1
     assert R.first_selectable_epoch("mixup") == 1
-    assert R.first_selectable_epoch("adversarial") == R.REGULARIZERS["adversarial"]["clean_epochs"] + 1
+    assert (
+        R.first_selectable_epoch("adversarial")
+        == R.REGULARIZERS["adversarial"]["clean_epochs"] + 1
+    )
     assert R.first_selectable_epoch("adversarial", {"clean_epochs": 2}) == 3
     assert R.first_selectable_epoch("adversarial", {"select_after_clean": False}) == 1
 
 
 def _fit_adversarial(small_data, epochs, **options):
     training.set_seed(0)
-    model = models.build_cnn(activation="relu", batch_norm=True, width=0.25,
-                             input_length=small_data.train.x.shape[1])
+    model = models.build_cnn(
+        activation="relu",
+        batch_norm=True,
+        width=0.25,
+        input_length=small_data.train.x.shape[1],
+    )
     train = small_data.train.subset(np.arange(200))
     opts = {"clean_epochs": 2, "mixed_until": 3, "n_steps": 2, **options}
-    return training.fit(model, train, small_data.valid, epochs=epochs, patience=1, regularizer="adversarial",
-                        regularizer_options=opts, verbose=False)
+    return training.fit(
+        model,
+        train,
+        small_data.valid,
+        epochs=epochs,
+        patience=1,
+        regularizer="adversarial",
+        regularizer_options=opts,
+        verbose=False,
+    )
 
 
-def test_adversarial_early_stopping_only_keeps_epochs_trained_on_adversarial_batches(small_data):
+def test_adversarial_early_stopping_only_keeps_epochs_trained_on_adversarial_batches(
+    small_data,
+):
     # patience 1 would otherwise be free to stop in, and keep, the clean warm-up
     history = _fit_adversarial(small_data, epochs=5)
     assert history["best_epoch"] >= 3
@@ -273,6 +369,8 @@ def test_adversarial_early_stopping_only_keeps_epochs_trained_on_adversarial_bat
     assert history["best_epoch"] == 3 + int(np.argmax(history["val_auroc"][2:]))
 
 
-def test_adversarial_run_shorter_than_its_warm_up_keeps_the_best_of_all_epochs(small_data):
+def test_adversarial_run_shorter_than_its_warm_up_keeps_the_best_of_all_epochs(
+    small_data,
+):
     history = _fit_adversarial(small_data, epochs=2, clean_epochs=5)
     assert history["best_epoch"] == 1 + int(np.argmax(history["val_auroc"]))

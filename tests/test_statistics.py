@@ -8,7 +8,12 @@ import pytest
 from scipy import stats
 
 from acme_utils import statistics
-from acme_utils.statistics import RankCorrelation, correlation_table, rank_correlation, spearman
+from acme_utils.statistics import (
+    RankCorrelation,
+    correlation_table,
+    rank_correlation,
+    spearman,
+)
 
 
 def _correlated(n, seed=0, noise=1.0):
@@ -48,7 +53,7 @@ def test_spearman_accepts_lists_and_series():
 def test_spearman_of_monotone_transform_and_reversal():
     x = np.random.default_rng(1).normal(size=30)
     assert spearman(x, np.exp(3 * x) + 5) == pytest.approx(1.0, abs=1e-12)
-    assert spearman(x, -x**3) == pytest.approx(-1.0, abs=1e-12)
+    assert spearman(x, -(x**3)) == pytest.approx(-1.0, abs=1e-12)
 
 
 def test_spearman_of_a_constant_score_is_nan():
@@ -96,14 +101,18 @@ def test_strictly_increasing_transform_gives_one_with_degenerate_ci():
     x = np.random.default_rng(2).normal(size=15)
     r = rank_correlation(x, 2 * x**3 + 1, n_boot=200)
     assert r.rho == pytest.approx(1.0, abs=1e-12)
-    assert r.low == pytest.approx(1.0, abs=1e-12) and r.high == pytest.approx(1.0, abs=1e-12)
+    assert r.low == pytest.approx(1.0, abs=1e-12) and r.high == pytest.approx(
+        1.0, abs=1e-12
+    )
 
 
 def test_reversed_order_gives_minus_one():
     x = np.arange(10.0)
     r = rank_correlation(x, x[::-1], n_boot=200)
     assert r.rho == pytest.approx(-1.0, abs=1e-12)
-    assert r.low == pytest.approx(-1.0, abs=1e-12) and r.high == pytest.approx(-1.0, abs=1e-12)
+    assert r.low == pytest.approx(-1.0, abs=1e-12) and r.high == pytest.approx(
+        -1.0, abs=1e-12
+    )
     assert r.p_value < 1e-6
 
 
@@ -137,7 +146,9 @@ def test_same_seed_same_result_different_seed_different_bounds():
     b = rank_correlation(x, y, n_boot=300, seed=7)
     assert a == b
     others = [rank_correlation(x, y, n_boot=300, seed=s) for s in (8, 9, 10)]
-    assert all(o.rho == a.rho and o.p_value == a.p_value for o in others)  # only the CI is random
+    assert all(
+        o.rho == a.rho and o.p_value == a.p_value for o in others
+    )  # only the CI is random
     assert any((o.low, o.high) != (a.low, a.high) for o in others)
 
 
@@ -145,7 +156,9 @@ def test_constant_score_gives_nan_everywhere():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         r = rank_correlation([1.0, 2.0, 3.0, 4.0], [1.0, 1.0, 1.0, 1.0], n_boot=100)
-    assert np.isnan(r.rho) and np.isnan(r.p_value) and np.isnan(r.low) and np.isnan(r.high)
+    assert (
+        np.isnan(r.rho) and np.isnan(r.p_value) and np.isnan(r.low) and np.isnan(r.high)
+    )
     assert r.n == 4
 
 
@@ -211,26 +224,45 @@ def test_n_boot_100_and_integral_float_are_accepted():
 def _results_table(n=20, seed=0):
     rng = np.random.default_rng(seed)
     auroc = rng.uniform(0.8, 0.95, n)
-    return pd.DataFrame({
-        "model": [f"m{i}" for i in range(n)],
-        "test_auroc": auroc,
-        "snr": 3 * auroc + rng.normal(scale=0.05, size=n),
-        "kmer_kld": rng.uniform(0, 1, n),
-    })
+    return pd.DataFrame(
+        {
+            "model": [f"m{i}" for i in range(n)],
+            "test_auroc": auroc,
+            "snr": 3 * auroc + rng.normal(scale=0.05, size=n),
+            "kmer_kld": rng.uniform(0, 1, n),
+        }
+    )
 
 
 def test_correlation_table_has_one_row_per_pair_matching_rank_correlation():
     table = _results_table()
     pairs = [("test_auroc", "snr"), ("test_auroc", "kmer_kld"), ("snr", "kmer_kld")]
     out = correlation_table(table, pairs, n_boot=200, level=0.9, seed=3)
-    assert list(out.columns) == ["x", "y", "spearman_rho", "ci_low", "ci_high", "p_value", "n_models"]
+    assert list(out.columns) == [
+        "x",
+        "y",
+        "spearman_rho",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "n_models",
+    ]
     assert len(out) == len(pairs)
     assert list(zip(out.x, out.y)) == pairs
     for row, (a, b) in zip(out.itertuples(index=False), pairs):
-        r = rank_correlation(table[a].to_numpy(), table[b].to_numpy(), n_boot=200, level=0.9, seed=3)
-        assert (row.spearman_rho, row.ci_low, row.ci_high, row.p_value, row.n_models) == (
-            r.rho, r.low, r.high, r.p_value, r.n)
-        assert row.spearman_rho == pytest.approx(stats.spearmanr(table[a], table[b]).statistic, abs=1e-12)
+        r = rank_correlation(
+            table[a].to_numpy(), table[b].to_numpy(), n_boot=200, level=0.9, seed=3
+        )
+        assert (
+            row.spearman_rho,
+            row.ci_low,
+            row.ci_high,
+            row.p_value,
+            row.n_models,
+        ) == (r.rho, r.low, r.high, r.p_value, r.n)
+        assert row.spearman_rho == pytest.approx(
+            stats.spearmanr(table[a], table[b]).statistic, abs=1e-12
+        )
     assert out.spearman_rho.iloc[0] > 0.5  # snr was built to track test AUROC
 
 
@@ -238,7 +270,10 @@ def test_correlation_table_with_no_pairs_is_empty():
     assert len(correlation_table(_results_table(), [])) == 0
 
 
-@pytest.mark.parametrize("pair, missing", [(("test_auroc", "nope"), "nope"), (("attr_snr", "snr"), "attr_snr")])
+@pytest.mark.parametrize(
+    "pair, missing",
+    [(("test_auroc", "nope"), "nope"), (("attr_snr", "snr"), "attr_snr")],
+)
 def test_correlation_table_names_an_unknown_column(pair, missing):
     with pytest.raises(KeyError, match=missing):
         correlation_table(_results_table(), [("test_auroc", "snr"), pair], n_boot=100)
@@ -260,11 +295,15 @@ def test_pearson_correlation_matches_scipy_and_its_bootstrap_a_loop():
     x, y = _correlated(30, seed=4)
     r = pearson_correlation(x, y, n_boot=300, level=0.9, seed=2)
     ref = stats.pearsonr(x, y)
-    assert r.rho == pytest.approx(ref.statistic, abs=1e-12) and r.p_value == pytest.approx(ref.pvalue)
+    assert r.rho == pytest.approx(
+        ref.statistic, abs=1e-12
+    ) and r.p_value == pytest.approx(ref.pvalue)
     assert r.method == "pearson" and str(r).startswith("r = ")
     idx = np.random.default_rng(2).integers(0, 30, size=(300, 30))
     loop = np.array([np.corrcoef(x[i], y[i])[0, 1] for i in idx])
-    assert (r.low, r.high) == pytest.approx(tuple(np.quantile(loop, [0.05, 0.95])), abs=1e-12)
+    assert (r.low, r.high) == pytest.approx(
+        tuple(np.quantile(loop, [0.05, 0.95])), abs=1e-12
+    )
     # a monotone but non-linear relation: Spearman is exactly 1, Pearson is not
     z = np.linspace(0, 3, 20)
     assert rank_correlation(z, np.exp(3 * z), n_boot=100).rho == pytest.approx(1.0)
@@ -273,9 +312,21 @@ def test_pearson_correlation_matches_scipy_and_its_bootstrap_a_loop():
 
 def test_correlation_table_pearson_columns_and_bad_method():
     table = _results_table()
-    out = correlation_table(table, [("test_auroc", "snr")], n_boot=100, method="pearson")
-    assert list(out.columns) == ["x", "y", "pearson_r", "ci_low", "ci_high", "p_value", "n_models"]
-    assert out.pearson_r.iloc[0] == pytest.approx(stats.pearsonr(table.test_auroc, table.snr).statistic)
+    out = correlation_table(
+        table, [("test_auroc", "snr")], n_boot=100, method="pearson"
+    )
+    assert list(out.columns) == [
+        "x",
+        "y",
+        "pearson_r",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "n_models",
+    ]
+    assert out.pearson_r.iloc[0] == pytest.approx(
+        stats.pearsonr(table.test_auroc, table.snr).statistic
+    )
     with pytest.raises(ValueError, match="method"):
         correlation_table(table, [("test_auroc", "snr")], method="kendall")
 
@@ -291,7 +342,11 @@ def test_mean_with_ci_matches_a_hand_made_bootstrap():
     expected = np.quantile(draws.mean(axis=1), [0.025, 0.975])
     np.testing.assert_allclose([low, high], expected)
     assert 1.0 <= low <= mean <= high <= 7.0
-    assert statistics.mean_with_ci([2.0, 2.0, 2.0]) == (2.0, 2.0, 2.0)  # no spread, no interval
+    assert statistics.mean_with_ci([2.0, 2.0, 2.0]) == (
+        2.0,
+        2.0,
+        2.0,
+    )  # no spread, no interval
     with pytest.raises(ValueError, match="NaN"):
         statistics.mean_with_ci([1.0, np.nan])
     with pytest.raises(ValueError, match="shape"):
@@ -300,13 +355,15 @@ def test_mean_with_ci_matches_a_hand_made_bootstrap():
 
 def test_spearman_difference_of_perfect_and_reversed_orders():
     a = np.arange(8.0)
-    y = a ** 3  # same order as a: rho(a, y) = 1
+    y = a**3  # same order as a: rho(a, y) = 1
     d, low, high = statistics.spearman_difference(a, -a, y)  # rho(-a, y) = -1
     assert d == 2.0 and low == 2.0 and high == 2.0
     d, low, high = statistics.spearman_difference(a, a, y)
     assert (d, low, high) == (0.0, 0.0, 0.0)
     # a model with a NaN score is left out, as if it were not there
-    with_nan = statistics.spearman_difference(np.r_[a, np.nan], np.r_[-a, 1.0], np.r_[y, 2.0])
+    with_nan = statistics.spearman_difference(
+        np.r_[a, np.nan], np.r_[-a, 1.0], np.r_[y, 2.0]
+    )
     assert with_nan[0] == 2.0
     with pytest.raises(ValueError, match="equal length"):
         statistics.spearman_difference(a, a[:3], y)
@@ -322,12 +379,16 @@ def test_ci_verdict():
 def test_correlations_drops_incomplete_rows_and_needs_min_models(capsys):
     import pandas as pd
 
-    table = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0, np.nan], "snr": [1.0, 3.0, 2.0, 5.0, 9.0]})
+    table = pd.DataFrame(
+        {"a": [1.0, 2.0, 3.0, 4.0, np.nan], "snr": [1.0, 3.0, 2.0, 5.0, 9.0]}
+    )
     out = statistics.correlations(table, [("a", "snr")], seed=0)
     assert set(out) == {"Spearman", "Pearson"}
     spearman = out["Spearman"].iloc[0]
     assert spearman.n_models == 4 and spearman.spearman_rho == pytest.approx(0.8)
-    assert out["Pearson"].iloc[0].pearson_r == pytest.approx(np.corrcoef([1, 2, 3, 4], [1, 3, 2, 5])[0, 1])
+    assert out["Pearson"].iloc[0].pearson_r == pytest.approx(
+        np.corrcoef([1, 2, 3, 4], [1, 3, 2, 5])[0, 1]
+    )
     assert statistics.correlations(table.iloc[:2], [("a", "snr")], name="few") is None
     assert "few: 2 with all scores" in capsys.readouterr().out
     with pytest.raises(KeyError, match="b"):
@@ -342,12 +403,17 @@ def test_ranking_agreement_hand_made():
     from acme_utils import statistics
 
     def table(values):
-        return pd.DataFrame(values, index=pd.Index([3, 4], name="k"),
-                            columns=pd.Index([80, 90], name="percentile"))
+        return pd.DataFrame(
+            values,
+            index=pd.Index([3, 4], name="k"),
+            columns=pd.Index([80, 90], name="percentile"),
+        )
 
-    scores = {"a": table([[1.0, 3.0], [5.0, np.nan]]),
-              "b": table([[2.0, 2.0], [6.0, 1.0]]),
-              "c": table([[3.0, 1.0], [7.0, 2.0]])}
+    scores = {
+        "a": table([[1.0, 3.0], [5.0, np.nan]]),
+        "b": table([[2.0, 2.0], [6.0, 1.0]]),
+        "c": table([[3.0, 1.0], [7.0, 2.0]]),
+    }
     rho, best = statistics.ranking_agreement(scores, (3, 80))
     # reference order a < b < c; (3, 90) reverses it; (4, 80) keeps it; (4, 90) has a NaN
     assert rho.loc[3, 80] == 1.0 and rho.loc[3, 90] == -1.0 and rho.loc[4, 80] == 1.0

@@ -17,11 +17,34 @@ from acme_utils.sweep import main, model_grid, read_results, run_sweep
 from acme_utils.training import ModelSpec
 
 FAST = {"epochs": 1, "patience": 1, "n_sequences": 20}
-COLUMNS = ["regularizer", "activation", "batch_norm", "seed", "test_auroc", "test_aupr", "snr", "attr_auroc",
-           "attr_aupr", "kmer_kld", "kattr_mean_kld", "model_key", "n_sequences", "method", "best_epoch",
-           "train_seconds"]
-NUMERIC = ["test_auroc", "test_aupr", "snr", "attr_auroc", "attr_aupr", "kmer_kld", "kattr_mean_kld",
-           "train_seconds"]
+COLUMNS = [
+    "regularizer",
+    "activation",
+    "batch_norm",
+    "seed",
+    "test_auroc",
+    "test_aupr",
+    "snr",
+    "attr_auroc",
+    "attr_aupr",
+    "kmer_kld",
+    "kattr_mean_kld",
+    "model_key",
+    "n_sequences",
+    "method",
+    "best_epoch",
+    "train_seconds",
+]
+NUMERIC = [
+    "test_auroc",
+    "test_aupr",
+    "snr",
+    "attr_auroc",
+    "attr_aupr",
+    "kmer_kld",
+    "kattr_mean_kld",
+    "train_seconds",
+]
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +91,14 @@ def two_model_sweep(tiny, grid2, cache_dir, tmp_path_factory):
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
-            table = run_sweep(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=True, **FAST)
+            table = run_sweep(
+                tiny,
+                grid2,
+                results_path=path,
+                cache_dir=cache_dir,
+                verbose=True,
+                **FAST,
+            )
     finally:
         mp.undo()
     return table, path, trained, out.getvalue()
@@ -78,11 +108,18 @@ def two_model_sweep(tiny, grid2, cache_dir, tmp_path_factory):
 
 
 def test_grid_size_is_the_product_of_the_factors_and_regularizer_major():
-    regs, acts, bns, seeds = ["none", "mixup", "tv_prior"], ["relu", "exponential"], [True, False], [0, 1, 2]
+    regs, acts, bns, seeds = (
+        ["none", "mixup", "tv_prior"],
+        ["relu", "exponential"],
+        [True, False],
+        [0, 1, 2],
+    )
     grid = model_grid(regs, acts, bns, seeds)
     assert len(grid) == 3 * 2 * 2 * 3
     assert all(isinstance(s, ModelSpec) for s in grid)
-    expected = [ModelSpec(r, a, b, s) for r in regs for a in acts for b in bns for s in seeds]
+    expected = [
+        ModelSpec(r, a, b, s) for r in regs for a in acts for b in bns for s in seeds
+    ]
     assert grid == expected
     assert [s.regularizer for s in grid[:12]] == ["none"] * 12  # regulariser-major
     assert [s.seed for s in grid[:3]] == [0, 1, 2]  # seeds vary fastest
@@ -92,24 +129,34 @@ def test_grid_size_is_the_product_of_the_factors_and_regularizer_major():
 def test_default_grid_is_the_study_without_the_priors():
     grid = model_grid()
     regs = sweep.STUDY_REGULARIZERS
-    assert not set(sweep.PRIORS) & {s.regularizer for s in grid}  # the priors are a separate comparison
+    assert not set(sweep.PRIORS) & {
+        s.regularizer for s in grid
+    }  # the priors are a separate comparison
     assert len(grid) == len(regs) * 2 * 2 * 1
     assert list(dict.fromkeys(s.regularizer for s in grid)) == list(regs)
     assert set(regs) <= set(REGULARIZERS)
-    assert {s.activation for s in grid} == {"relu", "exponential"} and {s.batch_norm for s in grid} == {True, False}
+    assert {s.activation for s in grid} == {"relu", "exponential"} and {
+        s.batch_norm for s in grid
+    } == {True, False}
 
 
 def test_grid_accepts_tuples_ranges_and_normalises_types():
     grid = model_grid(("none",), ("relu",), (1, 0), range(2))
-    assert grid == [ModelSpec("none", "relu", True, 0), ModelSpec("none", "relu", True, 1),
-                    ModelSpec("none", "relu", False, 0), ModelSpec("none", "relu", False, 1)]
+    assert grid == [
+        ModelSpec("none", "relu", True, 0),
+        ModelSpec("none", "relu", True, 1),
+        ModelSpec("none", "relu", False, 0),
+        ModelSpec("none", "relu", False, 1),
+    ]
     assert all(type(s.batch_norm) is bool and type(s.seed) is int for s in grid)
     assert model_grid(["none"], ["relu"], [True], [np.int64(3)])[0].seed == 3
 
 
 def test_labels():
     assert ModelSpec("mixup", "relu", True, 2).label == "relu+bn mixup seed 2"
-    assert ModelSpec("none", "exponential", False, 0).label == "exponential seed 0"  # as train_model names it
+    assert (
+        ModelSpec("none", "exponential", False, 0).label == "exponential seed 0"
+    )  # as train_model names it
 
 
 def test_model_spec_is_frozen():
@@ -135,7 +182,13 @@ def test_model_spec_is_frozen():
     ],
 )
 def test_grid_errors(kwargs, match):
-    args = {"regularizers": ["none"], "activations": ["relu"], "batch_norm": [True], "seeds": [0], **kwargs}
+    args = {
+        "regularizers": ["none"],
+        "activations": ["relu"],
+        "batch_norm": [True],
+        "seeds": [0],
+        **kwargs,
+    }
     with pytest.raises(ValueError, match=match):
         model_grid(**args)
 
@@ -148,12 +201,18 @@ def test_sweep_returns_one_row_per_grid_point_in_order(two_model_sweep, grid2):
     assert len(table) == 2 and list(table.index) == [0, 1]
     assert set(COLUMNS) <= set(table.columns)
     assert list(table.regularizer) == ["none", "mixup"]
-    assert list(table.activation) == ["relu", "relu"] and list(table.batch_norm) == [True, True]
+    assert list(table.activation) == ["relu", "relu"] and list(table.batch_norm) == [
+        True,
+        True,
+    ]
     assert list(table.seed) == [0, 0]
     # each row is keyed by the cache key of the model that was actually trained for it
     assert [t.key for t in trained] == list(table.model_key)
     assert table.model_key.nunique() == 2
-    assert [t.train_config.get("regularizer", "none") for t in trained] == ["none", "mixup"]
+    assert [t.train_config.get("regularizer", "none") for t in trained] == [
+        "none",
+        "mixup",
+    ]
     assert list(table.test_auroc) == [t.test_metrics["auroc"] for t in trained]
 
 
@@ -169,25 +228,36 @@ def test_sweep_values_are_finite_and_in_range(two_model_sweep):
 
 def test_sweep_row_matches_scoring_the_model_directly(two_model_sweep, tiny, cache_dir):
     table, _, trained, _ = two_model_sweep
-    direct = scorecard.score_model(trained[1], tiny, n_sequences=20, cache_dir=cache_dir)
+    direct = scorecard.score_model(
+        trained[1], tiny, n_sequences=20, cache_dir=cache_dir
+    )
     row = table.iloc[1]
     for k, v in direct.items():
         assert row[k] == v, k
     assert row.best_epoch == trained[1].history["best_epoch"]
-    assert row.train_seconds == pytest.approx(float(np.sum(trained[1].history["seconds"])))
+    assert row.train_seconds == pytest.approx(
+        float(np.sum(trained[1].history["seconds"]))
+    )
 
 
-def test_results_file_equals_the_returned_table_and_no_temp_files_are_left(two_model_sweep):
+def test_results_file_equals_the_returned_table_and_no_temp_files_are_left(
+    two_model_sweep,
+):
     table, path, _, _ = two_model_sweep
     on_disk = read_results(path)
-    pd.testing.assert_frame_equal(on_disk, table, check_dtype=False, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        on_disk, table, check_dtype=False, check_exact=False, rtol=1e-12
+    )
     assert list(on_disk.columns) == list(table.columns)
     assert sorted(p.name for p in path.parent.iterdir()) == ["results.csv"]
 
 
 def test_sweep_prints_progress(two_model_sweep):
     out = two_model_sweep[3]
-    assert "1/2 done, 0 passed, 0 failed, ETA" in out and "| relu+bn seed 0: trained" in out
+    assert (
+        "1/2 done, 0 passed, 0 failed, ETA" in out
+        and "| relu+bn seed 0: trained" in out
+    )
     assert "2/2 done" in out and "| relu+bn mixup seed 0: trained" in out
     assert "test AUROC" in out and "SNR" in out
 
@@ -197,10 +267,13 @@ def test_read_results_of_a_missing_file_is_empty(tmp_path):
     assert isinstance(table, pd.DataFrame) and len(table) == 0
 
 
-def test_sweep_without_results_path_writes_nothing_and_gives_the_same_table(two_model_sweep, tiny, grid2,
-                                                                          cache_dir, tmp_path, monkeypatch):
+def test_sweep_without_results_path_writes_nothing_and_gives_the_same_table(
+    two_model_sweep, tiny, grid2, cache_dir, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
-    table = run_sweep(tiny, grid2, cache_dir=cache_dir, verbose=False, **FAST)  # models and maps are cached
+    table = run_sweep(
+        tiny, grid2, cache_dir=cache_dir, verbose=False, **FAST
+    )  # models and maps are cached
     assert list(tmp_path.iterdir()) == []
     pd.testing.assert_frame_equal(table, two_model_sweep[0])
 
@@ -208,8 +281,9 @@ def test_sweep_without_results_path_writes_nothing_and_gives_the_same_table(two_
 # --- resuming ---------------------------------------------------------------------------------
 
 
-def test_interrupted_sweep_resumes_without_redoing_finished_models(tiny, grid2, cache_dir, tmp_path, monkeypatch,
-                                                                  capsys):
+def test_interrupted_sweep_resumes_without_redoing_finished_models(
+    tiny, grid2, cache_dir, tmp_path, monkeypatch, capsys
+):
     path = tmp_path / "results.csv"
     original_score = sweep.score_model
     calls = []
@@ -223,55 +297,97 @@ def test_interrupted_sweep_resumes_without_redoing_finished_models(tiny, grid2, 
     with monkeypatch.context() as m:
         m.setattr(sweep, "score_model", fail_on_second)
         with pytest.raises(RuntimeError, match="simulated"):
-            run_sweep(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=False, **FAST)
+            run_sweep(
+                tiny,
+                grid2,
+                results_path=path,
+                cache_dir=cache_dir,
+                verbose=False,
+                **FAST,
+            )
     partial = read_results(path)
     assert len(partial) == 1 and partial.regularizer.tolist() == ["none"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv"]
 
     counter = _Counter(monkeypatch)
     scored = []
-    monkeypatch.setattr(sweep, "score_model", lambda *a, **k: scored.append(1) or original_score(*a, **k))
+    monkeypatch.setattr(
+        sweep,
+        "score_model",
+        lambda *a, **k: scored.append(1) or original_score(*a, **k),
+    )
     capsys.readouterr()
-    resumed = run_sweep(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=True, **FAST)
+    resumed = run_sweep(
+        tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=True, **FAST
+    )
     out = capsys.readouterr().out
     assert len(counter) == 1 and len(scored) == 1
     assert counter.results[0].train_config["regularizer"] == "mixup"
-    assert "1/2 done" in out and "| relu+bn seed 0: already scored in results.csv" in out
+    assert (
+        "1/2 done" in out and "| relu+bn seed 0: already scored in results.csv" in out
+    )
     assert "2/2 done" in out and "| relu+bn mixup seed 0:" in out
     assert list(resumed.regularizer) == ["none", "mixup"]
     pd.testing.assert_frame_equal(resumed.iloc[:1], partial, check_dtype=False)
-    pd.testing.assert_frame_equal(read_results(path), resumed, check_dtype=False, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        read_results(path), resumed, check_dtype=False, check_exact=False, rtol=1e-12
+    )
 
     counter.results.clear()
-    again = run_sweep(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=False, **FAST)
+    again = run_sweep(
+        tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=False, **FAST
+    )
     assert len(counter) == 0 and len(scored) == 1
-    pd.testing.assert_frame_equal(again, resumed, check_dtype=False, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        again, resumed, check_dtype=False, check_exact=False, rtol=1e-12
+    )
     assert len(read_results(path)) == 2
 
 
-def test_a_sub_grid_is_answered_from_the_results_file(two_model_sweep, tiny, cache_dir, tmp_path,
-                                                              monkeypatch):
+def test_a_sub_grid_is_answered_from_the_results_file(
+    two_model_sweep, tiny, cache_dir, tmp_path, monkeypatch
+):
     table, path, _, _ = two_model_sweep
     copy = tmp_path / "results.csv"
     copy.write_bytes(path.read_bytes())
     counter = _Counter(monkeypatch)
-    one = run_sweep(tiny, model_grid(["mixup"], ["relu"], [True], [0]), results_path=copy, cache_dir=cache_dir,
-                    verbose=False, **FAST)
+    one = run_sweep(
+        tiny,
+        model_grid(["mixup"], ["relu"], [True], [0]),
+        results_path=copy,
+        cache_dir=cache_dir,
+        verbose=False,
+        **FAST,
+    )
     assert len(counter) == 0  # a sub-grid is answered entirely from the file
-    pd.testing.assert_frame_equal(one, table.iloc[[1]].reset_index(drop=True), check_dtype=False,
-                                  check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        one,
+        table.iloc[[1]].reset_index(drop=True),
+        check_dtype=False,
+        check_exact=False,
+        rtol=1e-12,
+    )
     assert len(read_results(copy)) == 2  # and the file is not rewritten with fewer rows
 
 
-def test_changing_n_sequences_rescores_with_the_cached_models(two_model_sweep, tiny, grid2, cache_dir, tmp_path,
-                                                              monkeypatch):
+def test_changing_n_sequences_rescores_with_the_cached_models(
+    two_model_sweep, tiny, grid2, cache_dir, tmp_path, monkeypatch
+):
     table20, path, _, _ = two_model_sweep
     copy = tmp_path / "results.csv"
     copy.write_bytes(path.read_bytes())
     counter = _Counter(monkeypatch)
-    table10 = run_sweep(tiny, grid2, results_path=copy, cache_dir=cache_dir, verbose=False,
-                        **{**FAST, "n_sequences": 10})
-    assert len(counter) == 2 and all(t.from_cache for t in counter.results)  # re-scored, not re-trained
+    table10 = run_sweep(
+        tiny,
+        grid2,
+        results_path=copy,
+        cache_dir=cache_dir,
+        verbose=False,
+        **{**FAST, "n_sequences": 10},
+    )
+    assert len(counter) == 2 and all(
+        t.from_cache for t in counter.results
+    )  # re-scored, not re-trained
     assert (table10.n_sequences == 10).all()
     assert list(table10.model_key) == list(table20.model_key)
     assert list(table10.test_auroc) == list(table20.test_auroc)  # same models
@@ -280,16 +396,30 @@ def test_changing_n_sequences_rescores_with_the_cached_models(two_model_sweep, t
     assert len(on_disk) == 4 and sorted(on_disk.n_sequences) == [10, 10, 20, 20]
 
 
-def test_n_sequences_none_and_too_many_mean_the_same_rows(tiny, cache_dir, tmp_path, monkeypatch):
+def test_n_sequences_none_and_too_many_mean_the_same_rows(
+    tiny, cache_dir, tmp_path, monkeypatch
+):
     grid = model_grid(["none"], ["relu"], [True], [0])
     path = tmp_path / "results.csv"
     n_pos = len(tiny.test.positives)
-    first = run_sweep(tiny, grid, results_path=path, cache_dir=cache_dir, verbose=False,
-                      **{**FAST, "n_sequences": None})
+    first = run_sweep(
+        tiny,
+        grid,
+        results_path=path,
+        cache_dir=cache_dir,
+        verbose=False,
+        **{**FAST, "n_sequences": None},
+    )
     assert first.n_sequences.tolist() == [n_pos]
     counter = _Counter(monkeypatch)
-    second = run_sweep(tiny, grid, results_path=path, cache_dir=cache_dir, verbose=False,
-                       **{**FAST, "n_sequences": 10 * n_pos})
+    second = run_sweep(
+        tiny,
+        grid,
+        results_path=path,
+        cache_dir=cache_dir,
+        verbose=False,
+        **{**FAST, "n_sequences": 10 * n_pos},
+    )
     assert len(counter) == 0 and len(read_results(path)) == 1
     assert second.n_sequences.tolist() == [n_pos]
 
@@ -303,7 +433,9 @@ def test_empty_grid_raises(tiny, tmp_path):
     assert not (tmp_path / "r.csv").exists()
 
 
-def test_results_file_without_the_key_columns_raises_naming_it(tiny, grid2, tmp_path, monkeypatch):
+def test_results_file_without_the_key_columns_raises_naming_it(
+    tiny, grid2, tmp_path, monkeypatch
+):
     path = tmp_path / "not_a_sweep.csv"
     pd.DataFrame({"model_key": ["abc"], "auroc": [0.5]}).to_csv(path, index=False)
     counter = _Counter(monkeypatch)
@@ -311,7 +443,10 @@ def test_results_file_without_the_key_columns_raises_naming_it(tiny, grid2, tmp_
         run_sweep(tiny, grid2, results_path=path, verbose=False, **FAST)
     assert "method" in str(err.value) and "n_sequences" in str(err.value)
     assert len(counter) == 0
-    assert pd.read_csv(path).columns.tolist() == ["model_key", "auroc"]  # left untouched
+    assert pd.read_csv(path).columns.tolist() == [
+        "model_key",
+        "auroc",
+    ]  # left untouched
 
 
 def test_bad_n_sequences_raises_before_training(tiny, grid2, monkeypatch):
@@ -323,18 +458,39 @@ def test_bad_n_sequences_raises_before_training(tiny, grid2, monkeypatch):
 
 def test_read_results_keeps_model_keys_as_strings(tmp_path):
     path = tmp_path / "results.csv"
-    pd.DataFrame({"model_key": ["0123456789012345"], "method": ["saliency"], "n_sequences": [20]}).to_csv(
-        path, index=False)
+    pd.DataFrame(
+        {"model_key": ["0123456789012345"], "method": ["saliency"], "n_sequences": [20]}
+    ).to_csv(path, index=False)
     assert read_results(path).model_key.tolist() == ["0123456789012345"]
 
 
 # --- command line -----------------------------------------------------------------------------
 
-CLI = ["--regularizers", "none", "--activations", "relu", "--batch-norm", "on", "--n-per-class", "150",
-       "--data-seed", "5", "--epochs", "1", "--patience", "1", "--n-sequences", "20", "--engine", "sequential"]
+CLI = [
+    "--regularizers",
+    "none",
+    "--activations",
+    "relu",
+    "--batch-norm",
+    "on",
+    "--n-per-class",
+    "150",
+    "--data-seed",
+    "5",
+    "--epochs",
+    "1",
+    "--patience",
+    "1",
+    "--n-sequences",
+    "20",
+    "--engine",
+    "sequential",
+]
 
 
-def test_cli_runs_a_one_model_sweep(two_model_sweep, cache_dir, tmp_path, monkeypatch, capsys):
+def test_cli_runs_a_one_model_sweep(
+    two_model_sweep, cache_dir, tmp_path, monkeypatch, capsys
+):
     monkeypatch.setenv("ACME_CACHE_DIR", str(cache_dir))
     counter = _Counter(monkeypatch)
     path = tmp_path / "cli.csv"
@@ -343,19 +499,27 @@ def test_cli_runs_a_one_model_sweep(two_model_sweep, cache_dir, tmp_path, monkey
     assert "sweep of 1 models" in out and "1/1 done" in out and "relu+bn seed 0" in out
     on_disk = read_results(path)
     assert len(on_disk) == 1 and len(table) == 1
-    pd.testing.assert_frame_equal(on_disk, table, check_dtype=False, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        on_disk, table, check_dtype=False, check_exact=False, rtol=1e-12
+    )
     # same data, model and scoring as the sweep above: the model came from the shared cache
     assert len(counter) == 1 and counter.results[0].from_cache
     row, expected = on_disk.iloc[0], two_model_sweep[0].iloc[0]
     assert row.model_key == expected.model_key and row.n_sequences == 20
-    assert row.test_auroc == pytest.approx(expected.test_auroc) and row.snr == pytest.approx(expected.snr)
+    assert row.test_auroc == pytest.approx(
+        expected.test_auroc
+    ) and row.snr == pytest.approx(expected.snr)
 
 
-@pytest.mark.parametrize("bad", [["--seeds", "0"], ["--seeds", "-2"], ["--batch-norm", "maybe"], []])
+@pytest.mark.parametrize(
+    "bad", [["--seeds", "0"], ["--seeds", "-2"], ["--batch-norm", "maybe"], []]
+)
 def test_cli_rejects_bad_arguments(bad, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ACME_CACHE_DIR", str(tmp_path / "cache"))
     counter = _Counter(monkeypatch)
-    results = [] if bad == [] else ["--results", str(tmp_path / "r.csv")]  # [] : --results is required
+    results = (
+        [] if bad == [] else ["--results", str(tmp_path / "r.csv")]
+    )  # [] : --results is required
     with pytest.raises(SystemExit) as exc:
         main([*results, *CLI, *bad])
     assert exc.value.code != 0
@@ -375,11 +539,13 @@ def test_read_results_of_an_empty_file_is_an_empty_table(tmp_path):
 
 
 def test_contrasting_pair_and_regularizer_ranking_on_a_hand_made_table():
-    table = pd.DataFrame({
-        "regularizer": ["none", "mixup", "none", "mixup"],
-        "test_auroc": [0.950, 0.952, 0.900, 0.949],
-        "snr": [0.2, 1.5, 3.0, 0.1],
-    })
+    table = pd.DataFrame(
+        {
+            "regularizer": ["none", "mixup", "none", "mixup"],
+            "test_auroc": [0.950, 0.952, 0.900, 0.949],
+            "snr": [0.2, 1.5, 3.0, 0.1],
+        }
+    )
     # rows 0, 1 and 3 are within 0.005 of each other; among them rows 1 (1.5) and 3 (0.1) differ most
     assert sweep.contrasting_pair(table, auroc_tolerance=0.005) == (1, 3)
     with pytest.raises(ValueError, match="raise auroc_tolerance"):
@@ -389,9 +555,14 @@ def test_contrasting_pair_and_regularizer_ranking_on_a_hand_made_table():
     pair = sweep.showcase_pair(table, min_test_auroc=0.949, auroc_tolerance=0.005)
     assert list(pair.snr) == [1.5, 0.1] and pair.passed_filter.all()
     pair = sweep.showcase_pair(table, min_test_auroc=0.951, auroc_tolerance=0.06)
-    assert list(pair.snr) == [3.0, 0.1]  # 0.900 vs 0.949: within 0.06, and the widest SNR gap
+    assert list(pair.snr) == [
+        3.0,
+        0.1,
+    ]  # 0.900 vs 0.949: within 0.06, and the widest SNR gap
     ranking = sweep.regularizer_ranking(table, "snr")
-    assert list(ranking.index) == ["none", "mixup"] and ranking["none"] == pytest.approx(1.6)
+    assert list(ranking.index) == ["none", "mixup"] and ranking[
+        "none"
+    ] == pytest.approx(1.6)
     with pytest.raises(KeyError, match="attr"):
         sweep.regularizer_ranking(table, "attr")
 
@@ -401,22 +572,34 @@ def test_contrasting_pair_and_regularizer_ranking_on_a_hand_made_table():
 
 def _hand_table():
     # two configurations; "a" has one model below 0.97, "b" has none that passes
-    return pd.DataFrame({
-        "regularizer": ["none", "none", "none", "mixup"],
-        "batch_norm": [True, True, True, False],
-        "activation": ["relu", "relu", "relu", "exponential"],
-        "test_auroc": [0.98, 0.96, 0.97, 0.90],
-        "snr": [1.0, 9.0, 2.0, 5.0],
-        "kmer_kld": [0.5, 0.1, 0.7, 0.3],
-        "kattr_mean_kld": [0.2, 0.0, 0.4, 0.6],
-    })
+    return pd.DataFrame(
+        {
+            "regularizer": ["none", "none", "none", "mixup"],
+            "batch_norm": [True, True, True, False],
+            "activation": ["relu", "relu", "relu", "exponential"],
+            "test_auroc": [0.98, 0.96, 0.97, 0.90],
+            "snr": [1.0, 9.0, 2.0, 5.0],
+            "kmer_kld": [0.5, 0.1, 0.7, 0.3],
+            "kattr_mean_kld": [0.2, 0.0, 0.4, 0.6],
+        }
+    )
 
 
 def test_mark_filter_keeps_models_at_or_above_the_threshold():
     marked = sweep.mark_filter(_hand_table())
-    assert marked.passed_filter.tolist() == [True, False, True, False]  # 0.97 itself passes
+    assert marked.passed_filter.tolist() == [
+        True,
+        False,
+        True,
+        False,
+    ]  # 0.97 itself passes
     assert "passed_filter" not in _hand_table().columns  # a copy, not in place
-    assert sweep.mark_filter(_hand_table(), 0.95).passed_filter.tolist() == [True, True, True, False]
+    assert sweep.mark_filter(_hand_table(), 0.95).passed_filter.tolist() == [
+        True,
+        True,
+        True,
+        False,
+    ]
     with pytest.raises(ValueError, match="NaN"):
         sweep.mark_filter(_hand_table().assign(test_auroc=[0.98, np.nan, 0.97, 0.9]))
     with pytest.raises(KeyError, match="test_auroc"):
@@ -430,9 +613,13 @@ def test_configuration_summary_counts_and_averages_the_passing_models():
     assert (a.trained, a.passed) == (3, 2) and (b.trained, b.passed) == (1, 0)
     # hand-worked: the passing models of "a" are rows 0 and 2
     assert a.snr == pytest.approx(1.5) and a.kmer_kld == pytest.approx(0.6)
-    assert a.kattr_mean_kld == pytest.approx(0.3) and a.test_auroc == pytest.approx(0.975)
+    assert a.kattr_mean_kld == pytest.approx(0.3) and a.test_auroc == pytest.approx(
+        0.975
+    )
     assert np.isnan(b.snr)  # nothing passed: no mean
-    everyone = sweep.configuration_summary(sweep.mark_filter(_hand_table()), passed_only=False)
+    everyone = sweep.configuration_summary(
+        sweep.mark_filter(_hand_table()), passed_only=False
+    )
     assert everyone.set_index("regularizer").loc["none", "snr"] == pytest.approx(4.0)
     with pytest.raises(KeyError, match="passed_filter"):
         sweep.configuration_summary(_hand_table())
@@ -449,16 +636,38 @@ def test_sweep_rows_carry_the_filter_and_the_recipe(two_model_sweep):
 def test_provenance_records_the_run_and_adds_up_wall_time():
     import time as _time
 
-    table = sweep.mark_filter(_hand_table().assign(train_seconds=[10.0, 20.0, 30.0, 40.0]))
-    first = sweep.provenance("python -m acme_utils.sweep --results x.csv", _time.time() - 5, table)
-    for key in ("command", "commit", "packages", "machine", "wall_seconds_total", "models_trained",
-                "models_passed", "runs", "failed"):
+    table = sweep.mark_filter(
+        _hand_table().assign(train_seconds=[10.0, 20.0, 30.0, 40.0])
+    )
+    first = sweep.provenance(
+        "python -m acme_utils.sweep --results x.csv", _time.time() - 5, table
+    )
+    for key in (
+        "command",
+        "commit",
+        "packages",
+        "machine",
+        "wall_seconds_total",
+        "models_trained",
+        "models_passed",
+        "runs",
+        "failed",
+    ):
         assert key in first
-    assert first["models_trained"] == 4 and first["models_passed"] == 2 and first["train_seconds_total"] == 100
+    assert (
+        first["models_trained"] == 4
+        and first["models_passed"] == 2
+        and first["train_seconds_total"] == 100
+    )
     assert first["machine"]["cores"] >= 1 and first["packages"]["numpy"]
     assert 4 <= first["wall_seconds_total"] < 60
-    second = sweep.provenance("again", _time.time() - 3, table, previous=first, failures=[("m", "boom")])
-    assert len(second["runs"]) == 2 and second["wall_seconds_total"] >= first["wall_seconds_total"] + 2
+    second = sweep.provenance(
+        "again", _time.time() - 3, table, previous=first, failures=[("m", "boom")]
+    )
+    assert (
+        len(second["runs"]) == 2
+        and second["wall_seconds_total"] >= first["wall_seconds_total"] + 2
+    )
     assert second["failed"] == [{"model": "m", "error": "boom"}]
 
 
@@ -466,7 +675,10 @@ def test_recipes_name_their_models_and_change_their_keys(tiny, cache_dir):
     spec = ModelSpec("none", "relu", True, 0, "methods")
     assert spec.label == "relu+bn [methods] seed 0"  # the study's recipe goes unnamed
     assert ModelSpec("none", "relu", True, 0).recipe == training.STUDY_RECIPE
-    keys = {rec: sweep._configs(tiny, ModelSpec("none", "relu", True, 0, rec), 1, 1)[2] for rec in training.RECIPES}
+    keys = {
+        rec: sweep._configs(tiny, ModelSpec("none", "relu", True, 0, rec), 1, 1)[2]
+        for rec in training.RECIPES
+    }
     assert len(set(keys.values())) == len(keys)  # every recipe is a different model
     with pytest.raises(ValueError, match="unknown recipe"):
         model_grid(["none"], ["relu"], [True], [0], ["nope"])
@@ -481,7 +693,9 @@ def test_recipes_name_their_models_and_change_their_keys(tiny, cache_dir):
 @pytest.fixture(scope="module")
 def local_ray():
     ray = pytest.importorskip("ray")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    ray.init(
+        num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR"
+    )
     # tasks defined in this (non-installed) test module travel to the workers by value
     ray.cloudpickle.register_pickle_by_value(__import__(__name__))
     yield ray
@@ -506,25 +720,48 @@ def _fails_once(marker):
     return task
 
 
-def test_ray_sweep_equals_the_sequential_sweep_on_cached_models(local_ray, two_model_sweep, tiny, grid2, cache_dir,
-                                                                tmp_path, capsys):
+def test_ray_sweep_equals_the_sequential_sweep_on_cached_models(
+    local_ray, two_model_sweep, tiny, grid2, cache_dir, tmp_path, capsys
+):
     path = tmp_path / "ray.csv"
-    table = sweep.run_sweep_ray(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=True, **FAST)
+    table = sweep.run_sweep_ray(
+        tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=True, **FAST
+    )
     out = capsys.readouterr().out
     assert "2 models to train on Ray" in out and "2/2 done" in out and "ETA" in out
     expected = two_model_sweep[0]
-    pd.testing.assert_frame_equal(table[expected.columns], expected, check_dtype=False, check_exact=False,
-                                  rtol=1e-12)
-    pd.testing.assert_frame_equal(read_results(path)[expected.columns].sort_values("regularizer").reset_index(drop=True),
-                                  expected.sort_values("regularizer").reset_index(drop=True), check_dtype=False,
-                                  check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        table[expected.columns],
+        expected,
+        check_dtype=False,
+        check_exact=False,
+        rtol=1e-12,
+    )
+    pd.testing.assert_frame_equal(
+        read_results(path)[expected.columns]
+        .sort_values("regularizer")
+        .reset_index(drop=True),
+        expected.sort_values("regularizer").reset_index(drop=True),
+        check_dtype=False,
+        check_exact=False,
+        rtol=1e-12,
+    )
 
 
-def test_ray_failed_task_is_retried_recorded_and_leaves_a_valid_table(local_ray, two_model_sweep, tiny, grid2,
-                                                                      cache_dir, tmp_path, capsys):
+def test_ray_failed_task_is_retried_recorded_and_leaves_a_valid_table(
+    local_ray, two_model_sweep, tiny, grid2, cache_dir, tmp_path, capsys
+):
     path = tmp_path / "ray.csv"
-    table = sweep.run_sweep_ray(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=True, max_retries=1,
-                                task=_fails_for_mixup, **FAST)
+    table = sweep.run_sweep_ray(
+        tiny,
+        grid2,
+        results_path=path,
+        cache_dir=cache_dir,
+        verbose=True,
+        max_retries=1,
+        task=_fails_for_mixup,
+        **FAST,
+    )
     out = capsys.readouterr().out
     assert "FAILED after 2 tries" in out and "simulated worker crash" in out
     assert table.regularizer.tolist() == ["none"]
@@ -535,39 +772,79 @@ def test_ray_failed_task_is_retried_recorded_and_leaves_a_valid_table(local_ray,
     # re-running resumes: the finished row is kept, the failed point is retried, here after one
     # transient failure (so the retry itself is exercised)
     task = _fails_once(str(tmp_path / "failed-once"))
-    resumed = sweep.run_sweep_ray(tiny, grid2, results_path=path, cache_dir=cache_dir, verbose=True, task=task,
-                                  **FAST)
+    resumed = sweep.run_sweep_ray(
+        tiny,
+        grid2,
+        results_path=path,
+        cache_dir=cache_dir,
+        verbose=True,
+        task=task,
+        **FAST,
+    )
     out = capsys.readouterr().out
     assert "already scored" in out and (tmp_path / "failed-once").exists()
-    assert resumed.regularizer.tolist() == ["none", "mixup"] and resumed.attrs["failures"] == []
+    assert (
+        resumed.regularizer.tolist() == ["none", "mixup"]
+        and resumed.attrs["failures"] == []
+    )
     assert len(read_results(path)) == 2
 
 
 def test_ray_trains_new_models_in_workers(local_ray, tiny, cache_dir, tmp_path):
-    grid = model_grid(["none"], ["exponential"], [False], [7])  # in no other test: trained by a worker
-    table = sweep.run_sweep_ray(tiny, grid, results_path=tmp_path / "r.csv", cache_dir=cache_dir, verbose=False,
-                                **FAST)
+    grid = model_grid(
+        ["none"], ["exponential"], [False], [7]
+    )  # in no other test: trained by a worker
+    table = sweep.run_sweep_ray(
+        tiny,
+        grid,
+        results_path=tmp_path / "r.csv",
+        cache_dir=cache_dir,
+        verbose=False,
+        **FAST,
+    )
     assert len(table) == 1 and table.model.iloc[0] == "exponential seed 7"
     assert 0 <= table.test_auroc.iloc[0] <= 1 and np.isfinite(table.snr.iloc[0])
     # the worker stored the model in the shared cache, so this process loads the same model
-    again = training.train_spec(tiny, grid[0], epochs=1, patience=1, cache_dir=cache_dir)
-    assert again.from_cache and again.test_metrics["auroc"] == pytest.approx(table.test_auroc.iloc[0], abs=0)
+    again = training.train_spec(
+        tiny, grid[0], epochs=1, patience=1, cache_dir=cache_dir
+    )
+    assert again.from_cache and again.test_metrics["auroc"] == pytest.approx(
+        table.test_auroc.iloc[0], abs=0
+    )
 
 
-def test_cli_on_ray_writes_the_table_with_its_filter_and_provenance(local_ray, two_model_sweep, cache_dir, tmp_path,
-                                                                   monkeypatch, capsys):
+def test_cli_on_ray_writes_the_table_with_its_filter_and_provenance(
+    local_ray, two_model_sweep, cache_dir, tmp_path, monkeypatch, capsys
+):
     import json
 
     monkeypatch.setenv("ACME_CACHE_DIR", str(cache_dir))
     path = tmp_path / "grid.csv"
-    args = ["--results", str(path), *CLI[:-2], "--engine", "ray", "--workers", "2", "--min-test-auroc", "0.5"]
+    args = [
+        "--results",
+        str(path),
+        *CLI[:-2],
+        "--engine",
+        "ray",
+        "--workers",
+        "2",
+        "--min-test-auroc",
+        "0.5",
+    ]
     table = main(args)
     assert len(table) == 1 and "1/1 done" in capsys.readouterr().out
     on_disk = read_results(path)
     assert on_disk.passed_filter.tolist() == [bool(on_disk.test_auroc.iloc[0] >= 0.5)]
     meta = json.loads(path.with_suffix(".json").read_text())
-    assert meta["command"].startswith("python -m acme_utils.sweep --results") and "--engine ray" in meta["command"]
-    assert meta["models_trained"] == 1 and meta["packages"]["ray"] and len(meta["runs"]) == 1
+    assert (
+        meta["command"].startswith("python -m acme_utils.sweep --results")
+        and "--engine ray" in meta["command"]
+    )
+    assert (
+        meta["models_trained"] == 1
+        and meta["packages"]["ray"]
+        and len(meta["runs"]) == 1
+    )
     main(args)  # a second run resumes (nothing to train) and adds its wall time
     meta2 = json.loads(path.with_suffix(".json").read_text())
     assert len(meta2["runs"]) == 2 and meta2["models_trained"] == 1
@@ -582,29 +859,68 @@ def test_recheck_row_retrains_a_committed_row_bit_for_bit(tmp_path, monkeypatch)
     # a one-model table made by the sweep command with one thread, as the Ray sweep makes it
     monkeypatch.setenv("ACME_CACHE_DIR", str(tmp_path / "cache"))
     path = tmp_path / "committed.csv"
-    env = {**os.environ, "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    subprocess.run([sys.executable, "-m", "acme_utils.sweep", "--results", str(path), *CLI], env=env, check=True,
-                   capture_output=True)
+    env = {
+        **os.environ,
+        "TF_NUM_INTRAOP_THREADS": "1",
+        "TF_NUM_INTEROP_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "acme_utils.sweep", "--results", str(path), *CLI],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     row = read_results(path).iloc[0]
-    new = sweep.recheck_row(row, n_per_class=150, data_seed=5, epochs=1, patience=1, verbose=False)
+    new = sweep.recheck_row(
+        row, n_per_class=150, data_seed=5, epochs=1, patience=1, verbose=False
+    )
     assert new["model_key"] == row.model_key
-    for col in ("test_auroc", "test_aupr", "snr", "attr_auroc", "kmer_kld", "kattr_mean_kld"):
-        assert new[col] == row[col], col  # same thread count, same machine: the same bits
-    assert json.loads(new["history"])["val_auroc"] == json.loads(row.history)["val_auroc"]
+    for col in (
+        "test_auroc",
+        "test_aupr",
+        "snr",
+        "attr_auroc",
+        "kmer_kld",
+        "kattr_mean_kld",
+    ):
+        assert new[col] == row[col], (
+            col
+        )  # same thread count, same machine: the same bits
+    assert (
+        json.loads(new["history"])["val_auroc"] == json.loads(row.history)["val_auroc"]
+    )
     with pytest.raises(ValueError, match="do not give the model"):
         sweep.recheck_row(row, n_per_class=150, data_seed=5, epochs=2, patience=1)
 
 
-def test_rescore_row_gives_back_the_committed_scores(two_model_sweep, tiny, cache_dir, tmp_path):
+def test_rescore_row_gives_back_the_committed_scores(
+    two_model_sweep, tiny, cache_dir, tmp_path
+):
     table, _, _, _ = two_model_sweep
     row = table.iloc[0]
     assert sweep.model_available(table.model_key, cache_dir).all()
     assert not sweep.model_available(["0" * 16], cache_dir)[0]
-    new = sweep.rescore_row(row, tiny, FAST["epochs"], FAST["patience"], cache_dir=cache_dir)
-    for col in ("test_auroc", "test_aupr", "snr", "attr_auroc", "kmer_kld", "kattr_mean_kld",
-                "best_epoch", "n_sequences", "model_key"):
+    new = sweep.rescore_row(
+        row, tiny, FAST["epochs"], FAST["patience"], cache_dir=cache_dir
+    )
+    for col in (
+        "test_auroc",
+        "test_aupr",
+        "snr",
+        "attr_auroc",
+        "kmer_kld",
+        "kattr_mean_kld",
+        "best_epoch",
+        "n_sequences",
+        "model_key",
+    ):
         assert new[col] == row[col], col  # same weights, same process: the same numbers
     with pytest.raises(ValueError, match="do not give the model"):
-        sweep.rescore_row(row, tiny, FAST["epochs"] + 1, FAST["patience"], cache_dir=cache_dir)
+        sweep.rescore_row(
+            row, tiny, FAST["epochs"] + 1, FAST["patience"], cache_dir=cache_dir
+        )
     with pytest.raises(ValueError, match="neither in the cache nor"):  # never trains
-        sweep.rescore_row(row, tiny, FAST["epochs"], FAST["patience"], cache_dir=tmp_path)
+        sweep.rescore_row(
+            row, tiny, FAST["epochs"], FAST["patience"], cache_dir=tmp_path
+        )

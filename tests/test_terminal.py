@@ -26,7 +26,11 @@ def test_interrupt_says_what_was_kept_and_reraises(capfd):
         with terminal.note_interrupt("training relu seed 0", "/tmp/the-cache"):
             raise KeyboardInterrupt
     err = capfd.readouterr().err
-    assert "interrupted while training relu seed 0" in err and "/tmp/the-cache" in err and "resume" in err
+    assert (
+        "interrupted while training relu seed 0" in err
+        and "/tmp/the-cache" in err
+        and "resume" in err
+    )
     with terminal.note_interrupt("nothing", "/tmp/x"):  # no interrupt: no note
         pass
     assert capfd.readouterr().err == ""
@@ -35,6 +39,7 @@ def test_interrupt_says_what_was_kept_and_reraises(capfd):
 def test_book_build_ends_with_the_resume_line(monkeypatch, capsys):
     calls = []
     monkeypatch.setattr(sys, "excepthook", lambda *exc: calls.append(exc))
+
     class App:  # the one Sphinx call the extension makes
         def connect(self, event, handler):
             assert event == "html-page-context"
@@ -44,28 +49,48 @@ def test_book_build_ends_with_the_resume_line(monkeypatch, capsys):
         try:
             raise KeyboardInterrupt
         except KeyboardInterrupt as interrupt:
-            raise RuntimeError("There was an error in building your book") from interrupt
+            raise RuntimeError(
+                "There was an error in building your book"
+            ) from interrupt
     except RuntimeError as err:
         sys.excepthook(type(err), err, err.__traceback__)
     assert len(calls) == 1  # the original hook still prints the traceback first
     err = capsys.readouterr().err
-    assert err.rstrip().endswith("run the same command again to resume from there.") and "interrupted" in err
+    assert (
+        err.rstrip().endswith("run the same command again to resume from there.")
+        and "interrupted" in err
+    )
 
 
 def test_scripts_added_twice_are_written_once():
     from sphinx.builders.html._assets import _JavaScript
 
     body = 'const THEBE_JS_URL = "x"'
-    context = {"script_files": [_JavaScript("", body=body), _JavaScript("_static/a.js"), _JavaScript(None, body=body),
-                                _JavaScript("_static/a.js")]}
+    context = {
+        "script_files": [
+            _JavaScript("", body=body),
+            _JavaScript("_static/a.js"),
+            _JavaScript(None, body=body),
+            _JavaScript("_static/a.js"),
+        ]
+    }
     sphinxext._drop_repeated_scripts(None, "page", "page.html", context, None)
-    assert [(s.filename, s.attributes) for s in context["script_files"]] == [("", {"body": body}),
-                                                                             ("_static/a.js", {})]
+    assert [(s.filename, s.attributes) for s in context["script_files"]] == [
+        ("", {"body": body}),
+        ("_static/a.js", {}),
+    ]
 
 
 def test_importing_the_package_prints_no_tensorflow_startup_lines():
-    done = subprocess.run([sys.executable, "-c", "import acme_utils.training, tensorflow as tf; tf.constant(1.0) + 1"],
-                          capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "HOME": "/tmp",
-                                                                "PYTHONPATH": ":".join(sys.path)})
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import acme_utils.training, tensorflow as tf; tf.constant(1.0) + 1",
+        ],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "PYTHONPATH": ":".join(sys.path)},
+    )
     assert done.returncode == 0, done.stderr
     assert "cuda" not in done.stderr.lower() and "absl" not in done.stderr, done.stderr

@@ -24,26 +24,42 @@ def _easy_split(n, seed):
 @pytest.fixture(scope="module")
 def easy_data(cache_dir):
     real = data.generate_dataset(n_per_class=400, seed=1, cache_dir=cache_dir)
-    real.train, real.valid, real.test = _easy_split(800, 1), _easy_split(200, 2), _easy_split(200, 3)
-    real.params = {**real.params, "easy_task": True}  # a different data key for the cache
+    real.train, real.valid, real.test = (
+        _easy_split(800, 1),
+        _easy_split(200, 2),
+        _easy_split(200, 3),
+    )
+    real.params = {
+        **real.params,
+        "easy_task": True,
+    }  # a different data key for the cache
     return real
 
 
 def test_short_run_beats_chance(easy_data, tmp_path):
-    result = training.train_model(easy_data, {"activation": "relu", "width": 0.5}, FAST,
-                                  cache_dir=tmp_path, verbose=False)
+    result = training.train_model(
+        easy_data,
+        {"activation": "relu", "width": 0.5},
+        FAST,
+        cache_dir=tmp_path,
+        verbose=False,
+    )
     assert result.test_metrics["auroc"] > 0.9
     hist = result.history
     assert 1 <= hist["best_epoch"] <= hist["stopped_epoch"] <= 10
     assert len(hist["val_auroc"]) == hist["stopped_epoch"]
     # best weights are restored: the test AUROC equals re-evaluating the returned model
-    assert training.evaluate(result.model, easy_data.test)["auroc"] == pytest.approx(result.test_metrics["auroc"])
+    assert training.evaluate(result.model, easy_data.test)["auroc"] == pytest.approx(
+        result.test_metrics["auroc"]
+    )
 
 
 def test_early_stopping_restores_best_weights(easy_data):
     training.set_seed(0)
     model = models.build_cnn(width=0.25)
-    hist = training.fit(model, easy_data.train, easy_data.valid, epochs=6, patience=1, verbose=False)
+    hist = training.fit(
+        model, easy_data.train, easy_data.valid, epochs=6, patience=1, verbose=False
+    )
     assert hist["stopped_epoch"] - hist["best_epoch"] <= 1
     best = max(hist["val_auroc"])
     assert hist["val_auroc"][hist["best_epoch"] - 1] == best
@@ -51,8 +67,16 @@ def test_early_stopping_restores_best_weights(easy_data):
 
 
 def test_same_seed_same_model(easy_data):
-    runs = [training.train_model(easy_data, {"width": 0.25}, {"epochs": 2, "seed": 7}, use_cache=False,
-                                 verbose=False) for _ in range(2)]
+    runs = [
+        training.train_model(
+            easy_data,
+            {"width": 0.25},
+            {"epochs": 2, "seed": 7},
+            use_cache=False,
+            verbose=False,
+        )
+        for _ in range(2)
+    ]
     assert runs[0].test_metrics == runs[1].test_metrics
     for a, b in zip(runs[0].model.get_weights(), runs[1].model.get_weights()):
         np.testing.assert_array_equal(a, b)
@@ -65,10 +89,14 @@ def test_cache_miss_then_hit(easy_data, tmp_path, capsys):
     second = training.train_model(easy_data, cfg, {"epochs": 1}, cache_dir=tmp_path)
     assert second.from_cache and "loaded from the cache" in capsys.readouterr().out
     x = easy_data.test.x[:20]
-    np.testing.assert_allclose(np.asarray(first.model(x)), np.asarray(second.model(x)), rtol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(first.model(x)), np.asarray(second.model(x)), rtol=1e-6
+    )
     assert second.test_metrics == first.test_metrics and second.history == first.history
     # anything that determines the model changes the key: a miss
-    other = training.train_model(easy_data, cfg, {"epochs": 1, "seed": 1}, cache_dir=tmp_path, verbose=False)
+    other = training.train_model(
+        easy_data, cfg, {"epochs": 1, "seed": 1}, cache_dir=tmp_path, verbose=False
+    )
     assert not other.from_cache and other.key != first.key
 
 
@@ -78,10 +106,17 @@ def test_interrupted_write_leaves_no_corrupt_cache(easy_data, tmp_path, monkeypa
 
     monkeypatch.setattr("keras.Model.save", crash)
     with pytest.raises(KeyboardInterrupt):
-        training.train_model(easy_data, {"width": 0.25}, {"epochs": 1}, cache_dir=tmp_path, verbose=False)
-    assert not (tmp_path / "models").exists() or list((tmp_path / "models").iterdir()) == []
+        training.train_model(
+            easy_data, {"width": 0.25}, {"epochs": 1}, cache_dir=tmp_path, verbose=False
+        )
+    assert (
+        not (tmp_path / "models").exists()
+        or list((tmp_path / "models").iterdir()) == []
+    )
     monkeypatch.undo()
-    again = training.train_model(easy_data, {"width": 0.25}, {"epochs": 1}, cache_dir=tmp_path, verbose=False)
+    again = training.train_model(
+        easy_data, {"width": 0.25}, {"epochs": 1}, cache_dir=tmp_path, verbose=False
+    )
     assert not again.from_cache and (again.path / "model.keras").is_file()
 
 
@@ -93,22 +128,41 @@ def test_bad_training_arguments(easy_data):
         training.fit(model, easy_data.train, easy_data.valid, epochs=1, verbose=False)
 
 
-@pytest.mark.parametrize("spoil, message", [
-    (lambda s: s.y.__setitem__((5, 0), 2.0),
-     r"train\.y must contain only the values \(0, 1\); got 2\.0 at index \(5, 0\)"),
-    (lambda s: s.y.__setitem__((0, 0), np.nan), r"train\.y contains 1 NaN"),
-    (lambda s: s.x.__setitem__((7, 3, 2), np.nan), r"train\.x contains 1 NaN .* at index \(7, 3, 2\)"),
-    (lambda s: s.x.__setitem__((7, 3), 0.25), r"train\.x is not one-hot at position \(7, 3\)"),
-])
-def test_fit_rejects_bad_labels_and_inputs_before_training(easy_data, spoil, message, monkeypatch):
+@pytest.mark.parametrize(
+    "spoil, message",
+    [
+        (
+            lambda s: s.y.__setitem__((5, 0), 2.0),
+            r"train\.y must contain only the values \(0, 1\); got 2\.0 at index \(5, 0\)",
+        ),
+        (lambda s: s.y.__setitem__((0, 0), np.nan), r"train\.y contains 1 NaN"),
+        (
+            lambda s: s.x.__setitem__((7, 3, 2), np.nan),
+            r"train\.x contains 1 NaN .* at index \(7, 3, 2\)",
+        ),
+        (
+            lambda s: s.x.__setitem__((7, 3), 0.25),
+            r"train\.x is not one-hot at position \(7, 3\)",
+        ),
+    ],
+)
+def test_fit_rejects_bad_labels_and_inputs_before_training(
+    easy_data, spoil, message, monkeypatch
+):
     # Labels must be hard 0/1: mixup makes its soft labels inside the train step from them.
-    train = data.Split(easy_data.train.x[:100].copy(), easy_data.train.y[:100].copy(),
-                       easy_data.train.pwm[:100], easy_data.train.planted)
+    train = data.Split(
+        easy_data.train.x[:100].copy(),
+        easy_data.train.y[:100].copy(),
+        easy_data.train.pwm[:100],
+        easy_data.train.planted,
+    )
     spoil(train)
     model = models.build_cnn(width=0.25)
     before = [w.copy() for w in model.get_weights()]
     # the train step must never be built: the error comes before any training
-    monkeypatch.setattr(training, "make_train_step", lambda *a, **k: pytest.fail("trained on bad input"))
+    monkeypatch.setattr(
+        training, "make_train_step", lambda *a, **k: pytest.fail("trained on bad input")
+    )
     with pytest.raises(ValueError, match=message):
         training.fit(model, train, easy_data.valid, epochs=1, verbose=False)
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
@@ -118,16 +172,22 @@ def test_fit_rejects_bad_labels_and_inputs_before_training(easy_data, spoil, mes
 
 def test_predict_checks_the_model_length(easy_data):
     model = models.build_cnn(input_length=48, width=0.25)
-    message = r"x has sequences of length 200, but model '.*' takes sequences of length 48"
+    message = (
+        r"x has sequences of length 200, but model '.*' takes sequences of length 48"
+    )
     with pytest.raises(ValueError, match=message):
         training.predict(model, easy_data.test.x)
 
 
-def test_losing_a_race_to_store_a_model_returns_the_stored_one(easy_data, tmp_path, monkeypatch):
+def test_losing_a_race_to_store_a_model_returns_the_stored_one(
+    easy_data, tmp_path, monkeypatch
+):
     # Another process (e.g. one with another thread count, whose floats differ in the last bits)
     # stores the same entry while we train: every caller must then get that stored model.
     cfg, tcfg = {"width": 0.25}, {"epochs": 1}
-    winner = training.train_model(easy_data, cfg, tcfg, cache_dir=tmp_path / "a", verbose=False)
+    winner = training.train_model(
+        easy_data, cfg, tcfg, cache_dir=tmp_path / "a", verbose=False
+    )
     meta = training.read_json(winner.path / "meta.json")
     meta["test_metrics"] = {"auroc": 0.123, "aupr": 0.456}  # marks the winner's entry
     training.write_json(winner.path / "meta.json", meta)
@@ -142,10 +202,14 @@ def test_losing_a_race_to_store_a_model_returns_the_stored_one(easy_data, tmp_pa
         return real_evaluate(model, split, *args, **kwargs)
 
     monkeypatch.setattr(training, "evaluate", evaluate_while_another_process_stores)
-    loser = training.train_model(easy_data, cfg, tcfg, cache_dir=tmp_path / "b", verbose=False)
+    loser = training.train_model(
+        easy_data, cfg, tcfg, cache_dir=tmp_path / "b", verbose=False
+    )
     assert loser.key == winner.key and loser.from_cache
     assert loser.test_metrics == {"auroc": 0.123, "aupr": 0.456}
-    assert not any(p.name.startswith(".") for p in (tmp_path / "b" / "models").iterdir())  # no temp left
+    assert not any(
+        p.name.startswith(".") for p in (tmp_path / "b" / "models").iterdir()
+    )  # no temp left
 
 
 # --- training recipes (chapter 2): learning-rate plateaus, L2, per-block dropout -----------------
@@ -154,18 +218,40 @@ def test_losing_a_race_to_store_a_model_returns_the_stored_one(easy_data, tmp_pa
 def test_plateau_schedule_matches_keras_reduce_lr_on_plateau():
     import keras
 
-    scores = [0.80, 0.85, 0.85, 0.85005, 0.84, 0.86, 0.86, 0.86, 0.86, 0.86, 0.86, 0.86, 0.87, 0.86, 0.86, 0.86]
+    scores = [
+        0.80,
+        0.85,
+        0.85,
+        0.85005,
+        0.84,
+        0.86,
+        0.86,
+        0.86,
+        0.86,
+        0.86,
+        0.86,
+        0.86,
+        0.87,
+        0.86,
+        0.86,
+        0.86,
+    ]
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
-    reference = keras.callbacks.ReduceLROnPlateau(monitor="val_auroc", mode="max", factor=0.2, patience=3,
-                                                  min_lr=1e-5)
+    reference = keras.callbacks.ReduceLROnPlateau(
+        monitor="val_auroc", mode="max", factor=0.2, patience=3, min_lr=1e-5
+    )
     reference.set_model(model)
     reference.on_train_begin()
     ours = training.PlateauSchedule(1e-3, patience=3, factor=0.2, min_lr=1e-5)
     for epoch, score in enumerate(scores):
         reference.on_epoch_end(epoch, {"val_auroc": score})
-        assert ours.update(score) == pytest.approx(float(model.optimizer.learning_rate.numpy()), rel=1e-6), epoch
-    assert ours.learning_rate == pytest.approx(1e-5)  # reduced twice and clipped at min_lr
+        assert ours.update(score) == pytest.approx(
+            float(model.optimizer.learning_rate.numpy()), rel=1e-6
+        ), epoch
+    assert ours.learning_rate == pytest.approx(
+        1e-5
+    )  # reduced twice and clipped at min_lr
     assert training.PlateauSchedule(1e-3, patience=0).update(0.1) == 1e-3  # off
 
 
@@ -173,11 +259,17 @@ def test_fit_lowers_the_learning_rate_on_a_plateau(easy_data):
     train, valid = easy_data.train, easy_data.valid
     model = models.build_cnn(width=0.25, input_length=train.x.shape[1])
     # patience 1: any epoch that does not beat the best by 1e-4 cuts the rate
-    history = training.fit(model, train, valid, epochs=6, patience=6, lr_plateau_patience=1, verbose=False)
+    history = training.fit(
+        model, train, valid, epochs=6, patience=6, lr_plateau_patience=1, verbose=False
+    )
     rates = history["learning_rate"]
-    assert rates[0] == pytest.approx(1e-3) and all(b <= a for a, b in zip(rates, rates[1:]))
+    assert rates[0] == pytest.approx(1e-3) and all(
+        b <= a for a, b in zip(rates, rates[1:])
+    )
     auroc = history["val_auroc"]
-    for e in range(1, len(rates)):  # the rate changes exactly after non-improving epochs
+    for e in range(
+        1, len(rates)
+    ):  # the rate changes exactly after non-improving epochs
         improved = auroc[e - 1] - 1e-4 > max(auroc[: e - 1], default=-np.inf)
         assert (rates[e] == rates[e - 1]) == improved
 
@@ -185,48 +277,77 @@ def test_fit_lowers_the_learning_rate_on_a_plateau(easy_data):
 def test_l2_penalty_is_part_of_the_training_loss():
     import tensorflow as tf
 
-    model = models.build_cnn(batch_norm=False, conv_dropout=0.0, dense_dropout=0.0, l2=1e-2, width=0.25)
+    model = models.build_cnn(
+        batch_norm=False, conv_dropout=0.0, dense_dropout=0.0, l2=1e-2, width=0.25
+    )
     x = np.eye(4, dtype=np.float32)[np.random.default_rng(0).integers(0, 4, (8, 200))]
     y = np.array([[0], [1]] * 4, dtype=np.float32)
     z = models.logit_model(model)(x).numpy()[:, 0]
     bce = np.mean(np.maximum(z, 0) - z * y[:, 0] + np.log1p(np.exp(-np.abs(z))))
     kernels = [w.numpy() for w in model.trainable_weights if w.path.endswith("kernel")]
     assert len(kernels) == 6  # four convolutions, the dense layer and the logit
-    expected = bce + 1e-2 * sum(float(np.sum(k.astype(np.float64) ** 2)) for k in kernels)
+    expected = bce + 1e-2 * sum(
+        float(np.sum(k.astype(np.float64) ** 2)) for k in kernels
+    )
     step = training.make_train_step(model, tf.keras.optimizers.SGD(0.0), "none")
     assert float(step(x, y)) == pytest.approx(expected, rel=1e-5)
 
 
 def test_recipe_options_build_the_authors_model_and_keep_methods_keys():
-    assert models.cnn_config() == {"activation": "relu", "batch_norm": True, "width": 1.0, "conv_dropout": 0.1,
-                                   "dense_dropout": 0.5, "input_length": 200}  # METHODS.md keys unchanged
+    assert models.cnn_config() == {
+        "activation": "relu",
+        "batch_norm": True,
+        "width": 1.0,
+        "conv_dropout": 0.1,
+        "dense_dropout": 0.5,
+        "input_length": 200,
+    }  # METHODS.md keys unchanged
     model_over, train_over = training.recipe("authors")
     cfg = models.cnn_config(**model_over)
-    assert cfg["conv_dropout"] == [0.1, 0.2, 0.3, 0.4] and cfg["kernel_initializer"] == "he_normal"
+    assert (
+        cfg["conv_dropout"] == [0.1, 0.2, 0.3, 0.4]
+        and cfg["kernel_initializer"] == "he_normal"
+    )
     model = models.build_cnn(**cfg)
-    assert [model.get_layer(f"conv{i}_dropout").rate for i in range(1, 5)] == [0.1, 0.2, 0.3, 0.4]
+    assert [model.get_layer(f"conv{i}_dropout").rate for i in range(1, 5)] == [
+        0.1,
+        0.2,
+        0.3,
+        0.4,
+    ]
     assert type(model.get_layer("conv1").kernel_initializer).__name__ == "HeNormal"
-    assert models.cnn_config(conv_dropout=(0.2,) * 4)["conv_dropout"] == 0.2  # one rate is stored as one
+    assert (
+        models.cnn_config(conv_dropout=(0.2,) * 4)["conv_dropout"] == 0.2
+    )  # one rate is stored as one
     assert training.train_config(**train_over)["lr_plateau_patience"] == 3
     assert "lr_plateau_patience" not in training.train_config()
     with pytest.raises(ValueError, match="unknown recipe"):
         training.recipe("nope")
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"conv_dropout": (0.1, 0.2)}, "4 rates"), ({"conv_dropout": (0.1, 0.2, 0.3, 1.0)}, "conv_dropout"),
-    ({"kernel_initializer": "zeros"}, "kernel_initializer"), ({"l2": -1.0}, "l2"), ({"l2": float("nan")}, "l2"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"conv_dropout": (0.1, 0.2)}, "4 rates"),
+        ({"conv_dropout": (0.1, 0.2, 0.3, 1.0)}, "conv_dropout"),
+        ({"kernel_initializer": "zeros"}, "kernel_initializer"),
+        ({"l2": -1.0}, "l2"),
+        ({"l2": float("nan")}, "l2"),
+    ],
+)
 def test_bad_recipe_model_options(kwargs, match):
     with pytest.raises(ValueError, match=match):
         models.cnn_config(**kwargs)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"lr_plateau_patience": -1}, "lr_plateau_patience"), ({"lr_plateau_patience": 2, "lr_plateau_factor": 1.5},
-                                                           "lr_plateau_factor"),
-    ({"lr_plateau_patience": 2, "min_learning_rate": 1.0}, "min_learning_rate"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"lr_plateau_patience": -1}, "lr_plateau_patience"),
+        ({"lr_plateau_patience": 2, "lr_plateau_factor": 1.5}, "lr_plateau_factor"),
+        ({"lr_plateau_patience": 2, "min_learning_rate": 1.0}, "min_learning_rate"),
+    ],
+)
 def test_bad_recipe_training_options(kwargs, match):
     with pytest.raises(ValueError, match=match):
         training.train_config(**kwargs)

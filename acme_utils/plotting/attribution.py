@@ -38,10 +38,17 @@ __all__ = [
 ]
 
 
-def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int | None = None,
-                           title: str | None = None, height: float = 1.1,
-                           width: float | None = None, compact: bool = False,
-                           xlabel: str | None = None):
+def plot_attribution_panel(
+    maps: dict,
+    pwm: np.ndarray,
+    start: int = 0,
+    end: int | None = None,
+    title: str | None = None,
+    height: float = 1.1,
+    width: float | None = None,
+    compact: bool = False,
+    xlabel: str | None = None,
+):
     """One sequence: its ground-truth PWM (IC logo) on top, then one logo row per attribution map.
 
     Parameters
@@ -70,7 +77,9 @@ def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int
     """
     pwm = np.asarray(pwm)
     if pwm.ndim != 2 or pwm.shape[1] != 4:
-        raise ValueError(f"pwm must be one sequence's (L, 4) ground truth; got shape {pwm.shape}")
+        raise ValueError(
+            f"pwm must be one sequence's (L, 4) ground truth; got shape {pwm.shape}"
+        )
     if not maps:
         raise ValueError("maps is empty: give at least one attribution map")
     end = pwm.shape[0] if end is None else end
@@ -80,14 +89,18 @@ def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int
         )
     for label, m in maps.items():
         if np.shape(m) != pwm.shape:
-            raise ValueError(f"map {label!r} has shape {np.shape(m)}; expected {pwm.shape}")
+            raise ValueError(
+                f"map {label!r} has shape {np.shape(m)}; expected {pwm.shape}"
+            )
     n = len(maps) + 1
     width = width or max(6.0, (end - start) * 0.06)
     fig, axes = plt.subplots(n, 1, figsize=(width, height * n), sharex=True)
     plot_pwm_logo(pwm[start:end], ax=axes[0], title="ground truth", start=start)
     for ax, (label, m) in zip(axes[1:], maps.items()):
         plot_logo(np.asarray(m)[start:end], ax=ax, title=label, start=start)
-    axes[0].set_xlim(start - 0.5, end - 0.5)  # shared: autoscaling would stretch it back to 0
+    axes[0].set_xlim(
+        start - 0.5, end - 0.5
+    )  # shared: autoscaling would stretch it back to 0
     if title:
         fig.suptitle(title, fontsize=10, x=0.01, ha="left")
     fig.tight_layout()
@@ -100,8 +113,9 @@ def plot_attribution_panel(maps: dict, pwm: np.ndarray, start: int = 0, end: int
     return fig
 
 
-def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None, reference=None,
-                         marks=()):
+def plot_angle_histogram(
+    angles: dict, ax=None, bins: int = 90, mask=None, reference=None, marks=()
+):
     """Histograms of gradient angles to the simplex plane (degrees), one per labelled array.
 
     Parameters
@@ -138,7 +152,9 @@ def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None, refer
         a = a.reshape(-1)
         if not np.isfinite(a).all():
             raise ValueError(f"angles {label!r} contain NaN or infinite values")
-        ax.hist(a, bins=bins, range=(-90, 90), histtype="step", density=True, label=label)
+        ax.hist(
+            a, bins=bins, range=(-90, 90), histtype="step", density=True, label=label
+        )
     if reference is not None:
         theta, density, ref_label = reference
         ax.plot(theta, density, color="0.5", ls="--", lw=1, label=ref_label)
@@ -151,9 +167,16 @@ def plot_angle_histogram(angles: dict, ax=None, bins: int = 90, mask=None, refer
     return ax
 
 
-def plot_before_after(before: dict, after: dict, ax=None, labels=("before", "after"),
-                      ylabel: str | None = None, title: str | None = None,
-                      colors: dict | None = None, legend: bool = True):
+def plot_before_after(
+    before: dict,
+    after: dict,
+    ax=None,
+    labels=("before", "after"),
+    ylabel: str | None = None,
+    title: str | None = None,
+    colors: dict | None = None,
+    legend: bool = True,
+):
     """Slope chart: one line per key, from its value in ``before`` to its value in ``after``.
 
     Parameters
@@ -177,8 +200,10 @@ def plot_before_after(before: dict, after: dict, ax=None, labels=("before", "aft
     if not before:
         raise ValueError("before is empty: give at least one value")
     if list(before) != list(after):
-        raise ValueError(f"before and after need the same keys in the same order; got "
-                         f"{list(before)} and {list(after)}")
+        raise ValueError(
+            f"before and after need the same keys in the same order; got "
+            f"{list(before)} and {list(after)}"
+        )
     values = {}
     for key in before:
         try:
@@ -194,8 +219,16 @@ def plot_before_after(before: dict, after: dict, ax=None, labels=("before", "aft
         shown = np.isfinite(pair)
         color = colors.get(key, f"C{i}")
         style = "-" if shown.all() else "none"
-        ax.plot(np.arange(2)[shown], pair[shown], ls=style, marker="o", ms=4, lw=1.2, color=color,
-                label=str(key))
+        ax.plot(
+            np.arange(2)[shown],
+            pair[shown],
+            ls=style,
+            marker="o",
+            ms=4,
+            lw=1.2,
+            color=color,
+            label=str(key),
+        )
     ax.set_xticks([0, 1], list(labels))
     ax.set_xlim(-0.35, 1.35)
     if ylabel:
@@ -228,8 +261,15 @@ def mask_runs(mask) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
 
 
-def shade_runs(ax, mask, color="tab:orange", alpha: float = 0.25, label: str | None = None,
-               start: int = 0, **kwargs):
+def shade_runs(
+    ax,
+    mask,
+    color="tab:orange",
+    alpha: float = 0.25,
+    label: str | None = None,
+    start: int = 0,
+    **kwargs,
+):
     """Shade every run of ``True`` in a 1-D mask as a vertical span on ``ax``.
 
     Position ``i`` of the mask is drawn at ``start + i``; a run covers its positions' full width
@@ -257,14 +297,29 @@ def shade_runs(ax, mask, color="tab:orange", alpha: float = 0.25, label: str | N
     """
     runs = [(a + start, b + start) for a, b in mask_runs(mask)]
     for i, (a, b) in enumerate(runs):
-        ax.axvspan(a - 0.5, b - 0.5, color=color, alpha=alpha, lw=0, zorder=0,
-                   label=label if i == 0 else None, **kwargs)
+        ax.axvspan(
+            a - 0.5,
+            b - 0.5,
+            color=color,
+            alpha=alpha,
+            lw=0,
+            zorder=0,
+            label=label if i == 0 else None,
+            **kwargs,
+        )
     return runs
 
 
-def plot_attribution_spectra(spectra: dict, truth=None, cutoff: int | None = None, ax=None,
-                             colors: dict | None = None, title: str | None = None,
-                             ylabel: str | None = None, legend: bool = False):
+def plot_attribution_spectra(
+    spectra: dict,
+    truth=None,
+    cutoff: int | None = None,
+    ax=None,
+    colors: dict | None = None,
+    title: str | None = None,
+    ylabel: str | None = None,
+    legend: bool = False,
+):
     """Mean spectra of attribution tracks, on a log scale, with the Fourier prior's cutoff.
 
     Parameters
@@ -289,13 +344,19 @@ def plot_attribution_spectra(spectra: dict, truth=None, cutoff: int | None = Non
     """
     if not spectra:
         raise ValueError("spectra is empty: give at least one spectrum")
-    arrays = {name: validate_input(s, f"spectra[{name!r}]", shape=("F",), dtype=np.float64)
-              for name, s in spectra.items()}
+    arrays = {
+        name: validate_input(s, f"spectra[{name!r}]", shape=("F",), dtype=np.float64)
+        for name, s in spectra.items()
+    }
     if truth is not None:
         truth = validate_input(truth, "truth", shape=("F",), dtype=np.float64)
-    lengths = {len(s) for s in arrays.values()} | ({len(truth)} if truth is not None else set())
+    lengths = {len(s) for s in arrays.values()} | (
+        {len(truth)} if truth is not None else set()
+    )
     if len(lengths) != 1 or min(lengths) < 2:
-        raise ValueError(f"every spectrum must have the same length F + 1 >= 2; got {lengths}")
+        raise ValueError(
+            f"every spectrum must have the same length F + 1 >= 2; got {lengths}"
+        )
     n = lengths.pop()
     colors = colors or {}
     ax = _axes(ax, (5.5, 3.6))
@@ -306,8 +367,14 @@ def plot_attribution_spectra(spectra: dict, truth=None, cutoff: int | None = Non
         ax.plot(freqs, spectrum[1:], color=colors.get(name, f"C{i}"), label=str(name))
     if cutoff is not None:
         ax.axvline(cutoff, color="0.5", lw=0.8)
-        ax.text(cutoff + 1, 0.95, f"cutoff {cutoff}", transform=ax.get_xaxis_transform(),
-                fontsize=8, color="0.4")
+        ax.text(
+            cutoff + 1,
+            0.95,
+            f"cutoff {cutoff}",
+            transform=ax.get_xaxis_transform(),
+            fontsize=8,
+            color="0.4",
+        )
     ax.set_yscale("log")
     ax.set_xlabel(f"frequency index f (period {2 * (n - 1)}/f nt)")
     if title:
@@ -322,8 +389,13 @@ def plot_attribution_spectra(spectra: dict, truth=None, cutoff: int | None = Non
 # ---- chapter 3: integrated gradients' completeness gap (moved out of the chapter, issue #12) ----
 
 
-def plot_completeness_gap(gaps, ax=None, colors: dict | None = None, title: str | None = None,
-                          mark: tuple | None = (26, "default (25 steps)")):
+def plot_completeness_gap(
+    gaps,
+    ax=None,
+    colors: dict | None = None,
+    title: str | None = None,
+    mark: tuple | None = (26, "default (25 steps)"),
+):
     """Completeness gap of integrated gradients against its cost, one line per model and rule.
 
     Parameters
@@ -361,14 +433,27 @@ def plot_completeness_gap(gaps, ax=None, colors: dict | None = None, title: str 
     models = list(dict.fromkeys(gaps["model"]))
     colors = colors or {}
     for (label, rule), g in gaps.groupby(["model", "rule"], sort=False):
-        ax.loglog(g["evaluations"], g["relative gap"], marker="o", ms=4,
-                  color=colors.get(label, f"C{models.index(label)}"),
-                  ls="-" if rule == "trapezoid" else "--", label=f"{label}, {rule}")
+        ax.loglog(
+            g["evaluations"],
+            g["relative gap"],
+            marker="o",
+            ms=4,
+            color=colors.get(label, f"C{models.index(label)}"),
+            ls="-" if rule == "trapezoid" else "--",
+            label=f"{label}, {rule}",
+        )
     if mark is not None:
         at, text = mark
         ax.axvline(at, color="0.6", lw=0.8, ls=":")
-        ax.annotate(text, xy=(at, 1), xycoords=("data", "axes fraction"), xytext=(3, -10),
-                    textcoords="offset points", fontsize=7, color="0.4")
+        ax.annotate(
+            text,
+            xy=(at, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -10),
+            textcoords="offset points",
+            fontsize=7,
+            color="0.4",
+        )
     ax.set_xlabel("gradient evaluations per sequence")
     ax.set_ylabel("mean |gap| / mean |f(x) - f(x')|")
     _title(ax, title)
@@ -412,7 +497,9 @@ def plot_simplex_decomposition(g2, g3, fig=None):
     g2 = np.asarray(g2, dtype=float)
     g3 = np.asarray(g3, dtype=float)
     if g2.shape != (2,) or g3.shape != (3,):
-        raise ValueError(f"g2 must have shape (2,) and g3 (3,); got {g2.shape} and {g3.shape}")
+        raise ValueError(
+            f"g2 must have shape (2,) and g3 (3,); got {g2.shape} and {g3.shape}"
+        )
     if not (np.isfinite(g2).all() and np.isfinite(g3).all()):
         raise ValueError("g2 and g3 must be finite")
     if fig is None:
@@ -423,17 +510,38 @@ def plot_simplex_decomposition(g2, g3, fig=None):
     ax = fig.add_subplot(1, 2, 1)
     inplane2, normal2 = _split_gradient(g2)
     corner = np.array([1.0, 0.0])
-    ax.plot([-0.4, 1.6], [1.4, -0.6], color="0.6", ls=":", lw=1,
-            label="the line $x_1 + x_2 = 1$")
-    ax.plot([1, 0], [0, 1], color="0.2", lw=3, solid_capstyle="round",
-            label="simplex (every valid input)")
+    ax.plot(
+        [-0.4, 1.6],
+        [1.4, -0.6],
+        color="0.6",
+        ls=":",
+        lw=1,
+        label="the line $x_1 + x_2 = 1$",
+    )
+    ax.plot(
+        [1, 0],
+        [0, 1],
+        color="0.2",
+        lw=3,
+        solid_capstyle="round",
+        label="simplex (every valid input)",
+    )
     ax.plot([1, 0], [0, 1], "o", color="0.2", ms=8)
     for start, vec in ((corner + inplane2, normal2), (corner + normal2, inplane2)):
-        ax.plot(*np.c_[start, start + vec], color="0.6", ls="--", lw=0.8)  # parallelogram
+        ax.plot(
+            *np.c_[start, start + vec], color="0.6", ls="--", lw=0.8
+        )  # parallelogram
     ax.quiver(*corner, *g2, color="black", label="gradient $G$", **arrow)
-    ax.quiver(*corner, *inplane2, color="tab:blue", label=r"in-plane part $\tilde G$", **arrow)
-    ax.quiver(*corner, *normal2, color="tab:red", label=r"normal part $\bar G\,(1, 1)$",
-              **arrow)
+    ax.quiver(
+        *corner, *inplane2, color="tab:blue", label=r"in-plane part $\tilde G$", **arrow
+    )
+    ax.quiver(
+        *corner,
+        *normal2,
+        color="tab:red",
+        label=r"normal part $\bar G\,(1, 1)$",
+        **arrow,
+    )
     ax.text(0.93, -0.06, "A = (1, 0)", ha="right", va="top", fontsize=9)
     ax.text(-0.07, 1.0, "C = (0, 1)", ha="right", va="center", fontsize=9)
     ax.set_xlim(-0.6, 2.2)
@@ -453,28 +561,46 @@ def plot_simplex_decomposition(g2, g3, fig=None):
         end[k] = 1.45
         ax.plot(*np.c_[np.zeros(3), end], color="0.6", lw=0.8, zorder=1)
         ax.text(*(end * 1.04), name, fontsize=9, color="0.4")
-    ax.add_collection3d(Poly3DCollection([corners], facecolor="0.75", alpha=0.35,
-                                         edgecolor="0.2", lw=2, zorder=2))
+    ax.add_collection3d(
+        Poly3DCollection(
+            [corners], facecolor="0.75", alpha=0.35, edgecolor="0.2", lw=2, zorder=2
+        )
+    )
     ax.scatter(*corners.T, color="0.2", s=30, depthshade=False, zorder=3)
     shifts = ([0.1, -0.12, -0.1], [0.05, 0.05, 0.06], [0.05, 0.05, 0.06])
     for c, name, shift in zip(corners, "ACG", shifts):
         ax.text(*(c + np.array(shift)), name, fontsize=11, zorder=6)
-    for start, vec in ((corners[0] + inplane3, normal3), (corners[0] + normal3, inplane3)):
+    for start, vec in (
+        (corners[0] + inplane3, normal3),
+        (corners[0] + normal3, inplane3),
+    ):
         ax.plot(*np.c_[start, start + vec], color="0.6", ls="--", lw=0.8, zorder=4)
     for vec, color in ((g3, "black"), (inplane3, "tab:blue"), (normal3, "tab:red")):
-        ax.quiver(*corners[0], *vec, color=color, arrow_length_ratio=0.12, lw=2.2, zorder=5)
+        ax.quiver(
+            *corners[0], *vec, color=color, arrow_length_ratio=0.12, lw=2.2, zorder=5
+        )
     ax.set_xlim(0, 1.3)
     ax.set_ylim(0, 1.3)
     ax.set_zlim(0, 1.3)
     ax.set_box_aspect((1, 1, 1))
     ax.view_init(elev=28, azim=-40)
     ax.set_axis_off()
-    ax.set_title("(b) three letters: the simplex is a triangle", fontsize=10, loc="left")
+    ax.set_title(
+        "(b) three letters: the simplex is a triangle", fontsize=10, loc="left"
+    )
     return fig
 
 
-def plot_norm_track(attr, percentile: float = 90.0, starts=(), lengths=(), attributed=None,
-                    segments=None, ax=None, title: str | None = None):
+def plot_norm_track(
+    attr,
+    percentile: float = 90.0,
+    starts=(),
+    lengths=(),
+    attributed=None,
+    segments=None,
+    ax=None,
+    title: str | None = None,
+):
     """One map's per-position L2 norm, with its percentile threshold and the planted motifs.
 
     The track of steps 1-2 of the k-mer KLD (``metrics.kmer_kld``; chapter 5): the norm at
@@ -501,11 +627,15 @@ def plot_norm_track(attr, percentile: float = 90.0, starts=(), lengths=(), attri
     -------
     The axes.
     """
-    dtype = np.result_type(np.asarray(attr).dtype, np.float32)  # keep float32 maps float32
+    dtype = np.result_type(
+        np.asarray(attr).dtype, np.float32
+    )  # keep float32 maps float32
     attr = validate_input(attr, "attr", shape=("L", 4), dtype=dtype)
     for name, mask in (("attributed", attributed), ("segments", segments)):
         if mask is not None and np.shape(mask) != attr.shape[:1]:
-            raise ValueError(f"{name} has shape {np.shape(mask)}; expected ({len(attr)},)")
+            raise ValueError(
+                f"{name} has shape {np.shape(mask)}; expected ({len(attr)},)"
+            )
     if len(starts) != len(lengths):
         raise ValueError(f"{len(starts)} starts but {len(lengths)} lengths")
     ax = _axes(ax, (11, 1.5))
@@ -514,7 +644,9 @@ def plot_norm_track(attr, percentile: float = 90.0, starts=(), lengths=(), attri
     ax.axhline(np.percentile(norms, percentile), color="tab:blue", ls="--", lw=1)
     if attributed is not None:
         attributed = np.asarray(attributed, bool)
-        ax.plot(np.flatnonzero(attributed), norms[attributed], "o", color="tab:red", ms=3)
+        ax.plot(
+            np.flatnonzero(attributed), norms[attributed], "o", color="tab:red", ms=3
+        )
     for s, n in zip(starts, lengths):
         ax.axvspan(s - 0.5, s + n - 0.5, color="0.85", lw=0, zorder=0)
     if segments is not None:
@@ -525,8 +657,15 @@ def plot_norm_track(attr, percentile: float = 90.0, starts=(), lengths=(), attri
     return ax
 
 
-def plot_window_logos(attr, x, windows, width: int, flank: int = 10, titles=None,
-                      ylabel: str = "saliency\n(corrected)"):
+def plot_window_logos(
+    attr,
+    x,
+    windows,
+    width: int,
+    flank: int = 10,
+    titles=None,
+    ylabel: str = "saliency\n(corrected)",
+):
     """Windows of attribution maps, each above its sequence, the window shaded gold.
 
     One column per window: the attribution logo of positions ``[start - flank, start + width +
@@ -561,16 +700,31 @@ def plot_window_logos(attr, x, windows, width: int, flank: int = 10, titles=None
     if titles is not None and len(titles) != len(windows):
         raise ValueError(f"{len(titles)} titles for {len(windows)} windows")
     n = attr.shape[1]
-    fig, axes = plt.subplots(2, len(windows), figsize=(3.1 * len(windows) + 0.5, 3.4),
-                             squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        2,
+        len(windows),
+        figsize=(3.1 * len(windows) + 0.5, 3.4),
+        squeeze=False,
+        layout="constrained",
+    )
     for col, (s, start) in enumerate(windows):
         lo, hi = max(0, start - flank), min(n, start + width + flank)
-        plot_logo(attr[s, lo:hi], ax=axes[0, col], start=lo,
-                  title=None if titles is None else titles[col])
+        plot_logo(
+            attr[s, lo:hi],
+            ax=axes[0, col],
+            start=lo,
+            title=None if titles is None else titles[col],
+        )
         plot_logo(x[s, lo:hi], ax=axes[1, col], start=lo)
         for ax in axes[:, col]:
-            ax.axvspan(start - 0.5, start + width - 0.5, color="gold", alpha=0.3, lw=0,
-                       zorder=0)
+            ax.axvspan(
+                start - 0.5,
+                start + width - 0.5,
+                color="gold",
+                alpha=0.3,
+                lw=0,
+                zorder=0,
+            )
             ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
             ax.tick_params(labelsize=6)
         axes[1, col].set_yticks([])

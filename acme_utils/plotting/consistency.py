@@ -31,8 +31,9 @@ __all__ = [
 ]
 
 
-def plot_ranked_kmers(distributions: dict, ax=None, styles: dict | None = None,
-                      uniform: int | None = None):
+def plot_ranked_kmers(
+    distributions: dict, ax=None, styles: dict | None = None, uniform: int | None = None
+):
     """Rank-frequency plot (log-log) of k-mer distributions: probabilities sorted descending.
 
     Parameters
@@ -62,12 +63,22 @@ def plot_ranked_kmers(distributions: dict, ax=None, styles: dict | None = None,
             )
         ranked = np.sort(p[p > 0] / p.sum())[::-1]
         style = {"color": f"C{i}", "lw": 1.5, **styles.get(label, {})}
-        ax.plot(np.arange(1, ranked.size + 1), ranked, label=f"{label} ({ranked.size:,} k-mers)",
-                **style)
+        ax.plot(
+            np.arange(1, ranked.size + 1),
+            ranked,
+            label=f"{label} ({ranked.size:,} k-mers)",
+            **style,
+        )
     if uniform is not None:
         if int(uniform) != uniform or uniform < 1:
             raise ValueError(f"uniform must be a positive integer; got {uniform!r}")
-        ax.axhline(1 / uniform, color="0.5", lw=0.8, ls=":", label=f"uniform (1/{int(uniform):,})")
+        ax.axhline(
+            1 / uniform,
+            color="0.5",
+            lw=0.8,
+            ls=":",
+            label=f"uniform (1/{int(uniform):,})",
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("rank")
@@ -77,9 +88,17 @@ def plot_ranked_kmers(distributions: dict, ax=None, styles: dict | None = None,
     return ax
 
 
-def plot_angular_density(theta_edges, phi_edges, density, ax=None, title: str | None = None,
-                         vmax: float | None = None, landmarks: dict | None = None,
-                         note: str | None = None, axis_labels: bool = True):
+def plot_angular_density(
+    theta_edges,
+    phi_edges,
+    density,
+    ax=None,
+    title: str | None = None,
+    vmax: float | None = None,
+    landmarks: dict | None = None,
+    note: str | None = None,
+    axis_labels: bool = True,
+):
     """A k-attr-mean angular density (``metrics.KattrDetails.p`` or ``.q``) as a theta-phi map.
 
     Parameters
@@ -110,11 +129,19 @@ def plot_angular_density(theta_edges, phi_edges, density, ax=None, title: str | 
     """
     density = np.asarray(density, dtype=np.float64)
     if density.shape != (len(theta_edges) - 1, len(phi_edges) - 1):
-        raise ValueError(f"density has shape {density.shape}; expected "
-                         f"({len(theta_edges) - 1}, {len(phi_edges) - 1}) from the bin edges")
+        raise ValueError(
+            f"density has shape {density.shape}; expected "
+            f"({len(theta_edges) - 1}, {len(phi_edges) - 1}) from the bin edges"
+        )
     ax = _axes(ax, (5, 3))
-    mesh = ax.pcolormesh(phi_edges, theta_edges, density, cmap="magma", vmin=0,
-                         vmax=density.max() if vmax is None else vmax)
+    mesh = ax.pcolormesh(
+        phi_edges,
+        theta_edges,
+        density,
+        cmap="magma",
+        vmin=0,
+        vmax=density.max() if vmax is None else vmax,
+    )
     if not ax.yaxis_inverted():
         ax.invert_yaxis()
     if axis_labels:
@@ -122,21 +149,47 @@ def plot_angular_density(theta_edges, phi_edges, density, ax=None, title: str | 
         ax.set_ylabel(r"polar angle $\theta$ (rad)")
     for label, (t, f) in (landmarks or {}).items():
         at_pole = t < 0.2  # a pole is the whole top edge, theta = 0
-        ax.text(f, max(t, 0.05), label + (" (θ = 0)" if at_pole else ""), color="tab:cyan",
-                fontsize=11 if not at_pole else 9, fontweight="bold", ha="center",
-                va="top" if at_pole else "center")
+        ax.text(
+            f,
+            max(t, 0.05),
+            label + (" (θ = 0)" if at_pole else ""),
+            color="tab:cyan",
+            fontsize=11 if not at_pole else 9,
+            fontweight="bold",
+            ha="center",
+            va="top" if at_pole else "center",
+        )
     _title(ax, title)
     if note:
-        ax.text(0.99, 0.03, note, transform=ax.transAxes, ha="right", color="white", fontsize=9)
+        ax.text(
+            0.99,
+            0.03,
+            note,
+            transform=ax.transAxes,
+            ha="right",
+            color="white",
+            fontsize=9,
+        )
     return mesh
 
 
 # --- figures of chapters 5-6 -----------------------------------------------------------
 
 
-def plot_kmer_steps(pwm, attr, attributed, segments, k: int, starts, lengths, labels,
-                    percentile: float = 90.0, model: str = "", index: int = 0,
-                    map_name: str = "saliency"):
+def plot_kmer_steps(
+    pwm,
+    attr,
+    attributed,
+    segments,
+    k: int,
+    starts,
+    lengths,
+    labels,
+    percentile: float = 90.0,
+    model: str = "",
+    index: int = 0,
+    map_name: str = "saliency",
+):
     """Steps 1-4 of the k-mer KLD (``metrics.kmer_kld``) on one sequence, in three rows.
 
     Top: the ground-truth PWM with the planted motifs. Middle: the map's per-position L2 norm,
@@ -168,33 +221,69 @@ def plot_kmer_steps(pwm, attr, attributed, segments, k: int, starts, lengths, la
     -------
     The figure.
     """
-    attr = validate_input(attr, "attr", shape=("L", 4),
-                          dtype=np.result_type(np.asarray(attr).dtype, np.float32))
+    attr = validate_input(
+        attr,
+        "attr",
+        shape=("L", 4),
+        dtype=np.result_type(np.asarray(attr).dtype, np.float32),
+    )
     pwm = validate_input(pwm, "pwm", shape=(len(attr), 4))
     segments = validate_input(segments, "segments", shape=(len(attr),), dtype=bool)
-    attributed = validate_input(attributed, "attributed", shape=(len(attr),), dtype=bool)
+    attributed = validate_input(
+        attributed, "attributed", shape=(len(attr),), dtype=bool
+    )
     n = len(attr)
     runs = mask_runs(segments)
     kept = [(a, b) for a, b in runs if b - a >= k]
     dropped = [(a, b) for a, b in runs if b - a < k]
 
-    fig, axes = plt.subplots(3, 1, figsize=(11, 5.6), sharex=True, layout="constrained",
-                             height_ratios=[1, 1, 1.3])
-    plot_sequence_pwm(pwm, starts, lengths, labels, ax=axes[0],
-                      title=f"sequence {index}: ground truth (planted motifs)")
-    plot_norm_track(attr, percentile, starts, lengths, attributed=attributed, ax=axes[1],
-                    title=f"steps 1-2: per-position L2 norm of the {model} map; dashed: its "
-                          f"{percentile}th percentile; red: the {attributed.sum()} attributed "
-                          "positions; grey: planted motifs")
+    fig, axes = plt.subplots(
+        3,
+        1,
+        figsize=(11, 5.6),
+        sharex=True,
+        layout="constrained",
+        height_ratios=[1, 1, 1.3],
+    )
+    plot_sequence_pwm(
+        pwm,
+        starts,
+        lengths,
+        labels,
+        ax=axes[0],
+        title=f"sequence {index}: ground truth (planted motifs)",
+    )
+    plot_norm_track(
+        attr,
+        percentile,
+        starts,
+        lengths,
+        attributed=attributed,
+        ax=axes[1],
+        title=f"steps 1-2: per-position L2 norm of the {model} map; dashed: its "
+        f"{percentile}th percentile; red: the {attributed.sum()} attributed "
+        "positions; grey: planted motifs",
+    )
     ax = axes[2]
     plot_logo(attr, ax=ax, ylabel=map_name)
-    shade_runs(ax, np.isin(np.arange(n), [p for a, b in kept for p in range(a, b)]),
-               color="tab:orange", alpha=0.3)
-    shade_runs(ax, np.isin(np.arange(n), [p for a, b in dropped for p in range(a, b)]),
-               color="0.5", alpha=0.3)
-    _title(ax, f"steps 3-4: the corrected {map_name} map; segments after the 3' extension: "
-               f"{len(kept)} yield k-mers (orange), {len(dropped)} are shorter than k = {k} "
-               "(grey)")
+    shade_runs(
+        ax,
+        np.isin(np.arange(n), [p for a, b in kept for p in range(a, b)]),
+        color="tab:orange",
+        alpha=0.3,
+    )
+    shade_runs(
+        ax,
+        np.isin(np.arange(n), [p for a, b in dropped for p in range(a, b)]),
+        color="0.5",
+        alpha=0.3,
+    )
+    _title(
+        ax,
+        f"steps 3-4: the corrected {map_name} map; segments after the 3' extension: "
+        f"{len(kept)} yield k-mers (orange), {len(dropped)} are shorter than k = {k} "
+        "(grey)",
+    )
     ax.set_xlim(-0.5, n - 0.5)
     ax.set_xlabel("position (nt)")
     return fig
@@ -203,12 +292,20 @@ def plot_kmer_steps(pwm, attr, attributed, segments, k: int, starts, lengths, la
 def _annotate_cells(ax, values, fmt, dark) -> None:
     """Write every value of a heatmap in its cell ("-" for NaN), white where ``dark(v)``."""
     for (r, c), v in np.ndenumerate(values):
-        ax.text(c, r, "-" if np.isnan(v) else format(v, fmt), ha="center", va="center",
-                fontsize=6.5, color="white" if not np.isnan(v) and dark(v) else "black")
+        ax.text(
+            c,
+            r,
+            "-" if np.isnan(v) else format(v, fmt),
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            color="white" if not np.isnan(v) and dark(v) else "black",
+        )
 
 
-def plot_kmer_sensitivity_grid(grid: dict, excess: dict, k: int, percentile: float,
-                               snr: dict | None = None):
+def plot_kmer_sensitivity_grid(
+    grid: dict, excess: dict, k: int, percentile: float, snr: dict | None = None
+):
     """Annotated heatmaps of a score over (k, percentile) per model, the chosen cell outlined.
 
     Top row: the score (e.g. the k-mer KLD) of each model; bottom row: its excess over a null
@@ -237,34 +334,62 @@ def plot_kmer_sensitivity_grid(grid: dict, excess: dict, k: int, percentile: flo
         raise ValueError(f"(k={k}, percentile={percentile}) is not a cell of the grid")
     vmax = max(float(np.nanmax(g.to_numpy())) for g in grid.values())
     emax = max(float(np.nanmax(np.abs(g.to_numpy()))) for g in excess.values())
-    fig, axes = plt.subplots(2, len(grid), figsize=(3.0 * len(grid) + 1, 6.4),
-                             layout="constrained", sharex=True, sharey=True, squeeze=False)
+    fig, axes = plt.subplots(
+        2,
+        len(grid),
+        figsize=(3.0 * len(grid) + 1, 6.4),
+        layout="constrained",
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
     for j, name in enumerate(grid):
         top = grid[name].to_numpy()
-        im_top = axes[0, j].imshow(top, origin="lower", cmap="viridis", vmin=0, vmax=vmax,
-                                   aspect="auto")
+        im_top = axes[0, j].imshow(
+            top, origin="lower", cmap="viridis", vmin=0, vmax=vmax, aspect="auto"
+        )
         _annotate_cells(axes[0, j], top, ".2f", lambda v: v < 0.6 * vmax)
         bottom = excess[name].to_numpy()
-        im_bottom = axes[1, j].imshow(bottom, origin="lower", cmap="RdBu_r", vmin=-emax,
-                                      vmax=emax, aspect="auto")
+        im_bottom = axes[1, j].imshow(
+            bottom, origin="lower", cmap="RdBu_r", vmin=-emax, vmax=emax, aspect="auto"
+        )
         _annotate_cells(axes[1, j], bottom, ".2f", lambda v: abs(v) > 0.6 * emax)
         title = name if snr is None else f"{name}\nSNR {snr[name]:.2f}"
         axes[0, j].set_title(title, fontsize=9)
         for ax in axes[:, j]:
-            ax.add_patch(plt.Rectangle((percentiles.index(percentile) - 0.5, ks.index(k) - 0.5),
-                                       1, 1, fill=False, ec="red", lw=1.5))
+            ax.add_patch(
+                plt.Rectangle(
+                    (percentiles.index(percentile) - 0.5, ks.index(k) - 0.5),
+                    1,
+                    1,
+                    fill=False,
+                    ec="red",
+                    lw=1.5,
+                )
+            )
         axes[1, j].set_xticks(range(len(percentiles)), percentiles)
         axes[1, j].set_xlabel("percentile")
     for ax in axes[:, 0]:
         ax.set_yticks(range(len(ks)), ks)
         ax.set_ylabel("k")
     fig.colorbar(im_top, ax=axes[0], shrink=0.9, label="k-mer KLD (nats)")
-    fig.colorbar(im_bottom, ax=axes[1], shrink=0.9, label="excess over shifted null (nats)")
+    fig.colorbar(
+        im_bottom, ax=axes[1], shrink=0.9, label="excess over shifted null (nats)"
+    )
     return fig
 
 
-def plot_kattr_steps(a, means, window: int, starts, lengths, labels, percentile: float = 90.0,
-                     model: str = "", index: int = 0):
+def plot_kattr_steps(
+    a,
+    means,
+    window: int,
+    starts,
+    lengths,
+    labels,
+    percentile: float = 90.0,
+    model: str = "",
+    index: int = 0,
+):
     """The first steps of the k-attr-mean KLD (``metrics.kattr_mean_kld``) on one sequence.
 
     Four rows: the planted motifs (also shaded gold below); the map as a logo; its local means
@@ -290,31 +415,79 @@ def plot_kattr_steps(a, means, window: int, starts, lengths, labels, percentile:
     -------
     The figure.
     """
-    a = validate_input(a, "a", shape=("L", 4), dtype=np.result_type(np.asarray(a).dtype,
-                                                                        np.float32))
+    a = validate_input(
+        a, "a", shape=("L", 4), dtype=np.result_type(np.asarray(a).dtype, np.float32)
+    )
     n = len(a)
-    means = validate_input(means, "means", shape=(n - window + 1, 4),
-                           dtype=np.result_type(np.asarray(means).dtype, np.float32))
-    centre = np.arange(len(means)) + (window - 1) // 2  # the position each window is centred on
+    means = validate_input(
+        means,
+        "means",
+        shape=(n - window + 1, 4),
+        dtype=np.result_type(np.asarray(means).dtype, np.float32),
+    )
+    centre = (
+        np.arange(len(means)) + (window - 1) // 2
+    )  # the position each window is centred on
     radius = np.linalg.norm(means, axis=1)
     kept = radius > np.percentile(radius, percentile)
-    fig, axes = plt.subplots(4, 1, figsize=(11, 7.5), sharex=True, layout="constrained",
-                             height_ratios=[0.8, 1.2, 1.2, 1])
-    plot_motif_layout(starts, lengths, n, labels, ax=axes[0], show_gaps=False,
-                      title=f"sequence {index}: planted motifs (ground truth, shaded below)")
+    fig, axes = plt.subplots(
+        4,
+        1,
+        figsize=(11, 7.5),
+        sharex=True,
+        layout="constrained",
+        height_ratios=[0.8, 1.2, 1.2, 1],
+    )
+    plot_motif_layout(
+        starts,
+        lengths,
+        n,
+        labels,
+        ax=axes[0],
+        show_gaps=False,
+        title=f"sequence {index}: planted motifs (ground truth, shaded below)",
+    )
     for ax in axes[1:]:
         for start, length in zip(starts, lengths):
-            ax.axvspan(start - 0.5, start + length - 0.5, color="gold", alpha=0.25, lw=0,
-                       zorder=0)
-    plot_logo(a, ax=axes[1], title=f"corrected saliency map, {model} (divided by its total length)")
-    plot_logo(means, ax=axes[2], start=(window - 1) // 2,
-              title=f"local mean over windows of {window} positions (at the window centre)")
-    axes[3].plot(np.arange(n), np.linalg.norm(a, axis=1), color="0.6", lw=0.8,
-                 label=r"per-position length $\|\tilde a_l\|$")
-    axes[3].plot(centre, radius, color="tab:blue", lw=1, label="local-mean length (radius r)")
-    axes[3].axhline(np.percentile(radius, percentile), color="black", ls="--", lw=0.8,
-                    label=f"{percentile:g}th percentile of r")
-    axes[3].plot(centre[kept], radius[kept], "o", color="tab:red", ms=3, label="kept windows")
+            ax.axvspan(
+                start - 0.5,
+                start + length - 0.5,
+                color="gold",
+                alpha=0.25,
+                lw=0,
+                zorder=0,
+            )
+    plot_logo(
+        a,
+        ax=axes[1],
+        title=f"corrected saliency map, {model} (divided by its total length)",
+    )
+    plot_logo(
+        means,
+        ax=axes[2],
+        start=(window - 1) // 2,
+        title=f"local mean over windows of {window} positions (at the window centre)",
+    )
+    axes[3].plot(
+        np.arange(n),
+        np.linalg.norm(a, axis=1),
+        color="0.6",
+        lw=0.8,
+        label=r"per-position length $\|\tilde a_l\|$",
+    )
+    axes[3].plot(
+        centre, radius, color="tab:blue", lw=1, label="local-mean length (radius r)"
+    )
+    axes[3].axhline(
+        np.percentile(radius, percentile),
+        color="black",
+        ls="--",
+        lw=0.8,
+        label=f"{percentile:g}th percentile of r",
+    )
+    axes[3].plot(
+        centre[kept], radius[kept], "o", color="tab:red", ms=3, label="kept windows"
+    )
     axes[3].set_ylabel("length")
     axes[3].set_xlabel("position (nt)")
     axes[0].set_xlabel("")
@@ -324,8 +497,14 @@ def plot_kattr_steps(a, means, window: int, starts, lengths, labels, percentile:
     return fig
 
 
-def plot_local_means_3d(points, in_motif, ax=None, title: str | None = None,
-                        max_points: int = 4000, seed: int = 0):
+def plot_local_means_3d(
+    points,
+    in_motif,
+    ax=None,
+    title: str | None = None,
+    max_points: int = 4000,
+    seed: int = 0,
+):
     """Kept local means of the k-attr-mean KLD in the 3-D embedding, with the nucleotide axes.
 
     Points from windows that overlap a motif are red, the others grey (at most ``max_points``,
@@ -353,23 +532,39 @@ def plot_local_means_3d(points, in_motif, ax=None, title: str | None = None,
     from ..data import ALPHABET
     from ..metrics import embed
 
-    points = validate_input(points, "points", shape=("K", 3),
-                            dtype=np.result_type(np.asarray(points).dtype, np.float32))
+    points = validate_input(
+        points,
+        "points",
+        shape=("K", 3),
+        dtype=np.result_type(np.asarray(points).dtype, np.float32),
+    )
     in_motif = validate_input(in_motif, "in_motif", shape=(len(points),), dtype=bool)
     if ax is None:
-        ax = plt.figure(figsize=(5.5, 5.4), layout="constrained").add_subplot(projection="3d")
+        ax = plt.figure(figsize=(5.5, 5.4), layout="constrained").add_subplot(
+            projection="3d"
+        )
     pick = np.random.default_rng(seed).permutation(len(points))[:max_points]
-    for flag, color, name in ((False, "0.6", "background window"),
-                              (True, "tab:red", "overlaps a motif")):
+    for flag, color, name in (
+        (False, "0.6", "background window"),
+        (True, "tab:red", "overlaps a motif"),
+    ):
         sel = pick[in_motif[pick] == flag]
-        ax.scatter(*points[sel].T, s=2, color=color, alpha=0.4, label=name, depthshade=False)
+        ax.scatter(
+            *points[sel].T, s=2, color=color, alpha=0.4, label=name, depthshade=False
+        )
     lim = np.percentile(np.abs(points), 99)
     for vec, base in zip(embed(np.eye(4) - 0.25), ALPHABET):
         tip = vec / np.linalg.norm(vec) * lim
         ax.plot(*np.c_[np.zeros(3), tip], color="black", lw=1)
         ax.text(*(1.12 * tip), base, fontsize=11, fontweight="bold")
-    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), zlim=(-lim, lim),
-           xlabel="$e_1$", ylabel="$e_2$", zlabel="$e_3$")
+    ax.set(
+        xlim=(-lim, lim),
+        ylim=(-lim, lim),
+        zlim=(-lim, lim),
+        xlabel="$e_1$",
+        ylabel="$e_2$",
+        zlabel="$e_3$",
+    )
     ax.set_box_aspect((1, 1, 1))
     ax.tick_params(labelsize=6)
     if title:
@@ -378,10 +573,15 @@ def plot_local_means_3d(points, in_motif, ax=None, title: str | None = None,
     return ax
 
 
-def plot_metric_sensitivity(table, reference=None, reference_label: str = "isotropic noise",
-                            snr: dict | None = None, ax=None,
-                            xlabel: str = "window k (positions)",
-                            ylabel: str = "k-attr-mean KLD (nats)"):
+def plot_metric_sensitivity(
+    table,
+    reference=None,
+    reference_label: str = "isotropic noise",
+    snr: dict | None = None,
+    ax=None,
+    xlabel: str = "window k (positions)",
+    ylabel: str = "k-attr-mean KLD (nats)",
+):
     """A score per model (one line each) against a setting of the metric, e.g. the window k.
 
     Parameters
@@ -405,7 +605,9 @@ def plot_metric_sensitivity(table, reference=None, reference_label: str = "isotr
     if not settings or len(table) == 0:
         raise ValueError("table is empty: give at least one model and one setting")
     if reference is not None and len(reference) != len(settings):
-        raise ValueError(f"reference has {len(reference)} values for {len(settings)} settings")
+        raise ValueError(
+            f"reference has {len(reference)} values for {len(settings)} settings"
+        )
     ax = _axes(ax, (5, 3.4))
     for i, label in enumerate(table.index):
         name = label if snr is None else f"{label} (SNR {snr[label]:.2f})"

@@ -32,7 +32,9 @@ def _as_counts(counts) -> np.ndarray:
     """``counts`` as a float array after checking it is non-empty, 1-D and finite."""
     counts = np.asarray(counts, dtype=np.float64)
     if counts.ndim != 1 or counts.size == 0:
-        raise ValueError(f"counts must be a non-empty 1-D array; got shape {counts.shape}")
+        raise ValueError(
+            f"counts must be a non-empty 1-D array; got shape {counts.shape}"
+        )
     if not np.isfinite(counts).all():
         raise ValueError("counts contain NaN or infinite values")
     return counts
@@ -55,8 +57,14 @@ def information_matrix(pwm: np.ndarray) -> np.ndarray:
     return pwm * information_content(pwm)[..., None]
 
 
-def plot_logo(matrix: np.ndarray, ax=None, title: str | None = None, ylabel: str | None = None,
-              start: int = 0, color_scheme: str = "classic"):
+def plot_logo(
+    matrix: np.ndarray,
+    ax=None,
+    title: str | None = None,
+    ylabel: str | None = None,
+    start: int = 0,
+    color_scheme: str = "classic",
+):
     """Draw an ``(L, 4)`` matrix (A, C, G, T) as a sequence logo; negative values go below 0.
 
     Parameters
@@ -107,7 +115,9 @@ def plot_pwm_logo(pwm: np.ndarray, ax=None, title: str | None = None, start: int
     -------
     The axes, with the y axis from 0 to 2 bits.
     """
-    ax = plot_logo(information_matrix(pwm), ax=ax, title=title, ylabel="bits", start=start)
+    ax = plot_logo(
+        information_matrix(pwm), ax=ax, title=title, ylabel="bits", start=start
+    )
     ax.set_ylim(0, 2)
     return ax
 
@@ -117,7 +127,10 @@ def _motif_spans(starts, lengths, labels, seq_length: int):
 
     Returns ``(starts, lengths, labels)`` as int arrays and a list of strings, sorted by start.
     """
-    starts, lengths = np.asarray(starts, dtype=np.float64), np.asarray(lengths, dtype=np.float64)
+    starts, lengths = (
+        np.asarray(starts, dtype=np.float64),
+        np.asarray(lengths, dtype=np.float64),
+    )
     if starts.ndim != 1 or lengths.shape != starts.shape:
         raise ValueError(
             f"starts and lengths must be 1-D arrays of equal size; got shapes {starts.shape} and "
@@ -126,8 +139,14 @@ def _motif_spans(starts, lengths, labels, seq_length: int):
     if not (np.isfinite(starts).all() and np.isfinite(lengths).all()):
         raise ValueError("motif starts and lengths must be finite (no NaN or infinity)")
     if (starts != np.round(starts)).any() or (lengths != np.round(lengths)).any():
-        raise ValueError("motif starts and lengths must be whole numbers of nucleotides")
-    if (lengths < 1).any() or (starts < 0).any() or (starts + lengths > seq_length).any():
+        raise ValueError(
+            "motif starts and lengths must be whole numbers of nucleotides"
+        )
+    if (
+        (lengths < 1).any()
+        or (starts < 0).any()
+        or (starts + lengths > seq_length).any()
+    ):
         raise ValueError(
             f"every motif needs length >= 1 and must lie inside the sequence [0, {seq_length}]"
         )
@@ -165,8 +184,15 @@ def _stagger_rows(centres, half_widths) -> list[int]:
     return rows
 
 
-def plot_motif_layout(starts, lengths, seq_length: int, labels=None, ax=None,
-                      title: str | None = None, show_gaps: bool = True):
+def plot_motif_layout(
+    starts,
+    lengths,
+    seq_length: int,
+    labels=None,
+    ax=None,
+    title: str | None = None,
+    show_gaps: bool = True,
+):
     """Diagram of where motifs sit along a sequence, with the gaps between them.
 
     Parameters
@@ -197,21 +223,46 @@ def plot_motif_layout(starts, lengths, seq_length: int, labels=None, ax=None,
     ax.plot([0, seq_length], [0, 0], color="0.4", lw=1.5, zorder=1)
     centres = starts + lengths / 2
     # Approximate half-width of a 7-pt label in nt on an ~8 inch wide axes.
-    rows = _stagger_rows(centres, [0.75 * len(lab) * seq_length / 200 for lab in labels])
-    for start, length, label, centre, row in zip(starts, lengths, labels, centres, rows):
-        ax.add_patch(plt.Rectangle((start, -0.3), length, 0.6, facecolor=colors[_label_name(label)],
-                                   edgecolor="black", lw=0.6, zorder=2))
+    rows = _stagger_rows(
+        centres, [0.75 * len(lab) * seq_length / 200 for lab in labels]
+    )
+    for start, length, label, centre, row in zip(
+        starts, lengths, labels, centres, rows
+    ):
+        ax.add_patch(
+            plt.Rectangle(
+                (start, -0.3),
+                length,
+                0.6,
+                facecolor=colors[_label_name(label)],
+                edgecolor="black",
+                lw=0.6,
+                zorder=2,
+            )
+        )
         ax.text(centre, 0.38 + 0.3 * row, label, ha="center", va="bottom", fontsize=7)
     if show_gaps:
         ends = np.concatenate([[0], starts + lengths])
         gap_starts, gap_ends = ends, np.concatenate([starts, [seq_length]])
         for a, b in zip(gap_starts, gap_ends):
             if b > a:
-                ax.annotate("", xy=(a, -0.55), xytext=(b, -0.55),
-                            arrowprops=dict(arrowstyle="<->", color="0.5", lw=0.6,
-                                            shrinkA=0, shrinkB=0))
-            ax.text((a + b) / 2, -0.65, str(int(b - a)), ha="center", va="top", fontsize=7,
-                    color="0.3")
+                ax.annotate(
+                    "",
+                    xy=(a, -0.55),
+                    xytext=(b, -0.55),
+                    arrowprops=dict(
+                        arrowstyle="<->", color="0.5", lw=0.6, shrinkA=0, shrinkB=0
+                    ),
+                )
+            ax.text(
+                (a + b) / 2,
+                -0.65,
+                str(int(b - a)),
+                ha="center",
+                va="top",
+                fontsize=7,
+                color="0.3",
+            )
     ax.set_xlim(-1, seq_length + 1)
     ax.set_ylim(-1.1, 1.1)
     ax.set_yticks([])
@@ -221,8 +272,14 @@ def plot_motif_layout(starts, lengths, seq_length: int, labels=None, ax=None,
     return ax
 
 
-def plot_sequence_pwm(pwm: np.ndarray, starts=None, lengths=None, labels=None, ax=None,
-                      title: str | None = None):
+def plot_sequence_pwm(
+    pwm: np.ndarray,
+    starts=None,
+    lengths=None,
+    labels=None,
+    ax=None,
+    title: str | None = None,
+):
     """Information-content logo of one sequence's ground-truth PWM, with its motifs named.
 
     Parameters
@@ -254,10 +311,20 @@ def plot_sequence_pwm(pwm: np.ndarray, starts=None, lengths=None, labels=None, a
     colors = _label_colors(labels)
     centres = starts + (lengths - 1) / 2
     # Approximate half-width of a 7-pt label in nt on an ~8 inch wide logo of ~200 nt.
-    rows = _stagger_rows(centres, [0.75 * len(lab) * pwm.shape[0] / 200 for lab in labels])
-    for start, length, label, centre, row in zip(starts, lengths, labels, centres, rows):
-        ax.axvspan(start - 0.5, start + length - 0.5, color=colors[_label_name(label)], alpha=0.15,
-                   lw=0, zorder=0)
+    rows = _stagger_rows(
+        centres, [0.75 * len(lab) * pwm.shape[0] / 200 for lab in labels]
+    )
+    for start, length, label, centre, row in zip(
+        starts, lengths, labels, centres, rows
+    ):
+        ax.axvspan(
+            start - 0.5,
+            start + length - 0.5,
+            color=colors[_label_name(label)],
+            alpha=0.15,
+            lw=0,
+            zorder=0,
+        )
         ax.text(centre, 2.05 + 0.35 * row, label, ha="center", va="bottom", fontsize=7)
     ax.set_ylim(0, 2.7)
     ax.set_yticks([0, 1, 2])
@@ -300,8 +367,13 @@ def plot_class_balance(labels_by_split, ax=None, class_names=("positive", "negat
     x = np.arange(len(counts))
     width = 0.38
     for k, (cls, color) in enumerate(zip(class_names, ("tab:red", "tab:blue"))):
-        bars = ax.bar(x + (k - 0.5) * width, [c[k] for c in counts.values()], width, label=cls,
-                      color=color)
+        bars = ax.bar(
+            x + (k - 0.5) * width,
+            [c[k] for c in counts.values()],
+            width,
+            label=cls,
+            color=color,
+        )
         ax.bar_label(bars, fmt="{:,.0f}", fontsize=7, padding=1)
     ax.set_xticks(x, list(counts))
     ax.set_ylabel("sequences")
@@ -311,7 +383,9 @@ def plot_class_balance(labels_by_split, ax=None, class_names=("positive", "negat
     return ax
 
 
-def plot_count_histogram(counts, expected=None, ax=None, xlabel: str = "motifs per sequence"):
+def plot_count_histogram(
+    counts, expected=None, ax=None, xlabel: str = "motifs per sequence"
+):
     """Observed distribution of a whole-number count next to its expected probabilities.
 
     Parameters
@@ -339,7 +413,13 @@ def plot_count_histogram(counts, expected=None, ax=None, xlabel: str = "motifs p
             raise ValueError("expected probabilities must be non-negative and sum to 1")
     ax = _axes(ax, (4.5, 3))
     values, n = np.unique(counts.astype(np.int64), return_counts=True)
-    ax.bar(values, n / counts.size, width=0.6, color="0.7", label=f"observed (n = {counts.size:,})")
+    ax.bar(
+        values,
+        n / counts.size,
+        width=0.6,
+        color="0.7",
+        label=f"observed (n = {counts.size:,})",
+    )
     if expected is not None:
         ax.plot(e_vals, e_probs, "D", color="tab:red", markersize=5, label="expected")
         values = np.union1d(values, e_vals.astype(np.int64))
@@ -351,8 +431,14 @@ def plot_count_histogram(counts, expected=None, ax=None, xlabel: str = "motifs p
     return ax
 
 
-def plot_motif_usage(counts, names, ax=None, expected: float | None = None, highlight=(),
-                     title: str | None = None):
+def plot_motif_usage(
+    counts,
+    names,
+    ax=None,
+    expected: float | None = None,
+    highlight=(),
+    title: str | None = None,
+):
     """Bar chart of how often each motif was planted, as a fraction of all planted instances.
 
     Parameters
@@ -387,8 +473,16 @@ def plot_motif_usage(counts, names, ax=None, expected: float | None = None, high
         if not np.isfinite(expected):
             raise ValueError("expected must be a finite number")
         ax.axhline(expected, color="black", ls="--", lw=0.8)
-        ax.annotate("uniform", xy=(1, expected), xycoords=("axes fraction", "data"),
-                    xytext=(0, 2), textcoords="offset points", ha="right", va="bottom", fontsize=7)
+        ax.annotate(
+            "uniform",
+            xy=(1, expected),
+            xycoords=("axes fraction", "data"),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=7,
+        )
     ax.set_xticks(x, names, rotation=90, fontsize=6)
     ax.set_xlim(-0.6, counts.size - 0.4)
     ax.set_ylabel("fraction of instances")

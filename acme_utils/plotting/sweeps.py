@@ -28,9 +28,16 @@ __all__ = [
 ]
 
 
-def plot_grouped_bars(values, ax=None, ylabel: str | None = None, title: str | None = None,
-                      colors=None, fmt: str | None = None, legend: bool = True,
-                      reference: dict | None = None):
+def plot_grouped_bars(
+    values,
+    ax=None,
+    ylabel: str | None = None,
+    title: str | None = None,
+    colors=None,
+    fmt: str | None = None,
+    legend: bool = True,
+    reference: dict | None = None,
+):
     """Grouped bar chart: one group per row of ``values``, one bar per column within a group.
 
     Parameters
@@ -55,7 +62,9 @@ def plot_grouped_bars(values, ax=None, ylabel: str | None = None, title: str | N
     The axes.
     """
     if not isinstance(values, pd.DataFrame):
-        raise ValueError(f"values must be a pandas DataFrame; got {type(values).__name__}")
+        raise ValueError(
+            f"values must be a pandas DataFrame; got {type(values).__name__}"
+        )
     if values.empty:
         raise ValueError("values is empty: give at least one row and one column")
     try:
@@ -72,8 +81,13 @@ def plot_grouped_bars(values, ax=None, ylabel: str | None = None, title: str | N
     for j, column in enumerate(values.columns):
         heights = data[:, j]
         shown = np.isfinite(heights)
-        bars = ax.bar(x[shown] + (j - (n_cols - 1) / 2) * width, heights[shown], width,
-                      label=str(column), color=colors.get(column, f"C{j}"))
+        bars = ax.bar(
+            x[shown] + (j - (n_cols - 1) / 2) * width,
+            heights[shown],
+            width,
+            label=str(column),
+            color=colors.get(column, f"C{j}"),
+        )
         if fmt:
             ax.bar_label(bars, fmt=fmt, fontsize=6, padding=1)
     ax.set_xticks(x, [str(i) for i in values.index])
@@ -85,10 +99,20 @@ def plot_grouped_bars(values, ax=None, ylabel: str | None = None, title: str | N
         ax.legend(frameon=False, fontsize=8)
     for text, y in (reference or {}).items():
         if not np.isfinite(y):
-            raise ValueError(f"reference line {text!r} must be at a finite y; got {y!r}")
+            raise ValueError(
+                f"reference line {text!r} must be at a finite y; got {y!r}"
+            )
         ax.axhline(y, color="0.3", lw=0.8, ls="--")
-        ax.annotate(text, xy=(1, y), xycoords=("axes fraction", "data"), xytext=(2, 0),
-                    textcoords="offset points", ha="left", va="center", fontsize=7)
+        ax.annotate(
+            text,
+            xy=(1, y),
+            xycoords=("axes fraction", "data"),
+            xytext=(2, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=7,
+        )
     _despine(ax)
     return ax
 
@@ -102,10 +126,19 @@ def _legend_marker(**style):
 ACTIVATION_MARKERS = {"relu": "o", "exponential": "^"}
 
 
-def plot_score_scatter(table, x: str, y: str, ax=None, color_by: str = "regularizer",
-                       marker_by: str = "activation", xlabel: str | None = None,
-                       ylabel: str | None = None, legend: bool = True,
-                       colors: dict | None = None, background=None):
+def plot_score_scatter(
+    table,
+    x: str,
+    y: str,
+    ax=None,
+    color_by: str = "regularizer",
+    marker_by: str = "activation",
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    legend: bool = True,
+    colors: dict | None = None,
+    background=None,
+):
     """One point per model (row of ``table``): ``x`` against ``y``, coloured by ``color_by`` and
     shaped by ``marker_by`` (filled with batch norm, hollow without, if the table has it).
 
@@ -138,12 +171,16 @@ def plot_score_scatter(table, x: str, y: str, ax=None, color_by: str = "regulari
     """
     for col in (x, y, color_by, marker_by):
         if col not in table.columns:
-            raise KeyError(f"column {col!r} is not in the table; it has {list(table.columns)}")
+            raise KeyError(
+                f"column {col!r} is not in the table; it has {list(table.columns)}"
+            )
     if background is not None:
         for col in (x, y):
             if col not in background.columns:
-                raise KeyError(f"column {col!r} is not in the background; it has "
-                               f"{list(background.columns)}")
+                raise KeyError(
+                    f"column {col!r} is not in the background; it has "
+                    f"{list(background.columns)}"
+                )
     if not len(table) and (background is None or not len(background)):
         raise ValueError("the table is empty: nothing to plot")
     ax = _axes(ax, (5, 4))
@@ -157,23 +194,46 @@ def plot_score_scatter(table, x: str, y: str, ax=None, color_by: str = "regulari
     groups = list(dict.fromkeys(table[color_by]))
     colors = colors or {g: f"C{i % 10}" for i, g in enumerate(groups)}
     shapes = list(dict.fromkeys(table[marker_by]))
-    markers = {s: ACTIVATION_MARKERS.get(s, "os^Dv<>"[i % 7]) for i, s in enumerate(shapes)}
+    markers = {
+        s: ACTIVATION_MARKERS.get(s, "os^Dv<>"[i % 7]) for i, s in enumerate(shapes)
+    }
     if "batch_norm" in table.columns:
         bn = table["batch_norm"].astype(bool)
     else:
         bn = pd.Series(True, index=table.index)
     for (g, s, b), rows in table.groupby([color_by, marker_by, bn], sort=False):
-        ax.scatter(rows[x], rows[y], marker=markers[s], s=36, edgecolors=colors[g], linewidths=1.2,
-                   facecolors=colors[g] if b else "none", alpha=0.9)
+        ax.scatter(
+            rows[x],
+            rows[y],
+            marker=markers[s],
+            s=36,
+            edgecolors=colors[g],
+            linewidths=1.2,
+            facecolors=colors[g] if b else "none",
+            alpha=0.9,
+        )
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(ylabel or y)
     if legend:
-        handles = [_legend_marker(marker="s", color=colors[g], label=str(g)) for g in groups]
-        handles += [_legend_marker(marker=markers[s], color="0.3", label=str(s)) for s in shapes]
+        handles = [
+            _legend_marker(marker="s", color=colors[g], label=str(g)) for g in groups
+        ]
+        handles += [
+            _legend_marker(marker=markers[s], color="0.3", label=str(s)) for s in shapes
+        ]
         if not bn.all():
-            handles += [_legend_marker(marker="o", mfc="none", color="0.3", label="no batch norm")]
-        ax.legend(handles=handles, fontsize=7, frameon=False, loc="center left",
-                  bbox_to_anchor=(1.0, 0.5))
+            handles += [
+                _legend_marker(
+                    marker="o", mfc="none", color="0.3", label="no batch norm"
+                )
+            ]
+        ax.legend(
+            handles=handles,
+            fontsize=7,
+            frameon=False,
+            loc="center left",
+            bbox_to_anchor=(1.0, 0.5),
+        )
     _despine(ax)
     return ax
 
@@ -182,9 +242,14 @@ def plot_score_scatter(table, x: str, y: str, ax=None, color_by: str = "regulari
 CORRELATION_COLUMNS = ("spearman_rho", "pearson_r")
 
 
-def plot_correlation_forest(tables: dict, ax=None, labels: dict | None = None,
-                            colors: dict | None = None, legend: bool = True,
-                            xlabel: str = "correlation (95% bootstrap CI)"):
+def plot_correlation_forest(
+    tables: dict,
+    ax=None,
+    labels: dict | None = None,
+    colors: dict | None = None,
+    legend: bool = True,
+    xlabel: str = "correlation (95% bootstrap CI)",
+):
     """Forest plot of correlations with their confidence intervals.
 
     One row per ``(x, y)`` pair (first-seen order, top to bottom), one marker and interval per
@@ -216,10 +281,14 @@ def plot_correlation_forest(tables: dict, ax=None, labels: dict | None = None,
         found = [c for c in CORRELATION_COLUMNS if c in table.columns]
         missing = {"x", "y", "ci_low", "ci_high"} - set(table.columns)
         if missing or len(found) != 1:
-            raise ValueError(f"table {name!r} needs columns x, y, ci_low, ci_high and one of "
-                             f"{CORRELATION_COLUMNS}; it has {list(table.columns)}")
+            raise ValueError(
+                f"table {name!r} needs columns x, y, ci_low, ci_high and one of "
+                f"{CORRELATION_COLUMNS}; it has {list(table.columns)}"
+            )
         estimates[name] = found[0]
-    pairs = list(dict.fromkeys((x, y) for t in tables.values() for x, y in zip(t["x"], t["y"])))
+    pairs = list(
+        dict.fromkeys((x, y) for t in tables.values() for x, y in zip(t["x"], t["y"]))
+    )
     if not pairs:
         raise ValueError("the correlation tables have no rows: nothing to plot")
     labels = labels or {}
@@ -236,8 +305,16 @@ def plot_correlation_forest(tables: dict, ax=None, labels: dict | None = None,
         shown = np.isfinite(est)
         # an undefined interval (NaN) is drawn as the point alone
         err = np.nan_to_num(np.abs(np.stack([est - low, high - est])), nan=0.0)
-        ax.errorbar(est[shown], ypos[shown], xerr=err[:, shown], fmt="o", ms=4, capsize=3,
-                    color=colors.get(name, f"C{k}"), label=str(name))
+        ax.errorbar(
+            est[shown],
+            ypos[shown],
+            xerr=err[:, shown],
+            fmt="o",
+            ms=4,
+            capsize=3,
+            color=colors.get(name, f"C{k}"),
+            label=str(name),
+        )
     ax.axvline(0, color="0.6", lw=0.8)
     ticks = [labels.get(p, f"{p[0]} vs {p[1]}") for p in pairs]
     ax.set_yticks([row[p] for p in pairs], ticks, fontsize=8)
@@ -250,8 +327,15 @@ def plot_correlation_forest(tables: dict, ax=None, labels: dict | None = None,
     return ax
 
 
-def plot_paper_comparison(filled, hollow, score: str, ax=None, colors: dict | None = None,
-                          label: str | None = None, legend: bool = False):
+def plot_paper_comparison(
+    filled,
+    hollow,
+    score: str,
+    ax=None,
+    colors: dict | None = None,
+    label: str | None = None,
+    legend: bool = False,
+):
     """Our configuration means of one score against the paper's, with the identity line.
 
     One point per configuration, coloured by regulariser: filled points for ``filled`` (e.g. the
@@ -282,41 +366,73 @@ def plot_paper_comparison(filled, hollow, score: str, ax=None, colors: dict | No
     for name, table in (("filled", filled), ("hollow", hollow)):
         for col in ("regularizer", score, paper):
             if col not in table.columns:
-                raise KeyError(f"column {col!r} is not in {name}; it has {list(table.columns)}")
+                raise KeyError(
+                    f"column {col!r} is not in {name}; it has {list(table.columns)}"
+                )
     if colors is None:
         regs = dict.fromkeys(list(filled.regularizer) + list(hollow.regularizer))
         colors = {r: f"C{i % 10}" for i, r in enumerate(regs)}
     ax = _axes(ax, (4, 3.6))
     for kind, table in (("filled", filled), ("hollow", hollow)):
         edge = [colors[r] for r in table.regularizer]
-        ax.scatter(table[paper], table[score], s=30, linewidths=1.2, edgecolors=edge,
-                   facecolors=edge if kind == "filled" else "none")
-    values = pd.concat([t[c] for t in (filled, hollow) for c in (score, paper)]).dropna()
+        ax.scatter(
+            table[paper],
+            table[score],
+            s=30,
+            linewidths=1.2,
+            edgecolors=edge,
+            facecolors=edge if kind == "filled" else "none",
+        )
+    values = pd.concat(
+        [t[c] for t in (filled, hollow) for c in (score, paper)]
+    ).dropna()
     if len(values):
         lo, hi = values.min(), values.max()
         pad = 0.05 * (hi - lo) + 1e-3
-        ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="0.6", lw=0.8, ls="--")
+        ax.plot(
+            [lo - pad, hi + pad], [lo - pad, hi + pad], color="0.6", lw=0.8, ls="--"
+        )
     label = label or score
     ax.set_xlabel(f"{label}, paper (Table 1)")
     ax.set_ylabel(f"{label}, ours")
     if legend:
         present = set(hollow.regularizer)
-        handles = [_legend_marker(marker="o", color=c, label=r)
-                   for r, c in colors.items() if r in present]
-        handles += [_legend_marker(marker="o", color="0.3", label="mean of passing models"),
-                    _legend_marker(marker="o", mfc="none", color="0.3", label="mean of all")]
-        ax.legend(handles=handles, fontsize=7, frameon=False, loc="center left",
-                  bbox_to_anchor=(1.0, 0.5))
+        handles = [
+            _legend_marker(marker="o", color=c, label=r)
+            for r, c in colors.items()
+            if r in present
+        ]
+        handles += [
+            _legend_marker(marker="o", color="0.3", label="mean of passing models"),
+            _legend_marker(marker="o", mfc="none", color="0.3", label="mean of all"),
+        ]
+        ax.legend(
+            handles=handles,
+            fontsize=7,
+            frameon=False,
+            loc="center left",
+            bbox_to_anchor=(1.0, 0.5),
+        )
     return ax
 
 
 # --- figures of chapters 5-6 -----------------------------------------------------------
 
 
-def plot_labelled_scatter(table, x: str, y: str, ax=None, floor: float | None = None,
-                          floor_label: str = "isotropic noise", stagger_by: str | None = None,
-                          above=(5, 5), below=(5, -11), margins: float = 0.2,
-                          xlabel: str | None = None, ylabel: str | None = None):
+def plot_labelled_scatter(
+    table,
+    x: str,
+    y: str,
+    ax=None,
+    floor: float | None = None,
+    floor_label: str = "isotropic noise",
+    stagger_by: str | None = None,
+    above=(5, 5),
+    below=(5, -11),
+    margins: float = 0.2,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+):
     """One labelled point per row of a small table: column ``y`` against column ``x``.
 
     Each row (a model, labelled by its index) gets colour ``C<i>`` by its position in the
@@ -358,12 +474,25 @@ def plot_labelled_scatter(table, x: str, y: str, ax=None, floor: float | None = 
     for j, (label, row) in enumerate(table.sort_values(stagger_by or y).iterrows()):
         dx, dy = above if j % 2 else below
         ax.scatter(row[x], row[y], color=colors[label], s=40, zorder=3)
-        ax.annotate(label, (row[x], row[y]), xytext=(dx, dy), textcoords="offset points",
-                    fontsize=8, ha="right" if dx < 0 else "left")
+        ax.annotate(
+            label,
+            (row[x], row[y]),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            fontsize=8,
+            ha="right" if dx < 0 else "left",
+        )
     if floor is not None:
         ax.axhline(floor, color="0.5", ls="--", lw=0.8)
-        ax.annotate(floor_label, xy=(0, floor), xycoords=("axes fraction", "data"),
-                    xytext=(2, 2), textcoords="offset points", fontsize=7, color="0.4")
+        ax.annotate(
+            floor_label,
+            xy=(0, floor),
+            xycoords=("axes fraction", "data"),
+            xytext=(2, 2),
+            textcoords="offset points",
+            fontsize=7,
+            color="0.4",
+        )
     ax.set_xlabel(x if xlabel is None else xlabel)
     ax.set_ylabel(y if ylabel is None else ylabel)
     ax.margins(margins)

@@ -41,7 +41,9 @@ def plot_learning_curves(histories: dict, axes=None, colors=None):
         for key in ("loss", "val_auroc", "best_epoch"):
             if key not in h:
                 raise ValueError(f"history of {name!r} has no {key!r}")
-        if len(h["loss"]) != len(h["val_auroc"]) or not 1 <= h["best_epoch"] <= len(h["loss"]):
+        if len(h["loss"]) != len(h["val_auroc"]) or not 1 <= h["best_epoch"] <= len(
+            h["loss"]
+        ):
             raise ValueError(f"history of {name!r} is inconsistent")
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9, 3.2), constrained_layout=True)
@@ -54,20 +56,41 @@ def plot_learning_curves(histories: dict, axes=None, colors=None):
         for ax, key in ((ax_loss, "loss"), (ax_auc, "val_auroc")):
             values = np.asarray(h[key], dtype=np.float64)
             ax.plot(epochs, values, color=color, lw=1.2, label=name)
-            ax.plot(best, values[best - 1], marker="*", ms=10, color=color, mec="black", mew=0.5)
+            ax.plot(
+                best,
+                values[best - 1],
+                marker="*",
+                ms=10,
+                color=color,
+                mec="black",
+                mew=0.5,
+            )
     ax_loss.set_ylabel("training loss (BCE)")
     ax_auc.set_ylabel("validation AUROC")
     for ax in axes:
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         _despine(ax)
-    ax_auc.legend(frameon=False, fontsize=8, loc="lower right", title="★ best epoch",
-                  title_fontsize=8)
+    ax_auc.legend(
+        frameon=False,
+        fontsize=8,
+        loc="lower right",
+        title="★ best epoch",
+        title_fontsize=8,
+    )
     return axes
 
 
-def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols: int = 4,
-                        title: str | None = None, highlight=()):
+def plot_filter_matches(
+    pwms,
+    matches,
+    motifs,
+    filters=None,
+    n_sites=None,
+    ncols: int = 4,
+    title: str | None = None,
+    highlight=(),
+):
     """Each filter's PWM as a logo above the known motif it best matches, aligned by offset.
 
     Parameters
@@ -92,7 +115,9 @@ def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols
     if len(matches) != pwms.shape[0]:
         raise ValueError(f"matches has {len(matches)} rows for {pwms.shape[0]} filters")
     if filters is None:
-        filters = matches.sort_values("correlation", ascending=False, na_position="last")["filter"]
+        filters = matches.sort_values(
+            "correlation", ascending=False, na_position="last"
+        )["filter"]
     filters = [int(f) for f in filters]
     if not filters:
         raise ValueError("no filter to draw")
@@ -109,7 +134,9 @@ def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols
         ax_m = fig.add_subplot(inner[1], sharex=ax_f)
         sites = f", n={int(n_sites[f])}" if n_sites is not None else ""
         with warnings.catch_warnings():  # a uniform (no-hit) PWM is an all-zero logo
-            warnings.filterwarnings("ignore", "Attempting to set identical low and high ylims")
+            warnings.filterwarnings(
+                "ignore", "Attempting to set identical low and high ylims"
+            )
             plot_pwm_logo(pwms[f], ax=ax_f, title=f"filter {f}{sites}")
         lo, hi = 0, kernel
         if pd.notna(row["motif_index"]):
@@ -118,13 +145,25 @@ def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols
             mpwm = motif.pwm if hasattr(motif, "pwm") else np.asarray(motif)
             plot_pwm_logo(mpwm, ax=ax_m, start=offset)
             core = int(row["motif_index"]) in highlight
-            ax_m.set_title(f"{row['motif']}  r = {row['correlation']:.2f}", fontsize=8, loc="left",
-                           pad=2, color="tab:red" if core else "black")
+            ax_m.set_title(
+                f"{row['motif']}  r = {row['correlation']:.2f}",
+                fontsize=8,
+                loc="left",
+                pad=2,
+                color="tab:red" if core else "black",
+            )
             lo, hi = min(0, offset), max(kernel, offset + len(mpwm))
         else:
             ax_m.set_axis_off()
-            ax_m.text(0.5, 0.5, "no match", ha="center", va="center", fontsize=8,
-                      transform=ax_m.transAxes)
+            ax_m.text(
+                0.5,
+                0.5,
+                "no match",
+                ha="center",
+                va="center",
+                fontsize=8,
+                transform=ax_m.transAxes,
+            )
         ax_f.set_xlim(lo - 0.5, hi - 0.5)
         ax_f.tick_params(labelbottom=False, labelsize=6)
         ax_m.tick_params(labelsize=6)
@@ -140,10 +179,17 @@ def plot_filter_matches(pwms, matches, motifs, filters=None, n_sites=None, ncols
 # ---- chapter 2: per-epoch histories side by side (moved out of the chapter, issue #12) ----
 
 
-def plot_training_histories(histories: dict, keys=("val_loss", "val_auroc", "learning_rate"),
-                            styles: dict | None = None, axes=None, ylabels: dict | None = None,
-                            ylims: dict | None = None, log=("learning_rate",),
-                            star: str | None = "val_auroc", figsize=None):
+def plot_training_histories(
+    histories: dict,
+    keys=("val_loss", "val_auroc", "learning_rate"),
+    styles: dict | None = None,
+    axes=None,
+    ylabels: dict | None = None,
+    ylims: dict | None = None,
+    log=("learning_rate",),
+    star: str | None = "val_auroc",
+    figsize=None,
+):
     """Several per-epoch series of several models, one panel per series, best epoch starred.
 
     Generalises :func:`plot_learning_curves` (training loss and validation AUROC) to any keys
@@ -181,20 +227,33 @@ def plot_training_histories(histories: dict, keys=("val_loss", "val_auroc", "lea
     if not keys:
         raise ValueError("keys is empty: give at least one series to draw")
     for label, h in histories.items():
-        missing = [k for k in keys + ([] if star is None else ["best_epoch"]) if k not in h]
+        missing = [
+            k for k in keys + ([] if star is None else ["best_epoch"]) if k not in h
+        ]
         if missing:
             raise ValueError(f"history of {label!r} has no {missing}")
         lengths = {len(h[k]) for k in keys}
         if len(lengths) != 1:
-            raise ValueError(f"history of {label!r} has series of different lengths {lengths}")
+            raise ValueError(
+                f"history of {label!r} has series of different lengths {lengths}"
+            )
         if star is not None and not 1 <= h["best_epoch"] <= lengths.pop():
-            raise ValueError(f"history of {label!r}: best_epoch {h['best_epoch']} out of range")
+            raise ValueError(
+                f"history of {label!r}: best_epoch {h['best_epoch']} out of range"
+            )
     if axes is None:
-        _, axes = plt.subplots(1, len(keys), figsize=figsize or (4.3 * len(keys), 3.4),
-                               layout="constrained", squeeze=False)
+        _, axes = plt.subplots(
+            1,
+            len(keys),
+            figsize=figsize or (4.3 * len(keys), 3.4),
+            layout="constrained",
+            squeeze=False,
+        )
         axes = axes[0]
     if len(axes) != len(keys):
-        raise ValueError(f"give one axes per key: {len(axes)} axes for {len(keys)} keys")
+        raise ValueError(
+            f"give one axes per key: {len(axes)} axes for {len(keys)} keys"
+        )
     styles = styles or {}
     for i, (label, h) in enumerate(histories.items()):
         style = {"color": f"C{i}", **styles.get(label, {})}
