@@ -276,8 +276,11 @@ def rescore_row(
     neither holds it; ``recheck_row`` retrains). ``data``, ``epochs`` and ``patience`` must be
     those the table was made with: the model's cache key is recomputed and must equal the row's
     ``model_key`` (else ``ValueError``). The row's scoring settings (``method``,
-    ``n_sequences``) are reused, so every score is comparable with the committed one.
+    ``n_sequences``) are reused, so every score is comparable with the committed one. The
+    attribution maps are computed afresh (in a temporary cache), never read from the cache.
     """
+    import tempfile
+
     spec = spec_of_row(row)
     key = _configs(data, spec, epochs, patience)[2]
     if key != row["model_key"]:
@@ -291,17 +294,19 @@ def rescore_row(
             f"the model of row {row['model']!r} is neither in the cache nor in the "
             "pretrained zoo; recheck_row retrains it from scratch"
         )
-    new, _ = _train_and_score(
-        data,
-        spec,
-        epochs,
-        patience,
-        int(row["n_sequences"]),
-        str(row["method"]),
-        cache_dir,
-        False,
-        MIN_TEST_AUROC,
-    )
+    with tempfile.TemporaryDirectory(prefix="acme-rescore-") as fresh:
+        new, _ = _train_and_score(
+            data,
+            spec,
+            epochs,
+            patience,
+            int(row["n_sequences"]),
+            str(row["method"]),
+            cache_dir,
+            False,
+            MIN_TEST_AUROC,
+            score_cache_dir=fresh,
+        )
     return new
 
 
@@ -322,8 +327,11 @@ def _train_and_score(
     cache_dir,
     verbose: bool,
     min_test_auroc: float,
+    score_cache_dir=None,
 ) -> tuple[dict, bool]:
-    """Train (or load) and score one grid point: ``(results row, whether it came from the cache)``."""
+    """Train (or load) and score one grid point: ``(results row, whether it came from the cache)``.
+
+    The attribution maps are cached in ``score_cache_dir`` (default: ``cache_dir``)."""
     model_cfg, train_cfg, key = _configs(data, spec, epochs, patience)
     trained = training.train_model(
         data,
@@ -337,7 +345,11 @@ def _train_and_score(
         "regularizer": spec.regularizer,
         "recipe": spec.recipe,
         **score_model(
-            trained, data, method=method, n_sequences=n_sequences, cache_dir=cache_dir
+            trained,
+            data,
+            method=method,
+            n_sequences=n_sequences,
+            cache_dir=cache_dir if score_cache_dir is None else score_cache_dir,
         ),
     }
     history = trained.history
