@@ -28,6 +28,26 @@ from .models import logit_model
 from .terminal import note_interrupt, progress
 from .validation import check_model_input, check_one_hot
 
+__all__ = [
+    "correct_gradients",
+    "gradient_angles",
+    "BASELINES",
+    "RULES",
+    "target_model",
+    "predict_target",
+    "saliency",
+    "gradient_times_input",
+    "dinucleotide_shuffle",
+    "path_nodes",
+    "integrated_gradients",
+    "average_path_gradient",
+    "smoothgrad",
+    "ism",
+    "METHODS",
+    "explain",
+]
+
+
 BASELINES = ("zeros", "uniform", "shuffle")
 RULES = ("trapezoid", "gauss-legendre")
 

@@ -17,6 +17,17 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+__all__ = [
+    "CACHE_ENV_VAR",
+    "default_cache_dir",
+    "resolve_cache_dir",
+    "cache_key",
+    "atomic_directory",
+    "write_json",
+    "read_json",
+]
+
+
 #: Environment variable that overrides the default cache location.
 CACHE_ENV_VAR = "ACME_CACHE_DIR"
 

@@ -14,6 +14,12 @@ import numpy as np
 from .validation import check_map
 
 
+__all__ = [
+    "correct_gradients",
+    "gradient_angles",
+]
+
+
 def correct_gradients(attr) -> np.ndarray:
     """Remove the component normal to the simplex: ``G[l, c] - mean_c' G[l, c']``.
 

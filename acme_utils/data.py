@@ -23,6 +23,32 @@ from .cache import atomic_directory, cache_key, read_json, resolve_cache_dir, wr
 from .terminal import progress
 from .validation import validate_input
 
+__all__ = [
+    "ALPHABET",
+    "CORE_MOTIFS",
+    "BACKGROUND_MOTIF_IDS",
+    "MOTIF_COUNT_PROBS",
+    "IC_THRESHOLD",
+    "Motif",
+    "reverse_complement",
+    "load_motifs",
+    "information_content",
+    "motif_mask",
+    "background_mask",
+    "Split",
+    "SyntheticDataset",
+    "dataset_params",
+    "dataset_key",
+    "generate_dataset",
+    "one_hot_to_string",
+    "read_cached_params",
+    "consensus",
+    "planted_motifs",
+    "planted_overlap",
+    "window_overlaps_motif",
+]
+
+
 ALPHABET = "ACGT"
 
 #: The regulatory code: name -> JASPAR 2018 matrix ID (METHODS.md section 1).

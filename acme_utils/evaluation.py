@@ -11,6 +11,15 @@ import numpy as np
 from scipy.stats import rankdata
 
 
+__all__ = [
+    "auroc",
+    "average_precision",
+    "classification_scores",
+    "rowwise_auroc",
+    "rowwise_average_precision",
+]
+
+
 def _check(y_true, score) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(y_true).reshape(-1)
     s = np.asarray(score, dtype=np.float64).reshape(-1)

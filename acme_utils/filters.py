@@ -26,6 +26,13 @@ from .models import first_layer_activation_model
 from .validation import check_model_input
 
 
+__all__ = [
+    "first_layer_activations",
+    "filter_pwms",
+    "match_filters",
+]
+
+
 def _window_offset(conv: keras.layers.Layer) -> int:
     """Input position of the first kernel column for output position 0 (``-left padding``)."""
     kernel = int(conv.kernel_size[0])

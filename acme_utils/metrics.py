@@ -22,6 +22,24 @@ from scipy.ndimage import uniform_filter
 from .correction import _correct_gradients
 from .validation import check_map, check_one_hot, validate_input
 
+__all__ = [
+    "SIMPLEX_BASIS",
+    "kl_divergence",
+    "KmerDetails",
+    "kmer_string",
+    "kmer_codes",
+    "attributed_segments",
+    "kmer_kld",
+    "match_kmers",
+    "KattrDetails",
+    "local_means",
+    "embed",
+    "spherical",
+    "kattr_mean_kld",
+    "kmers_per_sequence",
+]
+
+
 #: Orthonormal basis of the sum-zero subspace of R^4 (rows), channels A, C, G, T (section 8).
 #: The reference code omits the G term of e2, which makes the basis non-orthonormal.
 SIMPLEX_BASIS = np.array(

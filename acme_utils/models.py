@@ -17,6 +17,19 @@ import numpy as np
 
 from ._tensorflow import keras
 
+__all__ = [
+    "CONV_BLOCKS",
+    "DENSE_UNITS",
+    "ACTIVATIONS",
+    "KERNEL_INITIALIZERS",
+    "cnn_config",
+    "block_dropout_rates",
+    "build_cnn",
+    "logit_model",
+    "first_layer_activation_model",
+]
+
+
 #: (filters at width 1, kernel size, max-pool size or None) for the four convolutional blocks.
 CONV_BLOCKS = ((24, 19, None), (32, 7, 4), (48, 5, 4), (64, 5, 3))
 DENSE_UNITS = 96

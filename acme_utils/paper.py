@@ -11,6 +11,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+__all__ = [
+    "METHOD_NAMES",
+    "MODELS_PER_CONFIGURATION",
+    "table_1",
+    "STUDY_CONFIGURATIONS",
+    "side_by_side",
+]
+
+
 #: The paper's method names -> ``acme_utils.regularizers`` names.
 METHOD_NAMES = {
     "Standard": "none",

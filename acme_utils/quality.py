@@ -24,6 +24,16 @@ from .evaluation import rowwise_auroc, rowwise_average_precision
 from .validation import check_map, check_one_hot, validate_input
 
 
+__all__ = [
+    "position_scores",
+    "attribution_snr_per_sequence",
+    "attribution_auroc_per_sequence",
+    "attribution_aupr_per_sequence",
+    "AttributionQuality",
+    "attribution_quality",
+]
+
+
 def position_scores(attr, x) -> np.ndarray:
     """Attribution at the observed nucleotide: ``sum_c attr[l, c] * x[l, c]``.
 

@@ -21,6 +21,30 @@ import numpy as np
 
 from ._tensorflow import keras, tf
 
+__all__ = [
+    "REGULARIZERS",
+    "regularizer_options",
+    "layer_chain",
+    "perturbation_points",
+    "forward",
+    "mix",
+    "sample_beta",
+    "bce_with_logits",
+    "pgd_attack",
+    "kernel_matrix",
+    "spectral_norm",
+    "gaussian_kernel",
+    "attribution_track",
+    "fourier_prior_loss",
+    "fourier_weights",
+    "track_spectrum",
+    "tv_prior_loss",
+    "spectral_penalty",
+    "adversarial_phase",
+    "first_selectable_epoch",
+]
+
+
 #: name -> default options (METHODS.md section 3). "none" is the unregularised baseline.
 REGULARIZERS = {
     "none": {},

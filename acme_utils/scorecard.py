@@ -21,6 +21,12 @@ from .quality import _attribution_quality, _pwm_information
 from .validation import check_map, check_model_input
 
 
+__all__ = [
+    "explained_positives",
+    "score_model",
+]
+
+
 def explained_positives(data: SyntheticDataset, n_sequences: int | None = None):
     """The positive test sequences (the first ``n_sequences`` of them, or all)."""
     pos = data.test.positives

@@ -17,6 +17,11 @@ import sys
 from .cache import default_cache_dir
 
 
+__all__ = [
+    "setup",
+]
+
+
 def _chain(exc):
     while exc is not None:
         yield exc

@@ -17,6 +17,21 @@ from scipy import stats
 from .validation import validate_input
 
 
+__all__ = [
+    "RankCorrelation",
+    "spearman",
+    "rank_correlation",
+    "pearson_correlation",
+    "correlation_table",
+    "mean_with_ci",
+    "spearman_difference",
+    "ci_verdict",
+    "CORRELATION_METHODS",
+    "correlations",
+    "ranking_agreement",
+]
+
+
 @dataclass(frozen=True)
 class RankCorrelation:
     """A correlation between two scores (Spearman's rho unless ``method`` says "pearson"), with a

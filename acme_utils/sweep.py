@@ -29,6 +29,36 @@ from .regularizers import REGULARIZERS
 from .scorecard import explained_positives, score_model
 from .terminal import PROGRESS_ENV_VAR, progress
 
+__all__ = [
+    "STUDY_REGULARIZERS",
+    "PRIORS",
+    "ACTIVATIONS",
+    "MIN_TEST_AUROC",
+    "HISTORY_KEYS",
+    "ROW_KEY",
+    "model_grid",
+    "read_results",
+    "RESULTS_DIR",
+    "committed_results",
+    "spec_of_row",
+    "recheck_row",
+    "model_available",
+    "rescore_row",
+    "run_sweep",
+    "run_sweep_ray",
+    "regularizer_ranking",
+    "contrasting_pair",
+    "showcase_pair",
+    "SUMMARY_SCORES",
+    "CONFIGURATION",
+    "mark_filter",
+    "configuration_summary",
+    "provenance",
+    "row_history",
+    "main",
+]
+
+
 #: The study's regularisers ("none" is the unregularised baseline).
 STUDY_REGULARIZERS = (
     "none",

@@ -15,6 +15,13 @@ import os
 import sys
 import time
 
+__all__ = [
+    "PROGRESS_ENV_VAR",
+    "progress",
+    "note_interrupt",
+]
+
+
 #: Set to 0 to silence the progress lines.
 PROGRESS_ENV_VAR = "ACME_PROGRESS"
 

@@ -45,6 +45,27 @@ from .regularizers import (
 )
 
 
+__all__ = [
+    "RECIPES",
+    "recipe",
+    "STUDY_RECIPE",
+    "model_name",
+    "ModelSpec",
+    "set_seed",
+    "train_config",
+    "PlateauSchedule",
+    "make_train_step",
+    "predict",
+    "evaluate",
+    "fit",
+    "TrainedModel",
+    "model_key",
+    "train_model",
+    "spec_key",
+    "train_spec",
+]
+
+
 #: Training recipes: overrides of the METHODS.md model configuration (``models.cnn_config``) and
 #: training configuration (``train_config``). "methods" is METHODS.md section 2 as written;
 #: "authors" adds everything the authors' own scripts (GradientCorrection's ``cnn_deep`` and

@@ -15,6 +15,16 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = [
+    "SEQUENCE_SHAPE",
+    "validate_input",
+    "check_one_hot",
+    "check_map",
+    "model_input_length",
+    "check_model_input",
+]
+
+
 #: The shape of one-hot sequences and attribution maps: free N and L, four channels A, C, G, T.
 SEQUENCE_SHAPE = ("N", "L", 4)
 

@@ -34,6 +34,23 @@ from pathlib import Path
 
 from .cache import write_json
 
+__all__ = [
+    "ZOO_DIR",
+    "RETRAIN_ENV_VAR",
+    "BOOK_DATA",
+    "retrain_requested",
+    "read_manifest",
+    "sha256",
+    "load_weights",
+    "add",
+    "book_specs",
+    "missing_book_models",
+    "build",
+    "verify",
+    "main",
+]
+
+
 #: Where the zoo lives (package data; ships with pip installs and reaches Colab).
 ZOO_DIR = Path(__file__).resolve().parent / "zoo"
 #: Set to 1 to train every model from scratch instead of taking it from the zoo.

@@ -46,3 +46,39 @@ def test_chapter_code_fits_the_page(md):
     assert not long, (
         f"{md.name}: {len(long)} code lines longer than {LINE_LENGTH}: {long[:3]}"
     )
+
+
+def _public_definitions(path: Path) -> list[str]:
+    """Public functions, classes and UPPER_CASE constants defined at the top of a module."""
+    import ast
+
+    names = []
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names += [
+                t.id for t in targets if isinstance(t, ast.Name) and t.id.isupper()
+            ]
+    return [n for n in names if not n.startswith("_")]
+
+
+MODULES = sorted(
+    p for p in (ROOT / "acme_utils").glob("*.py") if not p.name.startswith("_")
+)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)
+def test_every_module_declares_its_public_names(path):
+    """``__all__`` lists every public definition of the module, and only names it has."""
+    import importlib
+
+    module = importlib.import_module(f"acme_utils.{path.stem}")
+    declared = getattr(module, "__all__", None)
+    assert declared is not None, f"{path.name} has no __all__"
+    missing = set(_public_definitions(path)) - set(declared)
+    assert not missing, f"{path.name}: public but not in __all__: {sorted(missing)}"
+    absent = [n for n in declared if not hasattr(module, n)]
+    assert not absent, f"{path.name}: __all__ names {absent}, which the module lacks"
+    assert len(declared) == len(set(declared)), f"{path.name}: __all__ repeats a name"
