@@ -28,15 +28,48 @@ Modules, one concept each:
 - ``cache``        content-addressed, atomically written on-disk cache
 - ``validation``   checks of array arguments (shape, dtype, finite, one-hot, length), NumPy only
 
+The package reports what it does (a model loaded or trained, an epoch, a sweep's progress) through
+the standard ``logging`` module, on the logger ``"acme_utils"``, which writes plain lines to standard
+output (so they land in a notebook's cell output). Silence it with
+``logging.getLogger("acme_utils").setLevel(logging.WARNING)``, or pass ``verbose=False``.
+
 Submodules are imported on demand (``from acme_utils import metrics``): importing the package
 imports nothing else, and ``data``, ``metrics``, ``quality``, ``statistics``, ``correction`` and
 ``validation`` never import TensorFlow.
 """
 
+import logging as _logging
 import os as _os
+import sys as _sys
 
 # TensorFlow's C++ start-up chatter (CUDA probing on CPU machines) would fill every chapter's
 # output; keep warnings and errors. Only takes effect if TensorFlow is not imported yet.
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 __version__ = "0.1.0"
+
+
+class _StdoutHandler(_logging.StreamHandler):
+    """Writes each record to ``sys.stdout`` as it is when the record is emitted, not as it was at
+    import: Jupyter kernels and pytest's capture swap ``sys.stdout`` after the package loads."""
+
+    def __init__(self):
+        super().__init__(_sys.stdout)
+
+    @property
+    def stream(self):
+        return _sys.stdout
+
+    @stream.setter
+    def stream(self, value):  # StreamHandler assigns it; the live sys.stdout wins
+        pass
+
+
+_log = _logging.getLogger(__name__)
+if not _log.handlers:  # a re-import must not add a second handler (each line twice)
+    _handler = _StdoutHandler()
+    _handler.setFormatter(_logging.Formatter("%(message)s"))
+    _log.addHandler(_handler)
+    _log.setLevel(_logging.INFO)
+    # the lines are the package's own output, not diagnostics for an application's root logger
+    _log.propagate = False

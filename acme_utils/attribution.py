@@ -16,6 +16,7 @@ which needs no TensorFlow, and is re-exported here.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 import weakref
 
@@ -27,6 +28,8 @@ from .correction import correct_gradients, gradient_angles  # noqa: F401 (re-exp
 from .models import logit_model
 from .terminal import note_interrupt, progress
 from .validation import check_model_input, check_one_hot
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "correct_gradients",
@@ -461,12 +464,12 @@ def smoothgrad(
     model,
     x,
     n_samples: int = 50,
-    noise: float = 0.1,
+    std: float = 0.1,
     target: str = "logit",
     batch_size: int = 1024,
     seed: int = 0,
 ) -> np.ndarray:
-    """SmoothGrad (Smilkov et al. 2017): gradients averaged over ``x + N(0, noise^2)`` copies.
+    """SmoothGrad (Smilkov et al. 2017): gradients averaged over ``x + N(0, std^2)`` copies.
 
     Parameters
     ----------
@@ -475,8 +478,8 @@ def smoothgrad(
         One-hot sequences of the model's length L.
     n_samples : int
         Noisy copies per sequence.
-    noise : float
-        Standard deviation of the Gaussian noise.
+    std : float
+        Standard deviation of the Gaussian noise added to the one-hot input (the same name as the noise regularisers' ``std``).
     target : {"logit", "output"}
     batch_size : int
         Model inputs per pass (``batch_size // n_samples`` sequences).
@@ -487,22 +490,22 @@ def smoothgrad(
     numpy.ndarray, shape (N, L, 4), float32
     """
     x = check_model_input(model, x)
-    return _smoothgrad(model, x, n_samples, noise, target, batch_size, seed)
+    return _smoothgrad(model, x, n_samples, std, target, batch_size, seed)
 
 
 def _smoothgrad(
     model,
     x: np.ndarray,
     n_samples: int = 50,
-    noise: float = 0.1,
+    std: float = 0.1,
     target: str = "logit",
     batch_size: int = 1024,
     seed: int = 0,
 ) -> np.ndarray:
     if int(n_samples) != n_samples or n_samples < 1:
         raise ValueError(f"n_samples must be a positive integer; got {n_samples!r}")
-    if not noise >= 0:
-        raise ValueError(f"noise must be >= 0; got {noise!r}")
+    if not std >= 0:
+        raise ValueError(f"std must be >= 0; got {std!r}")
     length = x.shape[1]
     f = target_model(model, target)
     rng = np.random.default_rng(seed)
@@ -524,7 +527,7 @@ def _smoothgrad(
     def batch(xb):
         eps = rng.standard_normal(
             (n_samples,) + xb.shape, dtype=np.float32
-        ) * np.float32(noise)
+        ) * np.float32(std)
         return mean_grad(xb[None] + eps).numpy()
 
     return _in_batches(batch, [x], max(1, batch_size // n_samples))
@@ -590,7 +593,7 @@ def _ism(
 #: Method name -> function; every function takes ``(model, x, **options)``.
 METHODS = {
     "saliency": saliency,
-    "grad_x_input": gradient_times_input,
+    "gradient_times_input": gradient_times_input,
     "integrated_gradients": integrated_gradients,
     "smoothgrad": smoothgrad,
     "ism": ism,
@@ -599,7 +602,7 @@ METHODS = {
 #: The same methods' private twins, which take sequences already checked (used by ``explain``).
 _METHODS = {
     "saliency": _saliency,
-    "grad_x_input": _gradient_times_input,
+    "gradient_times_input": _gradient_times_input,
     "integrated_gradients": _integrated_gradients,
     "smoothgrad": _smoothgrad,
     "ism": _ism,
@@ -671,7 +674,7 @@ def _explain(
     name = getattr(trained, "name", "model")
     if (entry / "map.npy").is_file():
         if verbose:
-            print(f"{method} for {name}: loaded from the cache", flush=True)
+            log.info(f"{method} for {name}: loaded from the cache")
         return np.load(entry / "map.npy")
     start = time.perf_counter()
     progress(f"{method} for {name}: {len(x):,} sequences ...")
@@ -681,9 +684,8 @@ def _explain(
         attr = fn(model, x, **options).astype(np.float32)
     progress(f"{method} for {name}: done in {time.perf_counter() - start:.1f} s")
     if verbose:
-        print(
-            f"{method} for {name}: {len(x):,} sequences in {time.perf_counter() - start:.1f} s",
-            flush=True,
+        log.info(
+            f"{method} for {name}: {len(x):,} sequences in {time.perf_counter() - start:.1f} s"
         )
     with atomic_directory(entry) as tmp:
         np.save(tmp / "map.npy", attr)

@@ -12,6 +12,7 @@ channels A, C, G, T; labels are ``(N, 1)`` float32.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ from . import __version__
 from .cache import atomic_directory, cache_key, read_json, resolve_cache_dir, write_json
 from .terminal import progress
 from .validation import validate_input
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ALPHABET",
@@ -463,7 +466,7 @@ def generate_dataset(
         source = "generated"
     data = _split_arrays(params, seq, labels, planted, motifs)
     if verbose:
-        print(
+        log.info(
             f"dataset {dataset_key(params)} {source} in {time.perf_counter() - start:.1f} s: "
             f"train {len(data.train):,}, valid {len(data.valid):,}, test {len(data.test):,} "
             f"sequences of {length} nt"

@@ -1,6 +1,6 @@
 """Regularisers and attribution priors for training (METHODS.md section 3; the paper's appendix B).
 
-Each regulariser is selected by name through ``training.train_config(regularizer=..., ...)`` and
+Each regulariser is selected by name through ``training.make_train_config(regularizer=..., ...)`` and
 runs inside the same compiled (graph-mode) train step as the baseline, built by
 ``training.make_train_step`` from the building blocks here. Every constant is an option with the
 METHODS.md default (``REGULARIZERS[name]``). This module holds the regularisers and attribution

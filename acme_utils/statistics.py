@@ -9,6 +9,7 @@ measures the linear part. Confidence intervals come from resampling models with 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ from scipy import stats
 
 from .validation import validate_input
 
+log = logging.getLogger(__name__)
 
 __all__ = [
     "RankCorrelation",
@@ -297,7 +299,7 @@ def correlations(
             )
     table = table[np.isfinite(table[cols].to_numpy(dtype=float)).all(axis=1)]
     if len(table) < min_models:
-        print(
+        log.info(
             f"{name}: {len(table)} with all scores; a correlation needs at least {min_models}, "
             "so there is none yet"
         )

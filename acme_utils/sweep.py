@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import time
 from pathlib import Path
@@ -22,12 +23,14 @@ import numpy as np
 import pandas as pd
 
 from . import training
-from .training import STUDY_RECIPE, ModelSpec, spec_key, train_spec
 from .cache import resolve_cache_dir
 from .data import SyntheticDataset, generate_dataset
 from .regularizers import REGULARIZERS
 from .scorecard import explained_positives, score_model
 from .terminal import PROGRESS_ENV_VAR, progress
+from .training import STUDY_RECIPE, ModelSpec, spec_key
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "STUDY_REGULARIZERS",
@@ -133,10 +136,10 @@ def model_grid(
 
 
 def _configs(data: SyntheticDataset, spec: ModelSpec, epochs: int, patience: int):
-    model_cfg, train_cfg = spec.configs(epochs, patience)
+    model_config, train_config = spec.configs(epochs, patience)
     return (
-        model_cfg,
-        train_cfg,
+        model_config,
+        train_config,
         spec_key(data.key, spec, epochs, patience, data.params["length"]),
     )
 
@@ -261,9 +264,8 @@ def recheck_row(
             PROGRESS_ENV_VAR: "1",
         }
         if verbose:
-            print(
-                f"retraining {row['model']} from scratch ({threads} thread(s), empty cache) ...",
-                flush=True,
+            log.info(
+                f"retraining {row['model']} from scratch ({threads} thread(s), empty cache) ..."
             )
         # the run's progress lines (one per epoch) are passed on to this process's terminal
         run = subprocess.Popen(
@@ -362,11 +364,11 @@ def _train_and_score(
     """Train (or load) and score one grid point: ``(results row, whether it came from the cache)``.
 
     The attribution maps are cached in ``score_cache_dir`` (default: ``cache_dir``)."""
-    model_cfg, train_cfg, key = _configs(data, spec, epochs, patience)
+    model_config, train_config, key = _configs(data, spec, epochs, patience)
     trained = training.train_model(
         data,
-        model_cfg,
-        train_cfg,
+        model_config,
+        train_config,
         name=spec.label,
         cache_dir=cache_dir,
         verbose=verbose,
@@ -434,7 +436,7 @@ class _Progress:
         )
         progress(line)
         if self.verbose:
-            print(line, flush=True)
+            log.info(line)
 
 
 def _duration(seconds: float) -> str:
@@ -676,10 +678,9 @@ def run_sweep_ray(
                 for i in todo
             }
             if verbose:
-                print(
+                log.info(
                     f"{len(todo)} models to train on Ray "
-                    f"({int(ray.cluster_resources().get('CPU', 0))} CPUs)",
-                    flush=True,
+                    f"({int(ray.cluster_resources().get('CPU', 0))} CPUs)"
                 )
             pending = list(futures)
             while pending:
@@ -986,7 +987,7 @@ def main(argv=None) -> pd.DataFrame:
         range(args.first_seed, args.first_seed + args.seeds),
         args.recipes,
     )
-    print(f"sweep of {len(grid)} models -> {args.results}", flush=True)
+    log.info(f"sweep of {len(grid)} models -> {args.results}")
     meta_path = Path(args.results).with_suffix(".json")
     previous = json.loads(meta_path.read_text()) if meta_path.is_file() else None
     command = "python -m acme_utils.sweep " + " ".join(
@@ -1034,7 +1035,7 @@ def main(argv=None) -> pd.DataFrame:
         _write_atomic(everything, Path(args.results))
         save_provenance(everything, table.attrs.get("failures", ()), finished=True)
     if len(table):
-        print(
+        log.info(
             table[
                 [
                     "model",
@@ -1048,12 +1049,11 @@ def main(argv=None) -> pd.DataFrame:
         )
     failures = table.attrs.get("failures", [])
     if failures:
-        print(
-            f"{len(failures)} model(s) failed; re-run the same command to retry them:",
-            flush=True,
+        log.info(
+            f"{len(failures)} model(s) failed; re-run the same command to retry them:"
         )
         for label, err in failures:
-            print(f"  {label}: {err}", flush=True)
+            log.info(f"  {label}: {err}")
     return table
 
 

@@ -13,6 +13,7 @@ and stores it atomically (see ``acme_utils.cache``).
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -20,15 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from . import __version__, regularizers
 from ._tensorflow import keras, tf
 from .cache import atomic_directory, cache_key, read_json, resolve_cache_dir, write_json
 from .data import Split, SyntheticDataset
 from .evaluation import classification_scores
 from .models import build_cnn, cnn_config, logit_model
-from .terminal import note_interrupt, progress
-from .validation import check_model_input, validate_input
-from . import regularizers
 from .regularizers import (
     adversarial_phase,
     attribution_track,
@@ -43,7 +41,10 @@ from .regularizers import (
     spectral_penalty,
     tv_prior_loss,
 )
+from .terminal import note_interrupt, progress
+from .validation import check_model_input, validate_input
 
+log = logging.getLogger(__name__)
 
 __all__ = [
     "RECIPES",
@@ -52,7 +53,7 @@ __all__ = [
     "model_name",
     "ModelSpec",
     "set_seed",
-    "train_config",
+    "make_train_config",
     "PlateauSchedule",
     "make_train_step",
     "predict",
@@ -67,7 +68,7 @@ __all__ = [
 
 
 #: Training recipes: overrides of the METHODS.md model configuration (``models.cnn_config``) and
-#: training configuration (``train_config``). "methods" is METHODS.md section 2 as written;
+#: training configuration (``make_train_config``). "methods" is METHODS.md section 2 as written;
 #: "authors" adds everything the authors' own scripts (GradientCorrection's ``cnn_deep`` and
 #: training script) do beyond it, on the METHODS.md architecture; the others add one of those
 #: factors at a time (chapter 2 compares them).
@@ -137,19 +138,19 @@ class ModelSpec:
     def configs(self, epochs: int = 100, patience: int = 10) -> tuple[dict, dict]:
         """``(model_config, train_config)`` overrides that ``train_model`` turns into this model."""
         model_over, train_over = recipe(self.recipe)
-        model_cfg = {
+        model_config = {
             **model_over,
             "activation": self.activation,
             "batch_norm": self.batch_norm,
         }
-        train_cfg = {
+        train_config = {
             **train_over,
             "epochs": epochs,
             "patience": patience,
             "seed": self.seed,
             "regularizer": self.regularizer,
         }
-        return model_cfg, train_cfg
+        return model_config, train_config
 
 
 def set_seed(seed: int) -> None:
@@ -158,7 +159,7 @@ def set_seed(seed: int) -> None:
     tf.config.experimental.enable_op_determinism()
 
 
-def train_config(
+def make_train_config(
     epochs: int = 100,
     batch_size: int = 100,
     learning_rate: float = 1e-3,
@@ -277,7 +278,7 @@ def make_train_step(
     ``jit_compile`` compiles the step with XLA; it is off because on CPU it made an epoch about
     14x slower (``bench/training.py`` measures it).
     """
-    # (module-qualified: fit's and train_config's arguments are called regularizer_options too)
+    # (module-qualified: fit's and make_train_config's arguments are called regularizer_options too)
     opts = regularizers.regularizer_options(name, options)
     chain = layer_chain(model)
     points = tf.constant(perturbation_points(chain), tf.int32)
@@ -482,7 +483,7 @@ def fit(
     ``(N, L, 4)`` sequences of the model's length with ``(N, 1)`` labels of exactly 0 or 1 (the
     mixup regularisers make their soft labels from these inside the train step).
     """
-    cfg = train_config(
+    cfg = make_train_config(
         epochs,
         batch_size,
         learning_rate,
@@ -513,10 +514,9 @@ def fit(
     )
     if first > cfg["epochs"]:
         if verbose:
-            print(
+            log.info(
                 f"  note: {cfg['epochs']} epochs end before epoch {first}, the first that early stopping "
-                f"may keep for {regularizer!r}; keeping the best epoch of all",
-                flush=True,
+                f"may keep for {regularizer!r}; keeping the best epoch of all"
             )
         first = 1
     rng = np.random.default_rng([cfg["seed"], 2])
@@ -554,9 +554,8 @@ def fit(
         if next_rate != history["learning_rate"][-1]:
             optimizer.learning_rate.assign(next_rate)
             if verbose:
-                print(
-                    f"  validation AUROC on a plateau: learning rate {next_rate:.1e}",
-                    flush=True,
+                log.info(
+                    f"  validation AUROC on a plateau: learning rate {next_rate:.1e}"
                 )
         if epoch >= first and scores["auroc"] > best:
             best, best_epoch, best_weights = scores["auroc"], epoch, model.get_weights()
@@ -565,18 +564,16 @@ def fit(
             f"(best {best:.4f} at epoch {best_epoch}), {history['seconds'][-1]:.1f} s"
         )
         if verbose:
-            print(
+            log.info(
                 f"  epoch {epoch:3d}/{cfg['epochs']}  loss {history['loss'][-1]:.4f}  "
                 f"val_loss {history['val_loss'][-1]:.4f}  val_auroc {scores['auroc']:.4f}  "
                 f"({f'best {best:.4f} at {best_epoch}' if best_epoch else 'warm-up: not kept'})  "
-                f"{history['seconds'][-1]:.1f} s",
-                flush=True,
+                f"{history['seconds'][-1]:.1f} s"
             )
         if epoch >= first and epoch - best_epoch >= cfg["patience"]:
             if verbose:
-                print(
-                    f"  early stop: no better val_auroc for {cfg['patience']} epochs",
-                    flush=True,
+                log.info(
+                    f"  early stop: no better val_auroc for {cfg['patience']} epochs"
                 )
             break
     model.set_weights(best_weights)
@@ -602,13 +599,13 @@ class TrainedModel:
     source: str = "trained"  # "trained", "cache" or "zoo"
 
 
-def model_key(data_key: str, model_cfg: dict, train_cfg: dict) -> str:
+def model_key(data_key: str, model_config: dict, train_config: dict) -> str:
     """Cache key of a trained model: data, architecture, training, and software versions."""
     return cache_key(
         {
             "data": data_key,
-            "model": model_cfg,
-            "train": train_cfg,
+            "model": model_config,
+            "train": train_config,
             "acme_utils": __version__,
             "keras": keras.__version__.split(".")[0],
         }
@@ -670,10 +667,9 @@ def _from_zoo(
     )
     if verbose:
         machine = record["provenance"]["machine"]
-        print(
+        log.info(
             f"{name}: loaded pretrained weights from the zoo (training took {_duration(record['train_seconds'] or 0)} "
-            f"on a {machine['cores']}-core machine; {zoo.RETRAIN_ENV_VAR}=1 retrains)",
-            flush=True,
+            f"on a {machine['cores']}-core machine; {zoo.RETRAIN_ENV_VAR}=1 retrains)"
         )
     progress(f"{name}: loaded pretrained weights from the zoo")
     path = None
@@ -698,7 +694,7 @@ def _from_zoo(
 def train_model(
     data: SyntheticDataset,
     model_config: dict | None = None,
-    train_cfg: dict | None = None,
+    train_config: dict | None = None,
     name: str | None = None,
     cache_dir=None,
     use_cache: bool = True,
@@ -709,8 +705,8 @@ def train_model(
 ) -> TrainedModel:
     """Train a baseline CNN on ``data`` (or load the identical one from the cache or the zoo).
 
-    ``model_config`` and ``train_cfg`` are dicts as returned by ``models.cnn_config`` and
-    ``train_config``; missing keys take the defaults of training recipe ``recipe`` (see
+    ``model_config`` and ``train_config`` are (partial) dicts as returned by ``models.cnn_config`` and
+    ``make_train_config``; missing keys take the defaults of training recipe ``recipe`` (see
     ``RECIPES``; "methods" is METHODS.md section 2 as written). Where the model comes from, in
     order: the cache (when ``use_cache``); the pretrained zoo (``acme_utils.zoo``) when its key
     matches exactly, unless ``use_zoo=False`` or ``$ACME_RETRAIN`` is set; else it is trained and
@@ -719,16 +715,16 @@ def train_model(
     if recipe not in RECIPES:  # (the argument shadows the function ``recipe``)
         raise ValueError(f"unknown recipe {recipe!r}; choose one of {tuple(RECIPES)}")
     model_over, train_over = RECIPES[recipe]
-    model_cfg = cnn_config(
+    model_config = cnn_config(
         **{"input_length": data.params["length"], **model_over, **(model_config or {})}
     )
-    tcfg = train_config(**{**train_over, **(train_cfg or {})})
-    key = model_key(data.key, model_cfg, tcfg)
+    train_config = make_train_config(**{**train_over, **(train_config or {})})
+    key = model_key(data.key, model_config, train_config)
     name = name or model_name(
-        model_cfg["activation"],
-        model_cfg["batch_norm"],
-        tcfg.get("regularizer", "none"),
-        tcfg["seed"],
+        model_config["activation"],
+        model_config["batch_norm"],
+        train_config.get("regularizer", "none"),
+        train_config["seed"],
         recipe,
     )
     entry = resolve_cache_dir(cache_dir) / "models" / key
@@ -738,7 +734,7 @@ def train_model(
         and (entry / "model.keras").is_file()
     ):
         if verbose:
-            print(f"{name}: loaded from the cache", flush=True)
+            log.info(f"{name}: loaded from the cache")
         progress(f"{name}: loaded from the cache")
         return _load_entry(entry, name)
     if use_zoo is None:
@@ -751,17 +747,17 @@ def train_model(
             return pretrained
 
     if verbose:
-        print(f"{name}: training (cache key {key})", flush=True)
+        log.info(f"{name}: training (cache key {key})")
     progress(
-        f"{name}: training, up to {tcfg['epochs']} epochs (no cached or pretrained model with key {key})"
+        f"{name}: training, up to {train_config['epochs']} epochs (no cached or pretrained model with key {key})"
     )
     start = time.perf_counter()
-    set_seed(tcfg["seed"])
-    model = build_cnn(**model_cfg)
+    set_seed(train_config["seed"])
+    model = build_cnn(**model_config)
     with note_interrupt(f"training {name}", resolve_cache_dir(cache_dir)):
-        # tcfg holds the regularizer
+        # train_config holds the regularizer
         history = fit(
-            model, data.train, data.valid, **tcfg, verbose=verbose, label=name
+            model, data.train, data.valid, **train_config, verbose=verbose, label=name
         )
     metrics = evaluate(model, data.test)
     seconds = time.perf_counter() - start
@@ -769,15 +765,14 @@ def train_model(
         f"{name}: trained in {_duration(seconds)}, test AUROC {metrics['auroc']:.4f}"
     )
     if verbose:
-        print(
+        log.info(
             f"{name}: best epoch {history['best_epoch']}, test AUROC {metrics['auroc']:.4f}, "
-            f"AUPR {metrics['aupr']:.4f} ({seconds:.0f} s)",
-            flush=True,
+            f"AUPR {metrics['aupr']:.4f} ({seconds:.0f} s)"
         )
     meta = {
         "name": name,
-        "model_config": model_cfg,
-        "train_config": tcfg,
+        "model_config": model_config,
+        "train_config": train_config,
         "data_key": data.key,
         "history": history,
         "test_metrics": metrics,
@@ -794,16 +789,15 @@ def train_model(
             # one, so every caller sees the same model (runs with other thread counts can differ
             # in the last bits).
             if verbose:
-                print(
-                    f"{name}: another process stored this model first; using the stored one",
-                    flush=True,
+                log.info(
+                    f"{name}: another process stored this model first; using the stored one"
                 )
             return _load_entry(entry, name)
     return TrainedModel(
         model,
         name,
-        model_cfg,
-        tcfg,
+        model_config,
+        train_config,
         history,
         metrics,
         key,
@@ -821,11 +815,11 @@ def spec_key(
     input_length: int = 200,
 ) -> str:
     """The cache key (``model_key``) of ``spec``'s model, without any data in memory."""
-    model_cfg, train_cfg = spec.configs(epochs, patience)
+    model_config, train_config = spec.configs(epochs, patience)
     return model_key(
         data_key,
-        cnn_config(**{"input_length": input_length, **model_cfg}),
-        train_config(**train_cfg),
+        cnn_config(**{"input_length": input_length, **model_config}),
+        make_train_config(**train_config),
     )
 
 
@@ -844,11 +838,11 @@ def train_spec(
     ``name`` is the display name of the returned model (its ``name``, used in messages and in
     score tables); it defaults to ``spec.label`` and does not enter the cache key.
     """
-    model_cfg, train_cfg = spec.configs(epochs, patience)
+    model_config, train_config = spec.configs(epochs, patience)
     return train_model(
         data,
-        model_cfg,
-        train_cfg,
+        model_config,
+        train_config,
         name=name or spec.label,
         cache_dir=cache_dir,
         verbose=verbose,

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import os
 import platform
 import subprocess
@@ -33,6 +34,8 @@ import time
 from pathlib import Path
 
 from .cache import write_json
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ZOO_DIR",
@@ -138,7 +141,8 @@ def _versions() -> dict:
     import numpy
 
     from . import __version__
-    from ._tensorflow import keras, tf as tensorflow
+    from ._tensorflow import keras
+    from ._tensorflow import tf as tensorflow
 
     return {
         "acme_utils": __version__,
@@ -268,9 +272,8 @@ def build(
             ).is_file()
         ]
         if verbose and len(cached) < len(specs):
-            print(
-                f"not in the cache (left out): {', '.join(s.label for s in specs if s not in cached)}",
-                flush=True,
+            log.info(
+                f"not in the cache (left out): {', '.join(s.label for s in specs if s not in cached)}"
             )
         specs = cached
     elif engine == "ray":
@@ -314,9 +317,8 @@ def build(
         )
         entries.append(add(trained, zoo_dir, command))
         if verbose:
-            print(
-                f"zoo: {spec.label} -> {entries[-1]['file']} ({entries[-1]['bytes'] / 1e3:.0f} kB)",
-                flush=True,
+            log.info(
+                f"zoo: {spec.label} -> {entries[-1]['file']} ({entries[-1]['bytes'] / 1e3:.0f} kB)"
             )
     return entries
 
@@ -354,9 +356,9 @@ def verify(
                 f"{label}: trained on data {entry['data_key']}, the book's data are now {data.key}"
             )
             continue
-        model_cfg = cnn_config(**entry["model_config"])
-        train_cfg = training.train_config(**entry["train_config"])
-        now = training.model_key(data.key, model_cfg, train_cfg)
+        model_config = cnn_config(**entry["model_config"])
+        train_config = training.make_train_config(**entry["train_config"])
+        now = training.model_key(data.key, model_config, train_config)
         if now != key:
             problems.append(
                 f"{label}: the current code gives key {now}; rebuild the zoo "
@@ -375,9 +377,7 @@ def verify(
                 f"{label}: test AUROC {auroc:.8f} on loading, the manifest records {recorded:.8f}"
             )
         elif verbose:
-            print(
-                f"ok  {entry['name']:<34} key {key}  test AUROC {auroc:.6f}", flush=True
-            )
+            log.info(f"ok  {entry['name']:<34} key {key}  test AUROC {auroc:.6f}")
     return problems
 
 
@@ -419,16 +419,16 @@ def main(argv=None) -> int:
         return 0
     if args.command == "list":
         for entry in read_manifest().values():
-            print(
+            log.info(
                 f"{entry['key']}  {entry['name']:<34} test AUROC {entry['test_metrics']['auroc']:.4f}  "
                 f"{entry['bytes'] / 1e3:.0f} kB"
             )
         return 0
     problems = verify()
     for problem in problems:
-        print("PROBLEM", problem)
+        log.error(f"PROBLEM {problem}")
     missing = missing_book_models()
-    print(
+    log.info(
         f"{len(read_manifest())} zoo entries, {len(problems)} problem(s); {len(missing)} of the book's "
         f"{len(book_specs())} models not in the zoo{': ' + ', '.join(missing) if missing else ''}"
     )

@@ -10,7 +10,6 @@ import sys
 import time
 
 import keras
-import numpy as np
 
 from acme_utils import data, models, regularizers, training
 

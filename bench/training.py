@@ -18,7 +18,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
 EPOCH_PROBE = r"""
 import json, sys, time
@@ -124,7 +123,7 @@ def main(epochs: int = 3) -> None:
         print(f"  {name:<44}{sec:9.2f}{sec / base:11.2f}")
     sal = _run(SALIENCY_PROBE, 0)["seconds_per_1000"]
     sal_xla = _run(SALIENCY_PROBE, 1)["seconds_per_1000"]
-    print(f"\nsaliency maps (logit gradients, batches of 500)")
+    print("\nsaliency maps (logit gradients, batches of 500)")
     print(f"  {'configuration':<44}{'s/1000 seq':>9}{'x shipped':>11}")
     for name, sec in (
         ("compiled gradient (shipped)", sal),

@@ -148,11 +148,11 @@ def test_integrated_gradients_nodes():
 
 def test_smoothgrad_without_noise_is_saliency_and_is_seeded(model, x):
     np.testing.assert_allclose(
-        A.smoothgrad(model, x, n_samples=4, noise=0.0), A.saliency(model, x), atol=1e-6
+        A.smoothgrad(model, x, n_samples=4, std=0.0), A.saliency(model, x), atol=1e-6
     )
-    a = A.smoothgrad(model, x, n_samples=8, noise=0.1, seed=3)
+    a = A.smoothgrad(model, x, n_samples=8, std=0.1, seed=3)
     np.testing.assert_array_equal(
-        a, A.smoothgrad(model, x, n_samples=8, noise=0.1, seed=3)
+        a, A.smoothgrad(model, x, n_samples=8, std=0.1, seed=3)
     )
     assert not np.allclose(a, A.saliency(model, x))
 

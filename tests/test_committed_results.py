@@ -4,7 +4,6 @@ These tables are produced by ``python -m acme_utils.sweep`` and read by chapters
 default, so a malformed or inconsistent commit must fail the suite.
 """
 
-import json
 import re
 
 import numpy as np

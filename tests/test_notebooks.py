@@ -6,7 +6,6 @@ trained, exactly as in the book build. A chapter with more than one path through
 training or a committed results table) runs once more per extra path (``EXTRA_RUNS``).
 """
 
-import os
 import re
 from pathlib import Path
 

@@ -198,14 +198,14 @@ def test_regularizer_options_are_validated():
 
 def test_baseline_training_config_is_unchanged_by_regularizer_support():
     # the baseline's cache key must not depend on the regulariser machinery
-    assert training.train_config() == {
+    assert training.make_train_config() == {
         "epochs": 100,
         "batch_size": 100,
         "learning_rate": 0.001,
         "patience": 10,
         "seed": 0,
     }
-    cfg = training.train_config(regularizer="mixup")
+    cfg = training.make_train_config(regularizer="mixup")
     assert cfg["regularizer"] == "mixup" and cfg["regularizer_options"] == {
         "alpha": 1.0
     }

@@ -33,6 +33,28 @@ def test_code_is_formatted_by_ruff():
     )
 
 
+def test_no_unused_imports_or_undefined_names():
+    """Pyflakes' checks (ruff's F rules): unused imports, undefined or redefined names."""
+    pytest.importorskip("ruff", reason="ruff is part of the [test] extra")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--select",
+            "F",
+            "acme_utils",
+            "tests",
+            "bench",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
 @pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_code_fits_the_page(md):
     """Long lines are cut off at the right edge of the built HTML."""
@@ -82,3 +104,19 @@ def test_every_module_declares_its_public_names(path):
     absent = [n for n in declared if not hasattr(module, n)]
     assert not absent, f"{path.name}: __all__ names {absent}, which the module lacks"
     assert len(declared) == len(set(declared)), f"{path.name}: __all__ repeats a name"
+
+
+def test_the_package_reports_through_logging_not_print():
+    """The package's messages go to the ``acme_utils`` logger, so a user can silence them."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "acme_utils").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "print"
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, f"print() in the package (use logging): {offenders}"

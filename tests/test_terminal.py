@@ -94,3 +94,31 @@ def test_importing_the_package_prints_no_tensorflow_startup_lines():
     )
     assert done.returncode == 0, done.stderr
     assert "cuda" not in done.stderr.lower() and "absl" not in done.stderr, done.stderr
+
+
+def test_package_messages_go_to_stdout_and_the_logger_silences_them(capsys):
+    import logging
+
+    from acme_utils import data
+
+    data.generate_dataset(n_per_class=20, verbose=True)  # written to the cache, or read
+    out = capsys.readouterr().out
+    assert out.startswith("dataset ") and "sequences of 200 nt" in out
+    logger = logging.getLogger("acme_utils")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        data.generate_dataset(n_per_class=20, verbose=True)
+    finally:
+        logger.setLevel(level)
+    assert capsys.readouterr().out == ""
+
+
+def test_reimporting_the_package_adds_no_second_handler():
+    import importlib
+    import logging
+
+    import acme_utils
+
+    importlib.reload(acme_utils)
+    assert len(logging.getLogger("acme_utils").handlers) == 1

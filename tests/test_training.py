@@ -122,7 +122,7 @@ def test_interrupted_write_leaves_no_corrupt_cache(easy_data, tmp_path, monkeypa
 
 def test_bad_training_arguments(easy_data):
     with pytest.raises(ValueError, match="epochs"):
-        training.train_config(epochs=0)
+        training.make_train_config(epochs=0)
     model = models.build_cnn(input_length=100, width=0.25)
     with pytest.raises(ValueError, match="length 200"):
         training.fit(model, easy_data.train, easy_data.valid, epochs=1, verbose=False)
@@ -184,9 +184,9 @@ def test_losing_a_race_to_store_a_model_returns_the_stored_one(
 ):
     # Another process (e.g. one with another thread count, whose floats differ in the last bits)
     # stores the same entry while we train: every caller must then get that stored model.
-    cfg, tcfg = {"width": 0.25}, {"epochs": 1}
+    cfg, train_config = {"width": 0.25}, {"epochs": 1}
     winner = training.train_model(
-        easy_data, cfg, tcfg, cache_dir=tmp_path / "a", verbose=False
+        easy_data, cfg, train_config, cache_dir=tmp_path / "a", verbose=False
     )
     meta = training.read_json(winner.path / "meta.json")
     meta["test_metrics"] = {"auroc": 0.123, "aupr": 0.456}  # marks the winner's entry
@@ -203,7 +203,7 @@ def test_losing_a_race_to_store_a_model_returns_the_stored_one(
 
     monkeypatch.setattr(training, "evaluate", evaluate_while_another_process_stores)
     loser = training.train_model(
-        easy_data, cfg, tcfg, cache_dir=tmp_path / "b", verbose=False
+        easy_data, cfg, train_config, cache_dir=tmp_path / "b", verbose=False
     )
     assert loser.key == winner.key and loser.from_cache
     assert loser.test_metrics == {"auroc": 0.123, "aupr": 0.456}
@@ -319,8 +319,8 @@ def test_recipe_options_build_the_authors_model_and_keep_methods_keys():
     assert (
         models.cnn_config(conv_dropout=(0.2,) * 4)["conv_dropout"] == 0.2
     )  # one rate is stored as one
-    assert training.train_config(**train_over)["lr_plateau_patience"] == 3
-    assert "lr_plateau_patience" not in training.train_config()
+    assert training.make_train_config(**train_over)["lr_plateau_patience"] == 3
+    assert "lr_plateau_patience" not in training.make_train_config()
     with pytest.raises(ValueError, match="unknown recipe"):
         training.recipe("nope")
 
@@ -350,7 +350,7 @@ def test_bad_recipe_model_options(kwargs, match):
 )
 def test_bad_recipe_training_options(kwargs, match):
     with pytest.raises(ValueError, match=match):
-        training.train_config(**kwargs)
+        training.make_train_config(**kwargs)
 
 
 # --- train_spec's display name (chapters 4-6) -----------------------------------------

@@ -21,7 +21,6 @@ import pandas as pd
 
 from ..validation import validate_input
 from ._style import _axes, _despine, _title
-from ..validation import validate_input
 from .sequences import plot_logo, plot_pwm_logo
 
 __all__ = [
