@@ -76,7 +76,30 @@ def _memo(model, key, build):
 
 
 def target_model(model: keras.Model, target: str = "logit") -> keras.Model:
-    """The model whose scalar output is explained: its logit layer, or its own output."""
+    """The model whose scalar output is explained: its logit layer, or its own output.
+
+    The logit sub-model (``models.logit_model``) is built once per model and reused, so repeated
+    calls neither rebuild nor retrace it.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model with one scalar output per sequence.
+    target : {"logit", "output"}, default "logit"
+        ``"logit"``: a model sharing ``model``'s weights whose output is its layer ``"logit"``
+        (the pre-sigmoid logit); ``"output"``: ``model`` itself.
+
+    Returns
+    -------
+    keras.Model
+        The model ``f`` whose output, one scalar per sequence, the attribution methods explain.
+
+    Raises
+    ------
+    ValueError
+        If ``target`` is neither ``"logit"`` nor ``"output"``, or if ``target="logit"`` and the
+        model has no layer named ``"logit"``.
+    """
     if target == "logit":
         return _memo(model, "logit", lambda ref: logit_model(ref()))
     if target == "output":
@@ -130,14 +153,18 @@ def predict_target(
     model : keras.Model
         A model with one scalar output per sequence (and a ``"logit"`` layer for the default).
     x : array_like, shape (N, L, 4)
-        Finite inputs of the model's length L; they need not be one-hot (baselines, path points).
-    target : {"logit", "output"}
-    batch_size : int
+        Finite inputs of the model's length L (N sequences, channels A, C, G, T); they need not be
+        one-hot (baselines, path points).
+    target : {"logit", "output"}, default "logit"
+        The explained scalar ``f``: the pre-sigmoid logit (layer ``"logit"``) or the model's own
+        output (see :func:`target_model`).
+    batch_size : int, default 1024
         Sequences per forward pass.
 
     Returns
     -------
     numpy.ndarray, shape (N,), float32
+        ``f(x)`` of every sequence.
 
     Raises
     ------
@@ -170,14 +197,26 @@ def saliency(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndar
     Parameters
     ----------
     model : keras.Model
+        A model with one scalar output per sequence (and a layer ``"logit"`` for the default
+        ``target``).
     x : array_like, shape (N, L, 4)
-        One-hot sequences of the model's length L.
-    target : {"logit", "output"}
-    batch_size : int
+        One-hot sequences (N sequences of the model's length L, channels A, C, G, T).
+    target : {"logit", "output"}, default "logit"
+        The explained scalar ``f``: the pre-sigmoid logit (layer ``"logit"``) or the model's own
+        output (see :func:`target_model`).
+    batch_size : int, default 1024
+        Sequences per forward/backward pass.
 
     Returns
     -------
     numpy.ndarray, shape (N, L, 4), float32
+        The gradient of ``f`` with respect to every channel of every position.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a finite one-hot ``(N, L, 4)`` array of the model's length L
+        (``validation.check_model_input``), or if ``target`` is not one of the two.
     """
     return _saliency(model, check_model_input(model, x), target, batch_size)
 
@@ -194,7 +233,32 @@ def gradient_times_input(
 ) -> np.ndarray:
     """Gradient × input: the saliency map kept only at the observed nucleotide.
 
-    Parameters and result as ``saliency``.
+    ``x * d f / d x``: the saliency map (:func:`saliency`) multiplied by the one-hot input, so it is
+    0 at the three unobserved nucleotides of every position.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model with one scalar output per sequence (and a layer ``"logit"`` for the default
+        ``target``).
+    x : array_like, shape (N, L, 4)
+        One-hot sequences (N sequences of the model's length L, channels A, C, G, T).
+    target : {"logit", "output"}, default "logit"
+        The explained scalar ``f``: the pre-sigmoid logit (layer ``"logit"``) or the model's own
+        output (see :func:`target_model`).
+    batch_size : int, default 1024
+        Sequences per forward/backward pass.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L, 4), float32
+        The map: ``saliency * x``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a finite one-hot ``(N, L, 4)`` array of the model's length L
+        (``validation.check_model_input``), or if ``target`` is not one of the two.
     """
     return _gradient_times_input(model, check_model_input(model, x), target, batch_size)
 
@@ -209,17 +273,26 @@ def dinucleotide_shuffle(x, seed: int = 0) -> np.ndarray:
     """Shuffle each one-hot sequence preserving its dinucleotide counts (Altschul-Erickson).
 
     Uses the Eulerian-walk algorithm: for each base, keep the last outgoing edge fixed to build a
-    spanning arborescence into the final base, shuffle the other outgoing edges, then walk.
+    spanning arborescence into the final base, shuffle the other outgoing edges, then walk. The
+    shuffled sequence keeps the first and last base; sequences shorter than 3 are returned as they
+    are.
 
     Parameters
     ----------
     x : array_like, shape (N, L, 4)
-        One-hot sequences.
-    seed : int
+        One-hot sequences (channels A, C, G, T).
+    seed : int, default 0
+        Seed of the random generator (one generator for all N sequences, in order).
 
     Returns
     -------
     numpy.ndarray, shape (N, L, 4), float32
+        The shuffled one-hot sequences.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a finite one-hot ``(N, L, 4)`` array (``validation.check_one_hot``).
     """
     return _dinucleotide_shuffle(check_one_hot(x), seed)
 
@@ -304,6 +377,26 @@ def path_nodes(steps: int, rule: str = "trapezoid") -> tuple[np.ndarray, np.ndar
     """Nodes ``alpha`` in [0, 1] and weights (summing to 1) for the path integral of IG.
 
     ``trapezoid``: ``steps`` intervals, ``steps + 1`` nodes. ``gauss-legendre``: ``steps`` nodes.
+
+    Parameters
+    ----------
+    steps : int
+        Number of intervals (trapezoid) or of nodes (Gauss-Legendre), at least 1.
+    rule : {"trapezoid", "gauss-legendre"}, default "trapezoid"
+        The quadrature rule (``RULES``).
+
+    Returns
+    -------
+    alphas : numpy.ndarray, shape (S,), float32
+        The nodes, increasing; ``S = steps + 1`` for the trapezoid rule, ``steps`` for
+        Gauss-Legendre.
+    weights : numpy.ndarray, shape (S,), float32
+        The quadrature weight of each node.
+
+    Raises
+    ------
+    ValueError
+        If ``steps`` is not a positive integer or ``rule`` is not one of ``RULES``.
     """
     if int(steps) != steps or steps < 1:
         raise ValueError(f"steps must be a positive integer; got {steps!r}")
@@ -340,21 +433,41 @@ def integrated_gradients(
     Parameters
     ----------
     model : keras.Model
+        A model with one scalar output per sequence (and a layer ``"logit"`` for the default
+        ``target``).
     x : array_like, shape (N, L, 4)
-        One-hot sequences of the model's length L.
-    baseline : {"zeros", "uniform", "shuffle"} or array_like of shape (L, 4) or (N, L, 4)
-    steps, rule : the quadrature (``path_nodes``).
-    target : {"logit", "output"}
-    batch_size : int
+        One-hot sequences (N sequences of the model's length L, channels A, C, G, T).
+    baseline : {"zeros", "uniform", "shuffle"} or array_like, default "zeros"
+        The baseline ``x'``; an array must be finite, of shape (L, 4) (one baseline for every
+        sequence) or (N, L, 4).
+    steps : int, default 25
+        Intervals (trapezoid) or nodes (Gauss-Legendre) of the quadrature (:func:`path_nodes`).
+    rule : {"trapezoid", "gauss-legendre"}, default "trapezoid"
+        The quadrature rule (``RULES``).
+    target : {"logit", "output"}, default "logit"
+        The explained scalar ``f``: the pre-sigmoid logit (layer ``"logit"``) or the model's own
+        output (see :func:`target_model`).
+    batch_size : int, default 1024
         Model inputs per pass (``batch_size // number of nodes`` sequences).
-    seed : int
+    seed : int, default 0
         Seed of the shuffled baseline.
-    return_gap : bool
+    return_gap : bool, default False
+        Also return the completeness gap of every sequence.
 
     Returns
     -------
-    numpy.ndarray, shape (N, L, 4), float32
-        The map; with ``return_gap``, also the gap, shape (N,).
+    attr : numpy.ndarray, shape (N, L, 4), float32
+        The map.
+    gap : numpy.ndarray, shape (N,), float32
+        Only with ``return_gap`` (the result is then the tuple ``(attr, gap)``): the completeness
+        gap ``sum_l,c attr - (f(x) - f(x'))`` of every sequence.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a finite one-hot ``(N, L, 4)`` array of the model's length L, if
+        ``baseline`` is neither a name of ``BASELINES`` nor a finite array of a shape above, or if
+        ``steps``, ``rule`` or ``target`` is invalid.
     """
     return _integrated_gradients(
         model,
@@ -437,11 +550,37 @@ def average_path_gradient(
     keeps all four channels (the IG map with a zero baseline is 0 at every unobserved base), which
     is what gradient correction needs.
 
-    Parameters are those of :func:`integrated_gradients` (without ``return_gap``).
+    Parameters
+    ----------
+    model : keras.Model
+        A model with one scalar output per sequence (and a layer ``"logit"`` for the default
+        ``target``).
+    x : array_like, shape (N, L, 4)
+        One-hot sequences (N sequences of the model's length L, channels A, C, G, T).
+    baseline : {"zeros", "uniform", "shuffle"} or array_like, default "zeros"
+        The baseline ``x'``, as for :func:`integrated_gradients`: an array must be finite, of shape
+        (L, 4) or (N, L, 4).
+    steps : int, default 25
+        Intervals (trapezoid) or nodes (Gauss-Legendre) of the quadrature (:func:`path_nodes`).
+    rule : {"trapezoid", "gauss-legendre"}, default "trapezoid"
+        The quadrature rule (``RULES``).
+    target : {"logit", "output"}, default "logit"
+        The explained scalar ``f``: the pre-sigmoid logit (layer ``"logit"``) or the model's own
+        output (see :func:`target_model`).
+    batch_size : int, default 1024
+        Model inputs per pass (``batch_size // number of nodes`` sequences).
+    seed : int, default 0
+        Seed of the shuffled baseline.
 
     Returns
     -------
     numpy.ndarray, shape (N, L, 4), float32
+        The path-averaged gradient, all four channels.
+
+    Raises
+    ------
+    ValueError
+        As :func:`integrated_gradients`.
     """
     x = check_model_input(model, x)
     base = _baseline(x, baseline, seed)
@@ -474,20 +613,34 @@ def smoothgrad(
     Parameters
     ----------
     model : keras.Model
+        A model with one scalar output per sequence (and a layer ``"logit"`` for the default
+        ``target``).
     x : array_like, shape (N, L, 4)
-        One-hot sequences of the model's length L.
-    n_samples : int
-        Noisy copies per sequence.
-    std : float
-        Standard deviation of the Gaussian noise added to the one-hot input (the same name as the noise regularisers' ``std``).
-    target : {"logit", "output"}
-    batch_size : int
+        One-hot sequences (N sequences of the model's length L, channels A, C, G, T).
+    n_samples : int, default 50
+        Noisy copies per sequence, at least 1.
+    std : float, default 0.1
+        Standard deviation of the Gaussian noise added to the one-hot input (the same name as the
+        noise regularisers' ``std``), at least 0.
+    target : {"logit", "output"}, default "logit"
+        The explained scalar ``f``: the pre-sigmoid logit (layer ``"logit"``) or the model's own
+        output (see :func:`target_model`).
+    batch_size : int, default 1024
         Model inputs per pass (``batch_size // n_samples`` sequences).
-    seed : int
+    seed : int, default 0
+        Seed of the noise.
 
     Returns
     -------
     numpy.ndarray, shape (N, L, 4), float32
+        The mean gradient over the ``n_samples`` noisy copies of every sequence.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a finite one-hot ``(N, L, 4)`` array of the model's length L, if
+        ``n_samples`` is not a positive integer or ``std`` is negative (or NaN), or if ``target``
+        is invalid.
     """
     x = check_model_input(model, x)
     return _smoothgrad(model, x, n_samples, std, target, batch_size, seed)
@@ -539,16 +692,27 @@ def ism(model, x, target: str = "logit", batch_size: int = 1024) -> np.ndarray:
     Parameters
     ----------
     model : keras.Model
+        A model with one scalar output per sequence (and a layer ``"logit"`` for the default
+        ``target``).
     x : array_like, shape (N, L, 4)
-        One-hot sequences of the model's length L.
-    target : {"logit", "output"}
-    batch_size : int
-        Model inputs per pass (``batch_size // (4 L)`` sequences).
+        One-hot sequences (N sequences of the model's length L, channels A, C, G, T).
+    target : {"logit", "output"}, default "logit"
+        The explained scalar ``f``: the pre-sigmoid logit (layer ``"logit"``) or the model's own
+        output (see :func:`target_model`).
+    batch_size : int, default 1024
+        Model inputs per pass (``batch_size // (4 L)`` sequences: each sequence has ``4 L``
+        mutants).
 
     Returns
     -------
     numpy.ndarray, shape (N, L, 4), float32
         Exactly 0 at the observed base.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a finite one-hot ``(N, L, 4)`` array of the model's length L
+        (``validation.check_model_input``), or if ``target`` is not one of the two.
     """
     return _ism(model, check_model_input(model, x), target, batch_size)
 
@@ -622,21 +786,42 @@ def explain(
 
     The cache key combines the trained model's own key, the method, its options and a hash of
     ``x``, so chapters that explain the same sequences with the same model share the result.
-    ``trained`` may also be a bare Keras model, in which case nothing is cached.
+    ``trained`` may also be a bare Keras model, in which case nothing is cached. While a map to
+    be cached is computed, a progress line goes to the terminal (``terminal.progress``).
 
     Parameters
     ----------
     trained : training.TrainedModel or keras.Model
+        The model to explain (its ``model``, ``key`` and ``name`` are read), or a bare Keras model.
     x : array_like, shape (N, L, 4)
         One-hot sequences of the model's length L.
-    method : str
-        A key of ``METHODS``.
-    cache_dir, use_cache, verbose : where to cache, whether to, and whether to print a line.
-    **options : the method's own options (``batch_size`` is not part of the cache key).
+    method : str, default "saliency"
+        A key of ``METHODS``: ``"saliency"``, ``"gradient_times_input"``,
+        ``"integrated_gradients"``, ``"smoothgrad"`` or ``"ism"``.
+    cache_dir : str or os.PathLike, optional
+        Where to cache: maps are stored in ``<cache_dir>/attributions/<key>/map.npy``; default
+        ``$ACME_CACHE_DIR`` or ``~/.cache/acme_utils`` (``cache.resolve_cache_dir``).
+    use_cache : bool, default True
+        Load the map from the cache if it is there, else compute and store it; False computes it
+        afresh and stores nothing.
+    verbose : bool, default True
+        When the cache is used: log a line (logger ``"acme_utils"``) when the map is loaded or
+        computed.
+    **options
+        The method's own options (``batch_size`` is not part of the cache key). ``return_gap`` is
+        dropped when the map goes through the cache; without the cache it is passed on.
 
     Returns
     -------
     numpy.ndarray, shape (N, L, 4), float32
+        The map (with ``return_gap=True`` and no cache: the tuple of
+        :func:`integrated_gradients`).
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is not a key of ``METHODS`` or ``x`` is not a finite one-hot ``(N, L, 4)``
+        array of the model's length L.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {tuple(METHODS)}; got {method!r}")

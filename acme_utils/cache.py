@@ -33,13 +33,30 @@ CACHE_ENV_VAR = "ACME_CACHE_DIR"
 
 
 def default_cache_dir() -> Path:
-    """``$ACME_CACHE_DIR`` if set, else ``~/.cache/acme_utils``."""
+    """``$ACME_CACHE_DIR`` if set, else ``~/.cache/acme_utils``.
+
+    Returns
+    -------
+    pathlib.Path
+        The default root of the cache (not created here).
+    """
     env = os.environ.get(CACHE_ENV_VAR)
     return Path(env) if env else Path.home() / ".cache" / "acme_utils"
 
 
 def resolve_cache_dir(cache_dir: str | os.PathLike | None) -> Path:
-    """Turn a ``cache_dir`` argument (``None`` means the default) into a ``Path``."""
+    """Turn a ``cache_dir`` argument (``None`` means the default) into a ``Path``.
+
+    Parameters
+    ----------
+    cache_dir : str, os.PathLike or None
+        A cache directory, or None for :func:`default_cache_dir`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``cache_dir`` as a path, or :func:`default_cache_dir`.
+    """
     return Path(cache_dir) if cache_dir is not None else default_cache_dir()
 
 
@@ -64,7 +81,30 @@ def _canonical(obj: Any) -> Any:
 
 
 def cache_key(spec: dict, length: int = 16) -> str:
-    """A short hex digest identifying ``spec`` (a dict of everything that determines an entry)."""
+    """A short hex digest identifying ``spec`` (a dict of everything that determines an entry).
+
+    The digest is that of ``spec`` written canonically as JSON: keys sorted, tuples as lists, NumPy
+    scalars and arrays as Python values, floats by their exact ``repr``; equal specs give equal
+    keys.
+
+    Parameters
+    ----------
+    spec : dict
+        Everything that determines the entry: dicts, lists, tuples, str, int, float, bool, None and
+        NumPy scalars or arrays, nested.
+    length : int, default 16
+        Number of hex digits kept.
+
+    Returns
+    -------
+    str
+        The first ``length`` hex digits of the SHA-256 of the canonical JSON.
+
+    Raises
+    ------
+    TypeError
+        If ``spec`` holds a value of another type.
+    """
     text = json.dumps(_canonical(spec), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:length]
 
@@ -75,6 +115,17 @@ def atomic_directory(final: str | os.PathLike) -> Iterator[Path]:
 
     If the body raises, the temporary directory is removed and ``final`` is untouched. If another
     process finished the same entry first, ours is discarded (both are equivalent by construction).
+    A context manager: ``with atomic_directory(entry) as tmp: ...``.
+
+    Parameters
+    ----------
+    final : str or os.PathLike
+        Where the finished entry goes; its parent directory is created if needed.
+
+    Yields
+    ------
+    pathlib.Path
+        The temporary directory to write the entry into, a hidden sibling of ``final``.
     """
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -92,9 +143,29 @@ def atomic_directory(final: str | os.PathLike) -> Iterator[Path]:
 
 
 def write_json(path: str | os.PathLike, obj: Any) -> None:
-    """Write ``obj`` as pretty JSON to ``path`` (not atomic: use inside ``atomic_directory``)."""
+    """Write ``obj`` as pretty JSON to ``path`` (not atomic: use inside ``atomic_directory``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write (replaced if it exists).
+    obj : object
+        A JSON-serialisable object; written with sorted keys, indented by 2, with a final newline.
+    """
     Path(path).write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n")
 
 
 def read_json(path: str | os.PathLike) -> Any:
+    """Read a JSON file (as written by :func:`write_json`).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to read.
+
+    Returns
+    -------
+    object
+        The decoded JSON value.
+    """
     return json.loads(Path(path).read_text())

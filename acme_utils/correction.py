@@ -28,11 +28,17 @@ def correct_gradients(attr) -> np.ndarray:
     Parameters
     ----------
     attr : array_like, shape (N, L, 4)
-        Attribution maps (gradients), finite.
+        Attribution maps (gradients) of N sequences of L positions, channels A, C, G, T; finite.
 
     Returns
     -------
     numpy.ndarray, shape (N, L, 4), float32
+        The corrected maps (computed in float64, returned as float32).
+
+    Raises
+    ------
+    ValueError
+        If ``attr`` is not a finite, non-empty ``(N, L, 4)`` array (``validation.check_map``).
     """
     return _correct_gradients(check_map(attr))
 
@@ -50,11 +56,17 @@ def gradient_angles(attr) -> np.ndarray:
     Parameters
     ----------
     attr : array_like, shape (N, L, 4)
-        Attribution maps (gradients), finite.
+        Attribution maps (gradients) of N sequences of L positions, channels A, C, G, T; finite.
 
     Returns
     -------
     numpy.ndarray, shape (N, L), float64
+        The angle at every position, in [-90, 90] degrees.
+
+    Raises
+    ------
+    ValueError
+        If ``attr`` is not a finite, non-empty ``(N, L, 4)`` array (``validation.check_map``).
     """
     attr = check_map(attr)
     norm = np.linalg.norm(attr, axis=-1)

@@ -89,7 +89,19 @@ _GENERATOR_VERSION = 1
 
 @dataclass(frozen=True)
 class Motif:
-    """One PWM in one orientation."""
+    """One PWM in one orientation.
+
+    Attributes
+    ----------
+    name : str
+        The motif's name (upper case when made by :func:`load_motifs`, e.g. ``"MAX"``).
+    jaspar_id : str
+        Its JASPAR matrix ID, e.g. ``"MA0058.3"``.
+    strand : str
+        ``"+"`` as in JASPAR, ``"-"`` for the reverse complement.
+    pwm : numpy.ndarray, shape (length, 4)
+        The position weight matrix, channels A, C, G, T; rows sum to 1.
+    """
 
     name: str
     jaspar_id: str
@@ -98,6 +110,7 @@ class Motif:
 
     @property
     def label(self) -> str:
+        """The motif's label, ``"NAME(+)"`` or ``"NAME(-)"`` (name and strand)."""
         return f"{self.name}({self.strand})"
 
     def __len__(self) -> int:
@@ -105,7 +118,18 @@ class Motif:
 
 
 def reverse_complement(x: np.ndarray) -> np.ndarray:
-    """Reverse complement of ``(..., L, 4)`` one-hot sequences or PWMs (A<->T, C<->G)."""
+    """Reverse complement of ``(..., L, 4)`` one-hot sequences or PWMs (A<->T, C<->G).
+
+    Parameters
+    ----------
+    x : array_like, shape (..., L, 4)
+        One-hot sequences or PWMs, channels A, C, G, T.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., L, 4)
+        Positions reversed and channels reversed, as a contiguous array of ``x``'s dtype.
+    """
     return np.ascontiguousarray(np.asarray(x)[..., ::-1, ::-1])
 
 
@@ -133,7 +157,28 @@ def _jaspar_pwms(
 def load_motifs(
     ids: tuple[str, ...] | list[str], release: str = "JASPAR2018"
 ) -> list[Motif]:
-    """Load JASPAR PFMs as PWMs (column / column sum), each followed by its reverse complement."""
+    """Load JASPAR PFMs as PWMs (column / column sum), each followed by its reverse complement.
+
+    Nothing is downloaded: the matrices come from the JASPAR release bundled with ``pyjaspar``.
+
+    Parameters
+    ----------
+    ids : tuple or list of str
+        JASPAR matrix IDs, e.g. ``("MA0079.3", "MA0062.2")``.
+    release : str, default "JASPAR2018"
+        The JASPAR release.
+
+    Returns
+    -------
+    list of Motif
+        ``2 * len(ids)`` motifs: for each ID in order, the ``"+"`` motif, then its reverse
+        complement ``"-"``; each ``pwm`` is a read-only float64 ``(length, 4)`` array.
+
+    Raises
+    ------
+    ValueError
+        If an ID is not in the release as shipped by ``pyjaspar``.
+    """
     motifs = []
     for jaspar_id, (name, pwm) in zip(ids, _jaspar_pwms(tuple(ids), release)):
         pwm.setflags(write=False)
@@ -153,6 +198,21 @@ def information_content(pwm: np.ndarray) -> np.ndarray:
     """Per-position information content ``2 + sum_c p log2 p`` in bits: ``(..., L, 4) -> (..., L)``.
 
     Background positions (p = 0.25 everywhere) have exactly 0 bits.
+
+    Parameters
+    ----------
+    pwm : array_like, shape (..., L, 4)
+        PWMs, channels A, C, G, T; rows sum to 1.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., L), float64
+        Bits per position, in [0, 2]; values within 1e-6 of 0 are set to exactly 0.
+
+    Raises
+    ------
+    ValueError
+        If the last axis does not have 4 channels.
     """
     p = np.asarray(pwm, dtype=np.float64)
     if p.shape[-1] != 4:
@@ -166,12 +226,36 @@ def information_content(pwm: np.ndarray) -> np.ndarray:
 
 
 def motif_mask(pwm: np.ndarray, threshold: float = IC_THRESHOLD) -> np.ndarray:
-    """Boolean ``(..., L)`` mask of motif positions: information content above ``threshold`` bits."""
+    """Boolean ``(..., L)`` mask of motif positions: information content above ``threshold`` bits.
+
+    Parameters
+    ----------
+    pwm : array_like, shape (..., L, 4)
+        PWMs, channels A, C, G, T (e.g. ``Split.pwm``, ``(N, L, 4)``).
+    threshold : float, default IC_THRESHOLD (0.1)
+        Information content (bits) a position must exceed.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., L), bool
+        True at motif positions.
+    """
     return information_content(pwm) > threshold
 
 
 def background_mask(pwm: np.ndarray) -> np.ndarray:
-    """Boolean ``(..., L)`` mask of pure-background positions (information content exactly 0)."""
+    """Boolean ``(..., L)`` mask of pure-background positions (information content exactly 0).
+
+    Parameters
+    ----------
+    pwm : array_like, shape (..., L, 4)
+        PWMs, channels A, C, G, T (e.g. ``Split.pwm``, ``(N, L, 4)``).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., L), bool
+        True at pure-background positions.
+    """
     return information_content(pwm) == 0.0
 
 
@@ -186,6 +270,17 @@ class Split:
 
     ``planted`` is an ``(M, 3)`` int array with one row per planted motif instance:
     ``(sequence index in this split, motif index in SyntheticDataset.motifs, start position)``.
+
+    Attributes
+    ----------
+    x : numpy.ndarray, shape (N, L, 4), float32
+        One-hot sequences, channels A, C, G, T.
+    y : numpy.ndarray, shape (N, 1), float32
+        Labels: 1 for positive, 0 for negative.
+    pwm : numpy.ndarray, shape (N, L, 4), float32
+        Ground-truth PWM of every sequence: motif columns where motifs sit, 0.25 elsewhere.
+    planted : numpy.ndarray, shape (M, 3), int64
+        The planted motif instances as above, sorted by sequence, then start.
     """
 
     x: np.ndarray  # (N, L, 4) float32 one-hot
@@ -198,11 +293,31 @@ class Split:
 
     @property
     def positives(self) -> "Split":
-        """The positive sequences only (attribution quality and consistency use these)."""
+        """The positive sequences only (attribution quality and consistency use these).
+
+        A :class:`Split` (see :meth:`subset`, which raises ValueError if there is none).
+        """
         return self.subset(self.y[:, 0] == 1)
 
     def subset(self, index) -> "Split":
-        """Rows selected by a boolean mask or integer index, with ``planted`` re-indexed."""
+        """Rows selected by a boolean mask or integer index, with ``planted`` re-indexed.
+
+        Parameters
+        ----------
+        index : array_like of bool, shape (N,), or array_like of int
+            A mask over the N sequences, or indices into them (anything NumPy indexing takes).
+
+        Returns
+        -------
+        Split
+            The selected sequences, in increasing order of their index, with the motifs planted in
+            them (``planted`` rows re-indexed, sorted by sequence, then start).
+
+        Raises
+        ------
+        ValueError
+            If the selection is empty.
+        """
         idx = np.arange(len(self))[index]
         if idx.size == 0:
             raise ValueError("the selection is empty: no sequence matches")
@@ -216,16 +331,36 @@ class Split:
 
     @property
     def information_content(self) -> np.ndarray:
+        """Information content of ``pwm`` per position, ``(N, L)`` float64, in bits.
+
+        See :func:`information_content`.
+        """
         return information_content(self.pwm)
 
     @property
     def motif_mask(self) -> np.ndarray:
+        """Motif positions of ``pwm``, ``(N, L)`` bool: information content above ``IC_THRESHOLD``.
+
+        See :func:`motif_mask`.
+        """
         return motif_mask(self.pwm)
 
 
 @dataclass
 class SyntheticDataset:
-    """Train/valid/test splits plus the motifs they were built from and the generating params."""
+    """Train/valid/test splits plus the motifs they were built from and the generating params.
+
+    Attributes
+    ----------
+    train, valid, test : Split
+        The three splits.
+    motifs : list of Motif
+        Every motif, each followed by its reverse complement (:func:`load_motifs`): indices
+        ``0 .. 2*len(core)-1`` are the core motifs (the positive pool), then the background ones;
+        ``Split.planted`` indexes into this list.
+    params : dict
+        The full parameter set of the dataset (:func:`dataset_params`).
+    """
 
     train: Split
     valid: Split
@@ -242,6 +377,10 @@ class SyntheticDataset:
 
     @property
     def n_core(self) -> int:
+        """Number of core motifs, both orientations counted: ``2 * len(params["core_ids"])``.
+
+        ``motifs[:n_core]`` are the core motifs, the pool of the positive sequences.
+        """
         return 2 * len(self.params["core_ids"])
 
 
@@ -391,7 +530,41 @@ def dataset_params(
     background_ids: tuple[str, ...] | None = None,
     release: str = "JASPAR2018",
 ) -> dict:
-    """The full, explicit parameter set of a dataset (defaults from METHODS.md section 1)."""
+    """The full, explicit parameter set of a dataset (defaults from METHODS.md section 1).
+
+    Parameters
+    ----------
+    n_per_class : int, default 10_000
+        Sequences per class (positive and negative), so ``2 * n_per_class`` in all.
+    length : int, default 200
+        Sequence length L (nt).
+    seed : int, default 0
+        Seed of the generator.
+    split : tuple of 3 float, default (0.7, 0.1, 0.2)
+        Fractions of the sequences in the train, valid and test splits (non-negative, summing to 1).
+    motif_count_probs : dict of int to float, optional
+        Number of motifs per sequence -> probability (summing to 1); default ``MOTIF_COUNT_PROBS``.
+    core_ids : tuple of str, optional
+        JASPAR IDs of the core motifs (the positive pool); default those of ``CORE_MOTIFS``.
+    background_ids : tuple of str, optional
+        JASPAR IDs of the background motifs; default ``BACKGROUND_MOTIF_IDS``.
+    release : str, default "JASPAR2018"
+        The JASPAR release shipped by ``pyjaspar``.
+
+    Returns
+    -------
+    dict
+        ``n_per_class``, ``length``, ``seed``, ``split``, ``motif_count_probs``, ``core_ids``,
+        ``background_ids`` and ``release``, as plain Python values (lists, not tuples): the input of
+        :func:`dataset_key`.
+
+    Raises
+    ------
+    ValueError
+        If ``n_per_class`` or ``length`` is not a positive integer, ``split`` is not three
+        non-negative fractions summing to 1, or ``motif_count_probs`` does not map positive counts
+        to probabilities summing to 1.
+    """
     motif_count_probs = dict(
         MOTIF_COUNT_PROBS if motif_count_probs is None else motif_count_probs
     )
@@ -411,6 +584,18 @@ def dataset_params(
 
 
 def dataset_key(params: dict) -> str:
+    """Cache key of a dataset: a hash of its parameters and of the generator's version.
+
+    Parameters
+    ----------
+    params : dict
+        The dataset's parameters, as returned by :func:`dataset_params`.
+
+    Returns
+    -------
+    str
+        16 hex digits (``cache.cache_key``); the dataset is cached in ``datasets/<key>``.
+    """
     return cache_key({"dataset": params, "generator": _GENERATOR_VERSION})
 
 
@@ -432,6 +617,43 @@ def generate_dataset(
     The result is a deterministic function of the arguments: the same ``seed`` gives bit-identical
     arrays. With ``use_cache`` the compact arrays are stored under ``cache_dir`` (default
     ``$ACME_CACHE_DIR`` or ``~/.cache/acme_utils``) in ``datasets/<key>``.
+
+    Parameters
+    ----------
+    n_per_class : int, default 10_000
+        Sequences per class (positive and negative), so ``2 * n_per_class`` in all.
+    length : int, default 200
+        Sequence length L (nt).
+    seed : int, default 0
+        Seed of the generator.
+    split : tuple of 3 float, default (0.7, 0.1, 0.2)
+        Fractions of the sequences in the train, valid and test splits (non-negative, summing to 1).
+    motif_count_probs : dict of int to float, optional
+        Number of motifs per sequence -> probability (summing to 1); default ``MOTIF_COUNT_PROBS``.
+    core_ids : tuple of str, optional
+        JASPAR IDs of the core motifs (the positive pool); default those of ``CORE_MOTIFS``.
+    background_ids : tuple of str, optional
+        JASPAR IDs of the background motifs; default ``BACKGROUND_MOTIF_IDS``.
+    release : str, default "JASPAR2018"
+        The JASPAR release shipped by ``pyjaspar``.
+    cache_dir : str or os.PathLike, optional
+        Root of the cache; default ``$ACME_CACHE_DIR`` or ``~/.cache/acme_utils``.
+    use_cache : bool, default True
+        Load the dataset from the cache if it is there, and store a generated one.
+    verbose : bool, default False
+        Log a line (logger ``"acme_utils"``) with the source, time and split sizes.
+
+    Returns
+    -------
+    SyntheticDataset
+        The train, valid and test splits (sequences ``(N, L, 4)`` float32, labels ``(N, 1)``
+        float32, ground-truth PWMs ``(N, L, 4)`` float32), the motifs and the parameters.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is invalid (see :func:`dataset_params`), or if ``length`` is shorter
+        than the largest motif count times the longest motif's length.
     """
     params = dataset_params(
         n_per_class,
@@ -475,7 +697,18 @@ def generate_dataset(
 
 
 def one_hot_to_string(x: np.ndarray) -> str | list[str]:
-    """Decode one ``(L, 4)`` one-hot sequence to a string, or ``(N, L, 4)`` to a list of strings."""
+    """Decode one ``(L, 4)`` one-hot sequence to a string, or ``(N, L, 4)`` to a list of strings.
+
+    Parameters
+    ----------
+    x : array_like, shape (L, 4) or (N, L, 4)
+        One-hot sequences, channels A, C, G, T (the largest channel of each position is read).
+
+    Returns
+    -------
+    str or list of str
+        A string of ``L`` letters from ``ALPHABET`` for one sequence, else a list of N of them.
+    """
     x = np.asarray(x)
     if x.ndim == 2:
         return "".join(ALPHABET[i] for i in x.argmax(-1))
@@ -483,7 +716,18 @@ def one_hot_to_string(x: np.ndarray) -> str | list[str]:
 
 
 def read_cached_params(entry: Path) -> dict:
-    """The parameters stored with a cached dataset entry (for inspecting the cache)."""
+    """The parameters stored with a cached dataset entry (for inspecting the cache).
+
+    Parameters
+    ----------
+    entry : str or os.PathLike
+        A dataset's cache entry, ``<cache_dir>/datasets/<key>``.
+
+    Returns
+    -------
+    dict
+        The ``params`` of its ``params.json`` (:func:`dataset_params`).
+    """
     return read_json(Path(entry) / "params.json")["params"]
 
 
@@ -504,6 +748,11 @@ def consensus(pwm: np.ndarray) -> str:
     -------
     str
         ``length`` letters from ``ALPHABET``.
+
+    Raises
+    ------
+    ValueError
+        If ``pwm`` is not a finite ``(length, 4)`` array.
     """
     pwm = validate_input(pwm, "pwm", shape=("length", 4), dtype=np.float64)
     return "".join(ALPHABET[j] for j in pwm.argmax(axis=1))
@@ -531,6 +780,12 @@ def planted_motifs(split: Split, i: int, motifs: list[Motif] | None = None):
         Their lengths (nt).
     labels : list of str, length n
         Their labels, ``"NAME(+)"`` or ``"NAME(-)"`` (``Motif.label``).
+
+    Raises
+    ------
+    ValueError
+        If ``split`` is not a ``Split``, ``i`` is not an index of it, or ``split.planted`` is not
+        an ``(M, 3)`` array.
     """
     if not isinstance(split, Split):
         raise ValueError(f"split must be a data.Split; got {type(split).__name__}")
@@ -561,16 +816,21 @@ def _check_index(split: Split, i) -> int:
 
 
 def planted_overlap(split: Split, i: int, start: int, width: int, motifs) -> str:
-    """Label of the planted motif that overlaps positions ``[start, start + width)`` of sequence
-    ``i`` the most (the first such motif, left to right, on a tie), or ``"none"``.
+    """Label of the planted motif that overlaps a window of sequence ``i`` the most, or ``"none"``.
+
+    The window is positions ``[start, start + width)``; on a tie the first such motif, left to
+    right, wins.
 
     Parameters
     ----------
     split : Split
+        A split of a dataset; its ``planted`` rows are read.
     i : int
         The sequence's index in the split.
-    start, width : int
-        The window of positions.
+    start : int
+        The window's first position.
+    width : int
+        The window's length, at least 1.
     motifs : list of Motif
         The dataset's motifs (``SyntheticDataset.motifs``).
 
@@ -578,6 +838,11 @@ def planted_overlap(split: Split, i: int, start: int, width: int, motifs) -> str
     -------
     str
         The motif's label, or ``"none"`` when no planted motif overlaps the window.
+
+    Raises
+    ------
+    ValueError
+        If ``i`` is not an index of the split or ``width`` is less than 1.
     """
     i = _check_index(split, i)
     if width < 1:
@@ -591,22 +856,31 @@ def planted_overlap(split: Split, i: int, start: int, width: int, motifs) -> str
 
 
 def window_overlaps_motif(pwm, sequence, position, window: int) -> np.ndarray:
-    """For windows ``[position, position + window)`` of the given sequences: does the window
-    hold at least one motif position (``motif_mask``: information content above the threshold)?
+    """Whether each window ``[position, position + window)`` holds at least one motif position.
+
+    A motif position is one of ``motif_mask`` (information content above the threshold).
 
     Parameters
     ----------
     pwm : array_like, shape (N, L, 4)
         Ground-truth PWMs (``Split.pwm``).
-    sequence, position : array_like of int, shape (K,)
-        Sequence index and first position of each of K windows (e.g.
-        ``KattrDetails.sequence`` and ``.position``).
+    sequence : array_like of int, shape (K,)
+        Sequence index of each of K windows (e.g. ``KattrDetails.sequence``), in [0, N).
+    position : array_like of int, shape (K,)
+        First position of each window (e.g. ``KattrDetails.position``).
     window : int
         The window length, at least 1.
 
     Returns
     -------
     numpy.ndarray, shape (K,), bool
+        True for a window that holds a motif position.
+
+    Raises
+    ------
+    ValueError
+        If an array is not of the shape above or not finite, ``window`` is not a positive integer,
+        or a window lies outside the sequences.
     """
     pwm = validate_input(pwm, "pwm", shape=("N", "L", 4))
     sequence = validate_input(

@@ -38,7 +38,26 @@ def _check(y_true, score) -> tuple[np.ndarray, np.ndarray]:
 
 
 def auroc(y_true, score) -> float:
-    """Area under the ROC curve (Mann-Whitney U / (n_pos * n_neg), ties counted as 1/2)."""
+    """Area under the ROC curve (Mann-Whitney U / (n_pos * n_neg), ties counted as 1/2).
+
+    Parameters
+    ----------
+    y_true : array_like of 0 and 1
+        True classes, any shape (flattened), with both classes present.
+    score : array_like
+        Finite scores of the same number of entries (flattened); higher means class 1.
+
+    Returns
+    -------
+    float
+        The AUROC, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If the sizes differ, the set is empty, ``y_true`` holds values other than 0 and 1 or only
+        one class, or ``score`` is not finite.
+    """
     y, s = _check(y_true, score)
     ranks = rankdata(s)
     n_pos, n_neg = y.sum(), (~y).sum()
@@ -46,7 +65,28 @@ def auroc(y_true, score) -> float:
 
 
 def average_precision(y_true, score) -> float:
-    """Area under the precision-recall curve as average precision: ``sum_k (R_k - R_{k-1}) P_k``."""
+    """Area under the precision-recall curve as average precision: ``sum_k (R_k - R_{k-1}) P_k``.
+
+    Tied scores form one threshold (as in ``sklearn.metrics.average_precision_score``).
+
+    Parameters
+    ----------
+    y_true : array_like of 0 and 1
+        True classes, any shape (flattened), with both classes present.
+    score : array_like
+        Finite scores of the same number of entries (flattened); higher means class 1.
+
+    Returns
+    -------
+    float
+        The average precision, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If the sizes differ, the set is empty, ``y_true`` holds values other than 0 and 1 or only
+        one class, or ``score`` is not finite.
+    """
     y, s = _check(y_true, score)
     order = np.argsort(-s, kind="mergesort")
     s, y = s[order], y[order]
@@ -59,7 +99,26 @@ def average_precision(y_true, score) -> float:
 
 
 def classification_scores(y_true, prob) -> dict:
-    """``{"auroc": ..., "aupr": ...}`` for a binary classifier's predictions."""
+    """``{"auroc": ..., "aupr": ...}`` for a binary classifier's predictions.
+
+    Parameters
+    ----------
+    y_true : array_like of 0 and 1
+        True classes, any shape (flattened), with both classes present.
+    prob : array_like
+        Finite predicted scores (e.g. probabilities) of the same number of entries.
+
+    Returns
+    -------
+    dict
+        ``"auroc"``: :func:`auroc`; ``"aupr"``: :func:`average_precision`; both float.
+
+    Raises
+    ------
+    ValueError
+        If the sizes differ, the set is empty, ``y_true`` holds values other than 0 and 1 or only
+        one class, or ``prob`` is not finite.
+    """
     return {"auroc": auroc(y_true, prob), "aupr": average_precision(y_true, prob)}
 
 
@@ -86,7 +145,30 @@ def _check_rows(labels, scores, include):
 
 
 def rowwise_auroc(labels, scores, include=None) -> np.ndarray:
-    """AUROC of each row, over the entries where ``include`` is True; NaN where a class is missing."""
+    """AUROC of each row, over the entries where ``include`` is True; NaN where a class is missing.
+
+    Parameters
+    ----------
+    labels : array_like, shape (R, M)
+        True classes of the M entries of each of R rows (e.g. positions of a sequence); non-zero
+        means positive.
+    scores : array_like, shape (R, M)
+        Scores of the same entries; finite where ``include`` is True.
+    include : array_like of bool, shape (R, M), optional
+        Which entries are scored; default all. Excluded entries are ignored (they may be NaN).
+
+    Returns
+    -------
+    numpy.ndarray, shape (R,), float64
+        The AUROC of every row (ties counted as 1/2), NaN for a row without an included positive
+        or an included negative.
+
+    Raises
+    ------
+    ValueError
+        If ``labels`` and ``scores`` are not 2-D of the same shape, ``include`` has another shape,
+        or an included score is not finite.
+    """
     pos, scores, include = _check_rows(labels, scores, include)
     # Excluded entries get +inf: they rank above every included entry, leaving included ranks intact.
     ranks = rankdata(np.where(include, scores, np.inf), axis=1)
@@ -98,7 +180,30 @@ def rowwise_auroc(labels, scores, include=None) -> np.ndarray:
 
 
 def rowwise_average_precision(labels, scores, include=None) -> np.ndarray:
-    """Average precision of each row over the included entries; NaN where a class is missing."""
+    """Average precision of each row over the included entries; NaN where a class is missing.
+
+    Parameters
+    ----------
+    labels : array_like, shape (R, M)
+        True classes of the M entries of each of R rows (e.g. positions of a sequence); non-zero
+        means positive.
+    scores : array_like, shape (R, M)
+        Scores of the same entries; finite where ``include`` is True.
+    include : array_like of bool, shape (R, M), optional
+        Which entries are scored; default all. Excluded entries are ignored (they may be NaN).
+
+    Returns
+    -------
+    numpy.ndarray, shape (R,), float64
+        The average precision of every row (tied scores form one threshold), NaN for a row without
+        an included positive or an included negative.
+
+    Raises
+    ------
+    ValueError
+        If ``labels`` and ``scores`` are not 2-D of the same shape, ``include`` has another shape,
+        or an included score is not finite.
+    """
     pos, scores, include = _check_rows(labels, scores, include)
     order = np.argsort(-np.where(include, scores, -np.inf), axis=1, kind="mergesort")
     s = np.take_along_axis(scores, order, 1)

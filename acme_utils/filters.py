@@ -55,15 +55,23 @@ def first_layer_activations(model: keras.Model, x, batch_size: int = 500) -> np.
 
     Parameters
     ----------
-    model : keras.Model with a layer ``conv1_act``.
+    model : keras.Model
+        A model with a layer ``conv1_act``.
     x : array_like, shape (N, L, 4)
         One-hot sequences of the model's length L.
-    batch_size : int
-        Sequences per model call.
+    batch_size : int, default 500
+        Sequences per model call, a positive integer.
 
     Returns
     -------
     numpy.ndarray, shape (N, L_out, F), float32
+        The activation of each of the F filters at each of the L_out output positions (L_out = L
+        for ``'same'`` padding).
+
+    Raises
+    ------
+    ValueError
+        If ``x`` does not fit the model or ``batch_size`` is not a positive integer.
     """
     return _first_layer_activations(model, check_model_input(model, x), batch_size)
 
@@ -102,22 +110,35 @@ def filter_pwms(
     are *dropped* by default (``edges="drop"``), as in Koo & Eddy's code; ``edges="pad"`` keeps
     them, filling the missing columns with the uniform 0.25 (no information). A filter with no
     hit (for example a dead ReLU filter: a filter whose maximum activation is not positive has
-    none) gets the uniform PWM
-    (0.25 everywhere) and a count of 0.
+    none) gets the uniform PWM (0.25 everywhere) and a count of 0.
 
     Parameters
     ----------
-    model : keras.Model with layers ``conv1`` (stride 1, no dilation) and ``conv1_act``.
-    x : ``(N, L, 4)`` one-hot sequences of the model's length L (checked: the average of
-        non-one-hot windows would not be a PWM).
-    threshold : fraction of each filter's maximum activation, in ``[0, 1)``.
-    batch_size : sequences per model call.
-    edges : ``"drop"`` or ``"pad"``, see above.
+    model : keras.Model
+        A model with layers ``conv1`` (stride 1, no dilation, ``'same'`` or ``'valid'`` padding)
+        and ``conv1_act``.
+    x : array_like, shape (N, L, 4)
+        One-hot sequences of the model's length L (checked: the average of non-one-hot windows
+        would not be a PWM).
+    threshold : float, default 0.5
+        Fraction of each filter's maximum activation, in ``[0, 1)``.
+    batch_size : int, default 500
+        Sequences per model call.
+    edges : {"drop", "pad"}, default "drop"
+        What to do with windows that reach past an end of the sequence, see above.
 
     Returns
     -------
-    pwms : ``(F, K, 4)`` float64, one PWM per filter.
-    n_sites : ``(F,)`` int64, the number of windows averaged into each PWM.
+    pwms : numpy.ndarray, shape (F, K, 4), float64
+        One PWM per filter (F filters of kernel width K), channels A, C, G, T.
+    n_sites : numpy.ndarray, shape (F,), int64
+        The number of windows averaged into each PWM.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` does not fit the model, ``threshold`` is not in ``[0, 1)``, ``edges`` is neither
+        ``"drop"`` nor ``"pad"``, or the model has no layer ``conv1`` of the kind above.
     """
     x = check_model_input(model, x)
     if not 0 <= threshold < 1:
@@ -198,11 +219,28 @@ def match_filters(pwms, motifs: list[Motif], min_overlap: int = 6) -> pd.DataFra
     correlation and is skipped; a filter with no defined score at all gets no motif and
     correlation NaN (missing values in the table).
 
-    ``motifs`` is a list of ``data.Motif`` (or of bare ``(M, 4)`` PWMs, labelled by their index).
+    Parameters
+    ----------
+    pwms : array_like, shape (F, K, 4)
+        Finite filter PWMs (:func:`filter_pwms`), F, K >= 1.
+    motifs : list of data.Motif
+        The known motifs (or bare ``(M, 4)`` PWMs, labelled by their index); not empty.
+    min_overlap : int, default 6
+        Fewest overlapping columns of a scored offset; a matrix shorter than this needs only its
+        own length.
 
-    Returns a DataFrame with one row per filter: ``filter``, ``motif`` (label such as
-    ``"MAX(+)"``), ``motif_index`` (into ``motifs``), ``correlation``, ``offset``, ``overlap``
-    (columns compared) and ``information_content`` (total bits of the filter PWM).
+    Returns
+    -------
+    pandas.DataFrame
+        One row per filter: ``filter``, ``motif`` (label such as ``"MAX(+)"``), ``motif_index``
+        (into ``motifs``), ``correlation``, ``offset``, ``overlap`` (columns compared) and
+        ``information_content`` (total bits of the filter PWM).
+
+    Raises
+    ------
+    ValueError
+        If ``pwms`` is not a finite ``(F, K, 4)`` array, ``motifs`` is empty or holds a matrix
+        that is not a finite ``(M, 4)`` PWM, or ``min_overlap`` is not a positive integer.
     """
     pwms = _check_pwms(pwms, "pwms")
     if len(motifs) == 0:

@@ -55,6 +55,23 @@ def kl_divergence(p, q) -> float:
     """``KL(p || q) = sum p log(p / q)`` in nats over entries with ``p > 0``.
 
     Both are normalised to sum 1 first. Raises if ``q`` is 0 where ``p`` is not (infinite KL).
+
+    Parameters
+    ----------
+    p, q : array_like
+        Non-negative weights with a positive sum, of the same size (any shape, flattened), e.g.
+        ``(4**k,)`` k-mer distributions or ``(n_theta, n_phi)`` angular densities.
+
+    Returns
+    -------
+    float
+        The KL divergence in nats, >= 0.
+
+    Raises
+    ------
+    ValueError
+        If the sizes differ, a weight is negative, a sum is not positive, or ``q`` is 0 where ``p``
+        is positive.
     """
     p = np.asarray(p, dtype=np.float64).reshape(-1)
     q = np.asarray(q, dtype=np.float64).reshape(-1)
@@ -94,11 +111,29 @@ def _above_percentile(values: np.ndarray, percentile: float) -> np.ndarray:
 
 @dataclass
 class KmerDetails:
-    """Intermediates of ``kmer_kld``."""
+    """Intermediates of ``kmer_kld``.
+
+    Attributes
+    ----------
+    score : float
+        The k-mer KLD, ``KL(p || q)`` in nats.
+    p : numpy.ndarray, shape (4**k,), float64
+        Attributed k-mer distribution (index: :func:`kmer_string`).
+    q : numpy.ndarray, shape (4**k,), float64
+        Prior: k-mer frequencies over all positions of the contributing sequences.
+    counts : numpy.ndarray, shape (4**k,), float64
+        Attributed k-mer counts.
+    attributed : numpy.ndarray, shape (N, L), bool
+        Positions above the per-sequence percentile.
+    segments : numpy.ndarray, shape (N, L), bool
+        Attributed runs after the 3' extension and merging.
+    k : int
+        The k-mer length.
+    """
 
     score: float
     p: np.ndarray  # (4**k,) attributed k-mer distribution
-    q: np.ndarray  # (4**k,) prior: k-mer frequencies over all positions
+    q: np.ndarray  # (4**k,) prior: k-mer frequencies of the contributing sequences
     counts: np.ndarray  # (4**k,) attributed k-mer counts
     attributed: np.ndarray  # (N, L) bool: positions above the per-sequence percentile
     segments: (
@@ -107,7 +142,19 @@ class KmerDetails:
     k: int
 
     def top_kmers(self, n: int = 10) -> list[tuple[str, float, float]]:
-        """The ``n`` most frequent attributed k-mers as ``(kmer, p, q)``."""
+        """The ``n`` most frequent attributed k-mers as ``(kmer, p, q)``.
+
+        Parameters
+        ----------
+        n : int, default 10
+            How many k-mers at most.
+
+        Returns
+        -------
+        list of (str, float, float)
+            The k-mer, its attributed probability and its prior probability, most frequent first
+            (ties in index order); only k-mers with ``p > 0``, so possibly fewer than ``n``.
+        """
         order = np.argsort(-self.p, kind="stable")[:n]
         return [
             (kmer_string(i, self.k), float(self.p[i]), float(self.q[i]))
@@ -117,7 +164,20 @@ class KmerDetails:
 
 
 def kmer_string(index: int, k: int) -> str:
-    """Decode a k-mer index (base-4, first base most significant) to its string."""
+    """Decode a k-mer index (base-4, first base most significant) to its string.
+
+    Parameters
+    ----------
+    index : int
+        The k-mer's index, in ``[0, 4**k)`` (as :func:`kmer_codes` gives).
+    k : int
+        The k-mer length.
+
+    Returns
+    -------
+    str
+        ``k`` letters from ``ACGT``.
+    """
     return "".join("ACGT"[(index >> (2 * (k - 1 - j))) & 3] for j in range(k))
 
 
@@ -135,6 +195,12 @@ def kmer_codes(x, k: int) -> np.ndarray:
     -------
     numpy.ndarray, shape (N, L - k + 1), int64
         Indices in [0, 4**k) (base 4, first base most significant).
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a finite one-hot ``(N, L, 4)`` array, or ``k`` is not in
+        ``[1, min(L, 15)]``.
     """
     return _kmer_codes(check_one_hot(x, "sequences"), k)
 
@@ -163,12 +229,21 @@ def attributed_segments(
     ----------
     attr : array_like, shape (N, L, 4)
         Attribution maps.
-    percentile : float in [0, 100)
-    extend : int >= 0
+    percentile : float, default 90.0
+        Per-sequence percentile of the norms (linear interpolation), in [0, 100).
+    extend : int, default 2
+        Positions added on the 3' side of every run, >= 0.
 
     Returns
     -------
     attributed, segments : numpy.ndarray, shape (N, L), bool
+        The attributed positions, and the merged segments after the 3' extension.
+
+    Raises
+    ------
+    ValueError
+        If ``attr`` is not a finite ``(N, L, 4)`` array, ``percentile`` is outside [0, 100) or
+        ``extend`` is not a non-negative integer.
     """
     return _attributed_segments(check_map(attr), percentile, extend)
 
@@ -210,11 +285,29 @@ def kmer_kld(
         Attribution maps.
     x : array_like, shape (N, L, 4)
         The one-hot sequences they explain.
-    k, percentile, extend, correct, return_details : see above.
+    k : int, default 6
+        The k-mer length, 1 to 15 and at most L.
+    percentile : float, default 90.0
+        Positions whose norm is above this per-sequence percentile are attributed
+        (:func:`attributed_segments`), in [0, 100).
+    extend : int, default 2
+        The 3' extension of the attributed runs (:func:`attributed_segments`).
+    correct : bool, default True
+        Gradient-correct the maps first.
+    return_details : bool, default False
+        Return the intermediates, not only the score.
 
     Returns
     -------
-    float, or KmerDetails with ``return_details``
+    float or KmerDetails
+        The KLD in nats, or with ``return_details`` a :class:`KmerDetails`.
+
+    Raises
+    ------
+    ValueError
+        If the arrays are not finite ``(N, L, 4)`` arrays of the same shape (``x`` one-hot), a
+        setting is invalid, or no sequence has an attributed segment of length >= k (the KLD is then
+        undefined).
     """
     attr, x = _check_pair(attr, x)
     return _kmer_kld(attr, x, k, percentile, extend, correct, return_details)
@@ -275,13 +368,33 @@ def match_kmers(
     Only the orientations in ``motifs`` are searched: pass both strands, as ``data.load_motifs``
     and ``SyntheticDataset.motifs`` do (each motif followed by its reverse complement).
 
-    ``kmers`` is a list of equal-length strings over ``ACGT``; ``motifs`` a list of ``data.Motif``
-    (or of bare ``(M, 4)`` PWMs, labelled by their index). Returns a DataFrame with one row per
-    k-mer: ``kmer``, ``motif`` (label such as ``"MAX(+)"``), ``motif_index``, ``offset`` (motif
-    column under the k-mer's first base; negative when it hangs over the 5' end), ``overlap``
-    (bases inside the motif), ``log_odds`` (bits), ``max_log_odds`` (the best any k-mer could
-    score at that alignment), ``consensus`` (the motif's consensus under the k-mer, ``-`` where it
-    hangs over) and ``mismatches`` (against that consensus, over the overlap).
+    Parameters
+    ----------
+    kmers : list of str
+        Non-empty k-mers of equal length k over ``ACGT`` (lower case is accepted).
+    motifs : list of data.Motif
+        The motifs (or bare ``(M, 4)`` PWMs, labelled by their index); not empty.
+    pseudocount : float, default 0.01
+        Added to every PWM entry before the log, > 0.
+    min_overlap : int, optional
+        Fewest k-mer bases inside the motif at an offset, in ``[1, k]`` (a motif shorter than this
+        needs only its own length); default ``ceil(k / 2)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per k-mer: ``kmer``, ``motif`` (label such as ``"MAX(+)"``), ``motif_index``,
+        ``offset`` (motif column under the k-mer's first base; negative when it hangs over the 5'
+        end), ``overlap`` (bases inside the motif), ``log_odds`` (bits), ``max_log_odds`` (the best
+        any k-mer could score at that alignment), ``consensus`` (the motif's consensus under the
+        k-mer, ``-`` where it hangs over) and ``mismatches`` (against that consensus, over the
+        overlap).
+
+    Raises
+    ------
+    ValueError
+        If ``kmers`` or ``motifs`` is empty or invalid, ``pseudocount`` is not positive, or
+        ``min_overlap`` is not an integer in ``[1, k]``.
     """
     import pandas as pd
 
@@ -377,7 +490,35 @@ def match_kmers(
 
 @dataclass
 class KattrDetails:
-    """Intermediates of ``kattr_mean_kld``."""
+    """Intermediates of ``kattr_mean_kld``.
+
+    M is the number of kept points (local means), over all sequences.
+
+    Attributes
+    ----------
+    score : float
+        The k-attr-mean KLD, ``KL(p || q)`` in nats.
+    points : numpy.ndarray, shape (M, 3), float64
+        Embedded local means that were kept.
+    sequence : numpy.ndarray, shape (M,), int64
+        Sequence index of each kept point.
+    position : numpy.ndarray, shape (M,), int64
+        Start position of each kept point's window.
+    theta : numpy.ndarray, shape (M,), float64
+        Polar angle of each kept point, in [0, pi].
+    phi : numpy.ndarray, shape (M,), float64
+        Azimuth of each kept point, in (-pi, pi].
+    weight : numpy.ndarray, shape (M,), float64
+        ``r^2`` of each kept point (its weight in ``p``).
+    p : numpy.ndarray, shape (n_theta, n_phi), float64
+        Empirical angular density.
+    q : numpy.ndarray, shape (n_theta, n_phi), float64
+        Smoothed prior.
+    theta_edges : numpy.ndarray, shape (n_theta + 1,), float64
+        Bin edges of theta, from 0 to pi.
+    phi_edges : numpy.ndarray, shape (n_phi + 1,), float64
+        Bin edges of phi, from -pi to pi.
+    """
 
     score: float
     points: np.ndarray  # (M, 3) embedded local means that were kept
@@ -399,11 +540,18 @@ def local_means(attr, window: int = 3) -> np.ndarray:
     ----------
     attr : array_like, shape (N, L, 4)
         Attribution maps, L >= window.
-    window : int
+    window : int, default 3
+        The window length, 1 to L.
 
     Returns
     -------
     numpy.ndarray, shape (N, L - window + 1, 4), float64
+        The mean over positions ``[l, l + window)`` at index l.
+
+    Raises
+    ------
+    ValueError
+        If ``attr`` is not a finite ``(N, L, 4)`` array or ``window`` is not an integer in [1, L].
     """
     return _local_means(check_map(attr), window)
 
@@ -418,12 +566,35 @@ def _local_means(attr: np.ndarray, window: int = 3) -> np.ndarray:
 
 
 def embed(vectors) -> np.ndarray:
-    """Coordinates ``(..., 3)`` of ``(..., 4)`` vectors in the orthonormal basis ``SIMPLEX_BASIS``."""
+    """Coordinates ``(..., 3)`` of ``(..., 4)`` vectors in the orthonormal basis ``SIMPLEX_BASIS``.
+
+    Parameters
+    ----------
+    vectors : array_like, shape (..., 4)
+        Vectors over the channels A, C, G, T (e.g. local means); their component along
+        ``(1, 1, 1, 1)`` is dropped.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 3), float64
+        The coordinates along the three rows of ``SIMPLEX_BASIS``.
+    """
     return np.asarray(vectors, dtype=np.float64) @ SIMPLEX_BASIS.T
 
 
 def spherical(points) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(r, theta in [0, pi], phi in (-pi, pi])`` of ``(..., 3)`` points (theta from the e3 axis)."""
+    """``(r, theta in [0, pi], phi in (-pi, pi])`` of ``(..., 3)`` points (theta from the e3 axis).
+
+    Parameters
+    ----------
+    points : array_like, shape (..., 3)
+        Points in the embedding (:func:`embed`).
+
+    Returns
+    -------
+    r, theta, phi : numpy.ndarray, shape (...), float64
+        Radius, polar angle and azimuth of every point (theta is 0 at the origin).
+    """
     points = np.asarray(points, dtype=np.float64)
     r = np.linalg.norm(points, axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -448,17 +619,37 @@ def kattr_mean_kld(
     ``window`` positions; embed them in 3-D (``SIMPLEX_BASIS``); keep, per sequence, the points with
     radius strictly above its ``percentile``; histogram their angles on a ``bin_width`` lattice
     weighted by r^2 into ``p``; smooth ``p`` with a ``smooth_width`` boxcar (periodic in phi,
-    mirrored in theta) into the prior ``q``; return ``KL(p || q)`` in nats.
+    mirrored in theta) into the prior ``q``; return ``KL(p || q)`` in nats. An all-zero map
+    contributes nothing.
 
     Parameters
     ----------
     attr : array_like, shape (N, L, 4)
         Attribution maps, L >= window.
-    window, percentile, bin_width, smooth_width, correct, return_details : see above.
+    window : int, default 3
+        The local-mean window (positions).
+    percentile : float, default 90.0
+        Per-sequence percentile of the radii above which points are kept, in [0, 100).
+    bin_width : float, default 0.1
+        Width (radians) of the theta and phi bins, > 0.
+    smooth_width : float, default 0.5
+        Width (radians) of the boxcar; ``smooth_width / bin_width`` must round to an odd number of
+        bins.
+    correct : bool, default True
+        Gradient-correct the maps first.
+    return_details : bool, default False
+        Return the intermediates, not only the score.
 
     Returns
     -------
-    float, or KattrDetails with ``return_details``
+    float or KattrDetails
+        The KLD in nats, or with ``return_details`` a :class:`KattrDetails`.
+
+    Raises
+    ------
+    ValueError
+        If ``attr`` is not a finite ``(N, L, 4)`` array, a setting is invalid, or no point is above
+        the percentile in any sequence (the maps are constant).
     """
     return _kattr_mean_kld(
         check_map(attr),
@@ -559,6 +750,12 @@ def kmers_per_sequence(segments, k: int) -> np.ndarray:
     -------
     numpy.ndarray, shape (N,), int64
         The number of attributed k-mers of every sequence.
+
+    Raises
+    ------
+    ValueError
+        If ``segments`` is not an ``(N, L)`` array of 0/1 values or ``k`` is not a positive
+        integer.
     """
     segments = validate_input(
         segments, "segments", shape=("N", "L"), dtype=bool, values=(0, 1)

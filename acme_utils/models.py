@@ -53,6 +53,38 @@ def cnn_config(
     as in the authors' ``cnn_deep``, which rises 0.1, 0.2, 0.3, 0.4). ``kernel_initializer`` is
     Keras' default ``"glorot_uniform"`` (METHODS.md) or ``"he_normal"``; ``l2`` is the weight of
     an L2 penalty ``l2 * sum(W**2)`` on every kernel (0: none).
+
+    Parameters
+    ----------
+    activation : {"relu", "exponential"}, default "relu"
+        The first layer's activation (the other layers use ReLU).
+    batch_norm : bool, default True
+        Batch normalisation after every convolution and the dense layer.
+    width : float, default 1.0
+        Multiplier of the number of filters and dense units (each rounded, at least 1), > 0.
+    conv_dropout : float or tuple of 4 float, default 0.1
+        Dropout rate of the convolutional blocks, in [0, 1): one for all four, or one per block.
+    dense_dropout : float, default 0.5
+        Dropout rate of the dense layer, in [0, 1).
+    input_length : int, default 200
+        Sequence length L of the ``(N, L, 4)`` input, at least 48 (three poolings).
+    kernel_initializer : {"glorot_uniform", "he_normal"}, default "glorot_uniform"
+        Initialiser of every kernel.
+    l2 : float, default 0.0
+        Weight of the L2 penalty on every kernel, finite and >= 0 (0: none).
+
+    Returns
+    -------
+    dict
+        ``activation``, ``batch_norm``, ``width``, ``conv_dropout`` (a float, or a list of four
+        when they differ), ``dense_dropout`` and ``input_length``; plus ``kernel_initializer`` and
+        ``l2`` only when they differ from METHODS.md, so the keys of METHODS.md models never
+        change.
+
+    Raises
+    ------
+    ValueError
+        If a setting is outside the range above.
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {ACTIVATIONS}; got {activation!r}")
@@ -102,7 +134,18 @@ def cnn_config(
 
 
 def block_dropout_rates(conv_dropout) -> list[float]:
-    """The dropout rate of each convolutional block, from a ``cnn_config`` ``conv_dropout``."""
+    """The dropout rate of each convolutional block, from a ``cnn_config`` ``conv_dropout``.
+
+    Parameters
+    ----------
+    conv_dropout : float or sequence of float
+        One rate for every block, or one rate per block.
+
+    Returns
+    -------
+    list of float
+        One rate per block (four for ``CONV_BLOCKS``).
+    """
     if isinstance(conv_dropout, (list, tuple)):
         return [float(r) for r in conv_dropout]
     return [float(conv_dropout)] * len(CONV_BLOCKS)
@@ -130,6 +173,38 @@ def build_cnn(
 
     Weights are initialised from Keras' global seed: call ``training.set_seed`` first for a
     reproducible model.
+
+    Parameters
+    ----------
+    activation : {"relu", "exponential"}, default "relu"
+        The first layer's activation (the other layers use ReLU).
+    batch_norm : bool, default True
+        Batch normalisation after every convolution and the dense layer.
+    width : float, default 1.0
+        Multiplier of the number of filters and dense units (each rounded, at least 1), > 0.
+    conv_dropout : float or tuple of 4 float, default 0.1
+        Dropout rate of the convolutional blocks, in [0, 1): one for all four, or one per block.
+    dense_dropout : float, default 0.5
+        Dropout rate of the dense layer, in [0, 1).
+    input_length : int, default 200
+        Sequence length L of the ``(N, L, 4)`` input, at least 48 (three poolings).
+    kernel_initializer : {"glorot_uniform", "he_normal"}, default "glorot_uniform"
+        Initialiser of every kernel.
+    l2 : float, default 0.0
+        Weight of the L2 penalty on every kernel, finite and >= 0 (0: none).
+
+    Returns
+    -------
+    keras.Model
+        Input ``(N, input_length, 4)`` one-hot sequences (layer ``"sequence"``), output the
+        sigmoid probability ``(N, 1)`` (layer ``"output"``); named
+        ``"cnn_<activation>_bn"`` or ``"cnn_<activation>_nobn"``. The first block's layers are
+        ``conv1``, ``conv1_bn`` (with batch norm), ``conv1_act`` and ``conv1_dropout``.
+
+    Raises
+    ------
+    ValueError
+        If a setting is outside the range above.
     """
     cfg = cnn_config(
         activation,
@@ -172,7 +247,25 @@ def build_cnn(
 
 
 def logit_model(model: keras.Model, layer: str = "logit") -> keras.Model:
-    """A model sharing ``model``'s weights whose output is the pre-sigmoid logit ``(N, 1)``."""
+    """A model sharing ``model``'s weights whose output is the pre-sigmoid logit ``(N, 1)``.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built model with a layer named ``layer``.
+    layer : str, default "logit"
+        The layer whose output the new model returns.
+
+    Returns
+    -------
+    keras.Model
+        Same input as ``model``; named ``"<model name>_logit"``.
+
+    Raises
+    ------
+    ValueError
+        If ``model`` has no layer named ``layer``.
+    """
     try:
         out = model.get_layer(layer).output
     except ValueError as err:
@@ -181,5 +274,17 @@ def logit_model(model: keras.Model, layer: str = "logit") -> keras.Model:
 
 
 def first_layer_activation_model(model: keras.Model) -> keras.Model:
-    """A model returning the first convolutional layer's activations ``(N, L, filters)``."""
+    """A model returning the first convolutional layer's activations ``(N, L, filters)``.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model with a layer ``conv1_act`` (as :func:`build_cnn` makes).
+
+    Returns
+    -------
+    keras.Model
+        Same input as ``model``, sharing its weights; output the activations of layer
+        ``conv1_act`` (after batch norm and the activation function).
+    """
     return keras.Model(model.input, model.get_layer("conv1_act").output)

@@ -66,10 +66,18 @@ Standard        bn    relu          4  1.101  0.254  0.981  1.481
 
 
 def table_1() -> pd.DataFrame:
-    """The paper's Table 1, one row per configuration, with our column names: ``regularizer``,
-    ``batch_norm`` (bool), ``activation``, ``passed`` (the paper's "trials"), ``kmer_kld``,
-    ``kattr_mean_kld``, ``test_auroc``, ``snr``. The study's two batch-norm adversarial
-    configurations have no row: none of their models passed the filter."""
+    """The paper's Table 1, one row per configuration, with our column names.
+
+    The study's two batch-norm adversarial configurations have no row: none of their models passed
+    the filter.
+
+    Returns
+    -------
+    pandas.DataFrame
+        26 rows with columns ``regularizer`` (``acme_utils.regularizers`` names), ``batch_norm``
+        (bool), ``activation``, ``passed`` (the paper's "trials", int), ``kmer_kld``,
+        ``kattr_mean_kld``, ``test_auroc``, ``snr`` (float).
+    """
     rows = []
     for line in _TABLE_1.splitlines():
         method, bn, activation, trials, kmer, kattr, auroc, snr = line.split()
@@ -133,7 +141,13 @@ def side_by_side(
     Returns
     -------
     pandas DataFrame
-        Indexed by (regularizer, "bn"/"no bn", activation).
+        Indexed by (regularizer, "bn"/"no bn", activation) (index names ``regularizer``,
+        ``batch norm``, ``activation``).
+
+    Raises
+    ------
+    KeyError
+        If ``ours`` lacks one of the columns above.
     """
     theirs = table_1() if theirs is None else theirs
     labels = labels or {}

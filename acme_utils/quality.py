@@ -47,6 +47,13 @@ def position_scores(attr, x) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (N, L), float64
+        The score of every position.
+
+    Raises
+    ------
+    ValueError
+        If the arrays are not finite ``(N, L, 4)`` arrays of the same shape, or ``x`` is not
+        one-hot.
     """
     return _position_scores(*_check_pair(attr, x))
 
@@ -88,8 +95,10 @@ def attribution_snr_per_sequence(
 ) -> np.ndarray:
     """Per-sequence SNR, NaN for a sequence left out.
 
-    A sequence is left out when it has no motif position or fewer than ``top_k`` background
-    positions with a positive score (the noise term is then undefined).
+    The mean score at motif positions over the mean of the ``top_k`` largest positive scores at
+    background positions (information content 0). A sequence is left out when it has no motif
+    position or fewer than ``top_k`` background positions with a positive score (the noise term is
+    then undefined).
 
     Parameters
     ----------
@@ -99,13 +108,21 @@ def attribution_snr_per_sequence(
         The one-hot sequences they explain.
     pwm : array_like, shape (N, L, 4)
         Their ground-truth PWMs.
-    top_k : int
-    threshold : float
+    top_k : int, default 10
+        Number of the largest positive background scores averaged into the noise.
+    threshold : float, default IC_THRESHOLD (0.1)
         Information content (bits) above which a position is a motif position.
 
     Returns
     -------
     numpy.ndarray, shape (N,), float64
+        The SNR of every sequence, NaN for a sequence left out.
+
+    Raises
+    ------
+    ValueError
+        If the arrays are not finite ``(N, L, 4)`` arrays of the same shape, or ``x`` is not
+        one-hot.
     """
     return _snr(*_check_inputs(attr, x, pwm), top_k, threshold)
 
@@ -132,8 +149,29 @@ def attribution_auroc_per_sequence(
 ) -> np.ndarray:
     """Per-sequence AUROC of scores for motif (IC > threshold) against background (IC = 0).
 
-    Parameters as ``attribution_snr_per_sequence``; returns shape (N,), NaN where a class is
-    missing.
+    Positions with ``0 < IC <= threshold`` are left out.
+
+    Parameters
+    ----------
+    attr : array_like, shape (N, L, 4)
+        Attribution maps.
+    x : array_like, shape (N, L, 4)
+        The one-hot sequences they explain.
+    pwm : array_like, shape (N, L, 4)
+        Their ground-truth PWMs.
+    threshold : float, default IC_THRESHOLD (0.1)
+        Information content (bits) above which a position is a motif position.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,), float64
+        NaN where a class is missing.
+
+    Raises
+    ------
+    ValueError
+        If the arrays are not finite ``(N, L, 4)`` arrays of the same shape, or ``x`` is not
+        one-hot.
     """
     return _auroc(*_check_inputs(attr, x, pwm), threshold)
 
@@ -148,8 +186,29 @@ def attribution_aupr_per_sequence(
 ) -> np.ndarray:
     """Per-sequence average precision, motif (IC > threshold) against background (IC = 0).
 
-    Parameters as ``attribution_snr_per_sequence``; returns shape (N,), NaN where a class is
-    missing.
+    Positions with ``0 < IC <= threshold`` are left out.
+
+    Parameters
+    ----------
+    attr : array_like, shape (N, L, 4)
+        Attribution maps.
+    x : array_like, shape (N, L, 4)
+        The one-hot sequences they explain.
+    pwm : array_like, shape (N, L, 4)
+        Their ground-truth PWMs.
+    threshold : float, default IC_THRESHOLD (0.1)
+        Information content (bits) above which a position is a motif position.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,), float64
+        NaN where a class is missing.
+
+    Raises
+    ------
+    ValueError
+        If the arrays are not finite ``(N, L, 4)`` arrays of the same shape, or ``x`` is not
+        one-hot.
     """
     return _aupr(*_check_inputs(attr, x, pwm), threshold)
 
@@ -163,7 +222,21 @@ def _aupr(attr, x, ic, threshold):
 
 @dataclass
 class AttributionQuality:
-    """Ground-truth quality of a set of maps: means over sequences, and how many were left out."""
+    """Ground-truth quality of a set of maps: means over sequences, and how many were left out.
+
+    Attributes
+    ----------
+    snr : float
+        Mean attribution SNR over the sequences that have one (NaN if none has).
+    auroc : float
+        Mean attribution AUROC over the sequences that have one (NaN if none has).
+    aupr : float
+        Mean attribution AUPR over the sequences that have one (NaN if none has).
+    n_sequences : int
+        Number of sequences scored.
+    n_left_out_snr : int
+        Number of sequences without an SNR (see :func:`attribution_snr_per_sequence`).
+    """
 
     snr: float
     auroc: float
@@ -172,6 +245,13 @@ class AttributionQuality:
     n_left_out_snr: int
 
     def as_dict(self) -> dict:
+        """The five fields as a dict.
+
+        Returns
+        -------
+        dict
+            ``snr``, ``auroc``, ``aupr``, ``n_sequences``, ``n_left_out_snr``.
+        """
         return dict(self.__dict__)
 
 
@@ -180,11 +260,29 @@ def attribution_quality(
 ) -> AttributionQuality:
     """Mean attribution SNR, AUROC and AUPR over sequences (METHODS.md section 6).
 
-    Parameters as ``attribution_snr_per_sequence``.
+    Parameters
+    ----------
+    attr : array_like, shape (N, L, 4)
+        Attribution maps.
+    x : array_like, shape (N, L, 4)
+        The one-hot sequences they explain.
+    pwm : array_like, shape (N, L, 4)
+        Their ground-truth PWMs.
+    top_k : int, default 10
+        Number of the largest positive background scores averaged into the noise of the SNR.
+    threshold : float, default IC_THRESHOLD (0.1)
+        Information content (bits) above which a position is a motif position.
 
     Returns
     -------
     AttributionQuality
+        The means over sequences, and the number of sequences left out of the SNR.
+
+    Raises
+    ------
+    ValueError
+        If the arrays are not finite ``(N, L, 4)`` arrays of the same shape, or ``x`` is not
+        one-hot.
     """
     return _attribution_quality(*_check_inputs(attr, x, pwm), top_k, threshold)
 

@@ -28,7 +28,27 @@ __all__ = [
 
 
 def explained_positives(data: SyntheticDataset, n_sequences: int | None = None):
-    """The positive test sequences (the first ``n_sequences`` of them, or all)."""
+    """The positive test sequences (the first ``n_sequences`` of them, or all).
+
+    Parameters
+    ----------
+    data : SyntheticDataset
+        The dataset; its ``test`` split is read.
+    n_sequences : int, optional
+        Keep only the first ``n_sequences`` positives (all of them if there are fewer); default
+        all.
+
+    Returns
+    -------
+    data.Split
+        The positive test sequences: ``x`` and ``pwm`` of shape ``(N, L, 4)``, ``y`` of shape
+        ``(N, 1)``, with ``planted`` re-indexed.
+
+    Raises
+    ------
+    ValueError
+        If ``n_sequences`` is not a positive integer or None.
+    """
     pos = data.test.positives
     if n_sequences is not None:
         if int(n_sequences) != n_sequences or n_sequences < 1:
@@ -56,18 +76,35 @@ def score_model(
     Parameters
     ----------
     trained : training.TrainedModel
+        The model (its ``model``, ``name``, ``key``, ``model_config``, ``train_config`` and
+        ``test_metrics`` are read).
     data : SyntheticDataset
         The dataset the model was trained on; its positive test sequences are explained.
-    method : str
-        An attribution method (``attribution.METHODS``).
+    method : str, default "saliency"
+        An attribution method (a key of ``attribution.METHODS``).
     n_sequences : int, optional
-        Explain only the first ``n_sequences`` positives.
-    cache_dir, verbose, **method_options : passed to ``attribution.explain``.
+        Explain only the first ``n_sequences`` positives; default all.
+    cache_dir : str or os.PathLike, optional
+        Passed to ``attribution.explain``: the cache of the maps (default the package's).
+    verbose : bool, default False
+        Passed to ``attribution.explain``: log a line when a map is loaded or computed.
+    **method_options
+        Passed to ``attribution.explain``: the method's own options.
 
     Returns
     -------
     dict
-        One row: model, configuration, test and attribution scores.
+        One row: ``model``, ``activation``, ``batch_norm``, ``seed``, ``test_auroc``,
+        ``test_aupr``, ``method``, ``n_sequences`` (positives explained), ``snr``,
+        ``attr_auroc``, ``attr_aupr`` (quality against the ground truth, section 6),
+        ``snr_left_out`` (sequences without an SNR), ``kmer_kld`` and ``kattr_mean_kld``
+        (consistency, sections 7-8).
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is not a key of ``attribution.METHODS``, if ``n_sequences`` is invalid, or if
+        the sequences do not fit the model.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {tuple(METHODS)}; got {method!r}")

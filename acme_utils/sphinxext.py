@@ -50,6 +50,24 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    """Register the extension with Sphinx (Sphinx calls it when the book is built).
+
+    Connects the removal of the scripts added twice to a page to Sphinx's ``html-page-context``
+    event, and installs a ``sys.excepthook`` that, after the usual traceback, writes one line to
+    standard error: the build was interrupted (a ``KeyboardInterrupt`` or ``DeadKernelError`` in
+    the exception's chain) or stopped by an error, everything computed before it is kept in the
+    cache (``cache.default_cache_dir``), and running the same command again resumes from there.
+
+    Parameters
+    ----------
+    app : sphinx.application.Sphinx
+        The Sphinx application.
+
+    Returns
+    -------
+    dict
+        The extension's metadata: ``{"parallel_read_safe": True, "parallel_write_safe": True}``.
+    """
     app.connect("html-page-context", _drop_repeated_scripts)
     previous = sys.excepthook
 

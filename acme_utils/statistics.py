@@ -36,8 +36,28 @@ __all__ = [
 
 @dataclass(frozen=True)
 class RankCorrelation:
-    """A correlation between two scores (Spearman's rho unless ``method`` says "pearson"), with a
-    bootstrap confidence interval."""
+    """A correlation between two scores, with a bootstrap confidence interval.
+
+    Spearman's rho unless ``method`` says "pearson"; the confidence interval is a percentile
+    bootstrap over models. ``str()`` gives a one-line summary such as
+    ``rho = +0.52 (95% CI +0.21 to +0.75; n = 30, p = 0.0032)``.
+
+    Attributes
+    ----------
+    rho : float
+        The correlation (Spearman's rho, or Pearson's r when ``method`` is ``"pearson"``); NaN if
+        a score is constant.
+    low, high : float
+        Bounds of the bootstrap confidence interval.
+    p_value : float
+        The p-value of ``scipy.stats.spearmanr`` or ``pearsonr`` (NaN if ``rho`` is).
+    n : int
+        Number of models.
+    level : float
+        Confidence level of the interval.
+    method : str, default "spearman"
+        ``"spearman"`` or ``"pearson"``.
+    """
 
     rho: float
     low: float
@@ -64,7 +84,23 @@ def _rowwise_pearson(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def spearman(x, y) -> float:
-    """Spearman's rho of two equally long 1-D arrays (average ranks for ties)."""
+    """Spearman's rho of two equally long 1-D arrays (average ranks for ties).
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,)
+        Two finite scores of the same n >= 3 models.
+
+    Returns
+    -------
+    float
+        Spearman's rho, NaN if a score is constant.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` and ``y`` are not finite 1-D arrays of equal length >= 3.
+    """
     x, y = _check_pair(x, y)
     return float(_rowwise_pearson(stats.rankdata(x)[None], stats.rankdata(y)[None])[0])
 
@@ -91,6 +127,28 @@ def rank_correlation(
     """Spearman's rho of ``x`` and ``y`` with a percentile-bootstrap CI over models.
 
     Resamples in which either score is constant (rho undefined) are left out of the interval.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,)
+        Two finite scores of the same n >= 3 models.
+    n_boot : int, default 2000
+        Bootstrap resamples of the models, at least 100.
+    level : float, default 0.95
+        Confidence level of the interval, in (0, 1).
+    seed : int, default 0
+        Seed of the resampling.
+
+    Returns
+    -------
+    RankCorrelation
+        With ``method="spearman"``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` and ``y`` are not finite 1-D arrays of equal length >= 3, ``n_boot`` is not an
+        integer >= 100, or ``level`` is not in (0, 1).
     """
     return _bootstrap_correlation(x, y, "spearman", n_boot, level, seed)
 
@@ -98,8 +156,32 @@ def rank_correlation(
 def pearson_correlation(
     x, y, n_boot: int = 2000, level: float = 0.95, seed: int = 0
 ) -> RankCorrelation:
-    """Pearson's r of ``x`` and ``y`` with a percentile-bootstrap CI over models (as
-    ``rank_correlation``, on the values instead of their ranks)."""
+    """Pearson's r of ``x`` and ``y`` with a percentile-bootstrap CI over models.
+
+    As :func:`rank_correlation`, on the values instead of their ranks.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,)
+        Two finite scores of the same n >= 3 models.
+    n_boot : int, default 2000
+        Bootstrap resamples of the models, at least 100.
+    level : float, default 0.95
+        Confidence level of the interval, in (0, 1).
+    seed : int, default 0
+        Seed of the resampling.
+
+    Returns
+    -------
+    RankCorrelation
+        With ``method="pearson"``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` and ``y`` are not finite 1-D arrays of equal length >= 3, ``n_boot`` is not an
+        integer >= 100, or ``level`` is not in (0, 1).
+    """
     return _bootstrap_correlation(x, y, "pearson", n_boot, level, seed)
 
 
@@ -139,6 +221,35 @@ def correlation_table(
 
     ``pairs`` is a list of ``(x_column, y_column)``; ``method`` is ``"spearman"`` (column
     ``spearman_rho``) or ``"pearson"`` (column ``pearson_r``).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per model.
+    pairs : list of (str, str)
+        The ``(x_column, y_column)`` pairs to correlate.
+    n_boot : int, default 2000
+        Bootstrap resamples of the models, at least 100.
+    level : float, default 0.95
+        Confidence level of the interval, in (0, 1).
+    seed : int, default 0
+        Seed of the resampling.
+    method : {"spearman", "pearson"}, default "spearman"
+        :func:`rank_correlation` or :func:`pearson_correlation`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair: ``x``, ``y``, ``spearman_rho`` or ``pearson_r``, ``ci_low``,
+        ``ci_high``, ``p_value`` and ``n_models``.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is neither of the two, or a pair cannot be correlated (see
+        :func:`rank_correlation`).
+    KeyError
+        If a column of ``pairs`` is not in ``table``.
     """
     if method not in ("spearman", "pearson"):
         raise ValueError(f"method must be 'spearman' or 'pearson'; got {method!r}")
@@ -182,17 +293,22 @@ def mean_with_ci(
     ----------
     values : array_like, shape (n,)
         Finite numbers (e.g. paired differences of a score between two kinds of model).
-    n_boot : int
+    n_boot : int, default 2000
         Bootstrap resamples (each draws ``n`` values with replacement).
-    level : float
+    level : float, default 0.95
         Confidence level of the interval, in (0, 1).
-    seed : int
+    seed : int, default 0
         Seed of the resampling.
 
     Returns
     -------
     tuple of float
         ``(mean, low, high)``.
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is not a finite, non-empty 1-D array or ``level`` is not in (0, 1).
     """
     values = validate_input(values, "values", shape=("n",), dtype=np.float64)
     if not 0 < level < 1:
@@ -218,17 +334,23 @@ def spearman_difference(
     ----------
     a, b, y : array_like, shape (n,)
         Three scores of the same ``n`` models (NaN allowed: that model is left out).
-    n_boot : int
+    n_boot : int, default 2000
         Bootstrap resamples of the models.
-    level : float
+    level : float, default 0.95
         Confidence level of the interval, in (0, 1).
-    seed : int
+    seed : int, default 0
         Seed of the resampling.
 
     Returns
     -------
     tuple of float
         ``(difference, low, high)``; resamples in which a correlation is undefined are ignored.
+
+    Raises
+    ------
+    ValueError
+        If ``a``, ``b`` and ``y`` are not 1-D of equal length, ``level`` is not in (0, 1), or
+        fewer than 3 models have all three scores finite.
     """
     a, b, y = (np.asarray(v, dtype=np.float64) for v in (a, b, y))
     if not a.ndim == b.ndim == y.ndim == 1 or not len(a) == len(b) == len(y):
@@ -256,7 +378,18 @@ def spearman_difference(
 
 
 def ci_verdict(low: float, high: float) -> str:
-    """ "yes" if a confidence interval lies above 0, "no" if below, "inconclusive" otherwise."""
+    """ "yes" if a confidence interval lies above 0, "no" if below, "inconclusive" otherwise.
+
+    Parameters
+    ----------
+    low, high : float
+        The bounds of the interval.
+
+    Returns
+    -------
+    str
+        ``"yes"``, ``"no"`` or ``"inconclusive"``.
+    """
     return "yes" if low > 0 else "no" if high < 0 else "inconclusive"
 
 
@@ -277,12 +410,12 @@ def correlations(
         One row per model (or per configuration).
     pairs : list of (str, str)
         Column pairs, as for :func:`correlation_table`.
-    min_models : int
-        Fewest complete rows to correlate; with fewer, a message naming ``name`` is printed and
-        None returned.
-    seed : int
+    min_models : int, default 3
+        Fewest complete rows to correlate; with fewer, a message naming ``name`` is logged
+        (logger ``"acme_utils"``) and None returned.
+    seed : int, default 0
         Seed of the bootstrap.
-    name : str
+    name : str, default "models"
         What the rows are, for the message.
 
     Returns
@@ -290,6 +423,11 @@ def correlations(
     dict or None
         ``{"Spearman": DataFrame, "Pearson": DataFrame}`` as returned by
         :func:`correlation_table`, or None if there are too few rows.
+
+    Raises
+    ------
+    KeyError
+        If a column of ``pairs`` is not in ``table``.
     """
     cols = sorted({c for pair in pairs for c in pair})
     for col in cols:
@@ -316,8 +454,10 @@ def correlations(
 
 
 def ranking_agreement(scores: dict, reference):
-    """Per setting of a metric: Spearman's rho between the models' scores there and at the
-    ``reference`` setting, and the best-scoring model.
+    """Per setting of a metric: the models' rank agreement with a reference setting, and the best.
+
+    The agreement is Spearman's rho between the models' scores at the setting and at the
+    ``reference`` setting; the best is the best-scoring model at the setting.
 
     Parameters
     ----------
@@ -337,6 +477,12 @@ def ranking_agreement(scores: dict, reference):
     best : pandas.DataFrame
         The name of the highest-scoring model at each setting (``"-"`` where no score is
         defined).
+
+    Raises
+    ------
+    ValueError
+        If fewer than two models are given, their tables differ in index or columns, or
+        ``reference`` is not a setting.
     """
     import pandas as pd
 

@@ -43,7 +43,16 @@ def _to_terminal(text: str) -> None:
 
 
 def progress(message: str) -> None:
-    """One time-stamped line on the terminal of the kernel process (see the module docstring)."""
+    """One time-stamped line on the terminal of the kernel process (see the module docstring).
+
+    Written only inside a Jupyter kernel, or anywhere with ``ACME_PROGRESS=1``; never with
+    ``ACME_PROGRESS=0``.
+
+    Parameters
+    ----------
+    message : str
+        The line's text, written after the prefix ``[acme_utils HH:MM:SS]``.
+    """
     setting = os.environ.get(PROGRESS_ENV_VAR, "")
     if setting == "0" or not (setting == "1" or _in_kernel()):
         return
@@ -52,7 +61,19 @@ def progress(message: str) -> None:
 
 @contextlib.contextmanager
 def note_interrupt(what: str, cache_dir):
-    """On Ctrl-C inside the block, say in one line what was kept and how to resume, then re-raise."""
+    """On Ctrl-C inside the block, say in one line what was kept and how to resume, then re-raise.
+
+    A context manager: ``with note_interrupt("computing ...", cache_dir): ...``. The line goes to
+    the terminal like :func:`progress`'s, whatever ``ACME_PROGRESS`` says; other exceptions pass
+    through untouched.
+
+    Parameters
+    ----------
+    what : str
+        What the block does, for the message (``"interrupted while <what>"``).
+    cache_dir : str or os.PathLike
+        The cache that keeps everything finished before the interrupt, named in the message.
+    """
     try:
         yield
     except KeyboardInterrupt:

@@ -175,14 +175,25 @@ def check_one_hot(
     Parameters
     ----------
     x : array_like, shape (N, L, 4)
-    name : str
+        N sequences of L positions, channels A, C, G, T.
+    name : str, default "x"
         The argument's name in error messages.
-    length, length_name : optional
-        The required sequence length L and what requires it (see ``validate_input``).
+    length : int, optional
+        The required sequence length L (see ``validate_input``); default any.
+    length_name : str, optional
+        What requires ``length``, for the message (see ``validate_input``).
 
     Returns
     -------
     numpy.ndarray, shape (N, L, 4), float32
+        ``x``, cast to float32 (no copy if it already is).
+
+    Raises
+    ------
+    TypeError
+        If ``x`` does not hold real numbers.
+    ValueError
+        If any other check fails.
     """
     return validate_input(
         x,
@@ -201,12 +212,21 @@ def check_map(attr, name: str = "attribution map") -> np.ndarray:
     Parameters
     ----------
     attr : array_like, shape (N, L, 4)
-    name : str
+        N maps of L positions, channels A, C, G, T.
+    name : str, default "attribution map"
         The argument's name in error messages.
 
     Returns
     -------
     numpy.ndarray, shape (N, L, 4), float64
+        ``attr``, cast to float64 (no copy if it already is).
+
+    Raises
+    ------
+    TypeError
+        If ``attr`` does not hold real numbers.
+    ValueError
+        If any other check fails.
     """
     return validate_input(attr, name, shape=SEQUENCE_SHAPE, dtype=np.float64)
 
@@ -216,6 +236,16 @@ def model_input_length(model) -> int | None:
 
     Read from ``model.input_shape`` without importing TensorFlow; a model that has none yet (an
     unbuilt subclassed model) gives None, and the model itself then decides.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Any object; only its ``input_shape`` is read.
+
+    Returns
+    -------
+    int or None
+        The length L of the model's ``(N, L, 4)`` input, or None.
     """
     try:
         shape = model.input_shape
@@ -227,8 +257,10 @@ def model_input_length(model) -> int | None:
 
 
 def check_model_input(model, x, name: str = "x", ohe: bool = True) -> np.ndarray:
-    """Sequences for ``model``, checked: ``(N, L, 4)`` with the model's L, finite, one-hot unless
-    ``ohe=False`` (for the baselines and path points of integrated gradients); float32.
+    """Sequences for ``model``, checked: ``(N, L, 4)`` with the model's L, finite, one-hot; float32.
+
+    One-hot is not required with ``ohe=False`` (for the baselines and path points of integrated
+    gradients).
 
     Without this check, a 60-nt input to a 48-nt model fails deep inside a traced
     ``tf.function`` with a long autograph trace; here it is one line naming both lengths.
@@ -238,7 +270,8 @@ def check_model_input(model, x, name: str = "x", ohe: bool = True) -> np.ndarray
     model : keras.Model
         The model the sequences are for (only its ``input_shape`` and ``name`` are read).
     x : array_like, shape (N, L, 4)
-    name : str
+        N sequences of the model's length L, channels A, C, G, T.
+    name : str, default "x"
         The argument's name in error messages.
     ohe : bool, default True
         Require one-hot sequences.
@@ -246,6 +279,14 @@ def check_model_input(model, x, name: str = "x", ohe: bool = True) -> np.ndarray
     Returns
     -------
     numpy.ndarray, shape (N, L, 4), float32
+        ``x``, cast to float32 (no copy if it already is).
+
+    Raises
+    ------
+    TypeError
+        If ``x`` does not hold real numbers.
+    ValueError
+        If any other check fails; a wrong length names both lengths.
     """
     length = model_input_length(model)
     return validate_input(

@@ -54,13 +54,15 @@ def plot_attribution_panel(
     ----------
     maps : dict
         Label -> ``(L, 4)`` attribution map of the sequence, one logo row each.
-    pwm : array, shape (L, 4)
+    pwm : array_like, shape (L, 4)
         The sequence's ground-truth PWM, drawn as an information-content logo.
-    start, end : int, optional
-        Crop all rows to the same window ``[start, end)``; default the whole sequence.
+    start : int, default 0
+        First position of the window ``[start, end)`` to which all rows are cropped.
+    end : int, optional
+        End of the window (exclusive); default the end of the sequence.
     title : str, optional
         Figure title.
-    height : float
+    height : float, default 1.1
         Height of one row (inches).
     width : float, optional
         Figure width (inches); default grows with the window.
@@ -72,7 +74,14 @@ def plot_attribution_panel(
 
     Returns
     -------
-    The figure.
+    matplotlib.figure.Figure
+        A new figure with ``len(maps) + 1`` rows sharing the x axis.
+
+    Raises
+    ------
+    ValueError
+        If ``pwm`` is not ``(L, 4)``, ``maps`` is empty or holds a map of another shape, or the
+        window is not inside the sequence.
     """
     pwm = np.asarray(pwm)
     if pwm.ndim != 2 or pwm.shape[1] != 4:
@@ -120,22 +129,31 @@ def plot_angle_histogram(
     Parameters
     ----------
     angles : dict
-        Label -> array of angles in degrees, in ``[-90, 90]``; one step histogram each.
-    ax : matplotlib Axes, optional
-    bins : int
+        Label -> array of angles in degrees, in ``[-90, 90]``; one step histogram (a density)
+        each.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
+    bins : int, default 90
         Number of bins over ``[-90, 90]``.
-    mask : boolean array, optional
+    mask : array_like of bool, optional
         Same shape as each array: restricts the positions counted, e.g. motif positions.
     reference : tuple, optional
         ``(theta, density, label)``: a reference density (per degree) drawn as a dashed grey
         curve, e.g. that of gradients pointing in random directions; default none.
-    marks : sequence of float
+    marks : sequence of float, default ()
         Angles (degrees) marked by light grey vertical lines behind the histograms, e.g.
         ``(-30, 30)``; default none.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``angles`` is empty, ``mask`` has another shape than an array, or an array (after the
+        mask) is not finite.
     """
     if not angles:
         raise ValueError("angles is empty: give at least one array of angles")
@@ -181,20 +199,30 @@ def plot_before_after(
     Parameters
     ----------
     before, after : dict
-        Key (e.g. a method name) -> number; both need the same keys. A NaN leaves that end out:
-        only the other point is drawn, without a line.
-    ax : matplotlib Axes, optional
-    labels : (str, str)
+        Key (e.g. a method name) -> number; both need the same keys, in the same order. A NaN
+        leaves that end out: only the other point is drawn, without a line.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
+    labels : (str, str), default ("before", "after")
         Tick labels of the two columns.
-    ylabel, title : str, optional
+    ylabel : str, optional
+        Label of the y axis.
+    title : str, optional
+        Panel title.
     colors : dict, optional
-        Key -> colour.
-    legend : bool
+        Key -> colour; default ``C0``, ``C1``, ... in order.
+    legend : bool, default True
         Draw a legend of the keys.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``before`` is empty, the keys differ, or a value is not a number or is infinite.
     """
     if not before:
         raise ValueError("before is empty: give at least one value")
@@ -244,13 +272,18 @@ def mask_runs(mask) -> list[tuple[int, int]]:
 
     Parameters
     ----------
-    mask : 1-D array
+    mask : array_like, shape (L,)
         Truth values (anything ``astype(bool)`` accepts).
 
     Returns
     -------
     list of (int, int)
         The runs, left to right; empty if the mask has no ``True``.
+
+    Raises
+    ------
+    ValueError
+        If ``mask`` is not 1-D.
     """
     mask = np.asarray(mask)
     if mask.ndim != 1:
@@ -276,15 +309,17 @@ def shade_runs(
 
     Parameters
     ----------
-    ax : matplotlib Axes
+    ax : matplotlib.axes.Axes
         Where to shade (behind what is drawn there: ``zorder=0``).
-    mask : 1-D array
+    mask : array_like, shape (L,)
         Truth value per position.
-    color, alpha
-        Colour and opacity of the spans.
+    color : color, default "tab:orange"
+        Colour of the spans.
+    alpha : float, default 0.25
+        Opacity of the spans.
     label : str, optional
         Legend label; only the first span gets it (one legend entry).
-    start : int
+    start : int, default 0
         Plot coordinate of position 0 of the mask.
     **kwargs
         Further keyword arguments for ``ax.axvspan``.
@@ -293,6 +328,11 @@ def shade_runs(
     -------
     list of (int, int)
         The runs as half-open ``(start, end)`` pairs in plot coordinates.
+
+    Raises
+    ------
+    ValueError
+        If ``mask`` is not 1-D.
     """
     runs = [(a + start, b + start) for a, b in mask_runs(mask)]
     for i, (a, b) in enumerate(runs):
@@ -326,20 +366,31 @@ def plot_attribution_spectra(
     spectra : dict
         Label -> array of shape ``(F + 1,)``: a (mean) normalised spectrum as returned by
         ``regularizers.track_spectrum``, the DC term first (not drawn). All of one length.
-    truth : array, shape (F + 1,), optional
+    truth : array_like, shape (F + 1,), optional
         The ground truth's spectrum, drawn as a dotted black line.
     cutoff : int, optional
         Frequency index of the cutoff, marked by a vertical line.
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
     colors : dict, optional
-        Label -> colour.
-    title, ylabel : str, optional
-    legend : bool
+        Label -> colour; default ``C0``, ``C1``, ... in order.
+    title : str, optional
+        Panel title.
+    ylabel : str, optional
+        Label of the y axis.
+    legend : bool, default False
         Draw a legend of the curves.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``spectra`` is empty, a spectrum is not a finite 1-D array, or the spectra (and
+        ``truth``) do not share one length F + 1 >= 2.
     """
     if not spectra:
         raise ValueError("spectra is empty: give at least one spectrum")
@@ -399,23 +450,32 @@ def plot_completeness_gap(
 
     Parameters
     ----------
-    gaps : pandas DataFrame
+    gaps : pandas.DataFrame
         One row per (model, rule, step count), with columns ``model``, ``rule`` (a quadrature
         rule of ``attribution.RULES``; ``"trapezoid"`` is drawn solid, any other dashed),
         ``evaluations`` (gradient evaluations per sequence, > 0) and ``relative gap`` (mean
         absolute completeness gap over mean absolute logit difference, > 0). Drawn on log-log
         axes, in the order the (model, rule) pairs first appear.
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
     colors : dict, optional
         Model -> colour; default ``C0``, ``C1``, ... in order of appearance.
     title : str, optional
-    mark : (float, str) or None
+        Panel title.
+    mark : (float, str) or None, default (26, "default (25 steps)")
         A dotted vertical line at this many evaluations, labelled at the top (default: the
         default 25 trapezoid steps, 26 evaluations); None for no mark.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``gaps`` is not a non-empty DataFrame with the columns above, or ``evaluations`` or
+        ``relative gap`` is not finite and positive.
     """
     if not isinstance(gaps, pd.DataFrame):
         raise ValueError(f"gaps must be a pandas DataFrame; got {type(gaps).__name__}")
@@ -480,16 +540,22 @@ def plot_simplex_decomposition(g2, g3, fig=None):
 
     Parameters
     ----------
-    g2 : array, shape (2,)
+    g2 : array_like, shape (2,)
         The gradient drawn in the two-letter sketch.
-    g3 : array, shape (3,)
+    g3 : array_like, shape (3,)
         The gradient drawn in the three-letter sketch.
-    fig : matplotlib Figure, optional
+    fig : matplotlib.figure.Figure, optional
         The figure to draw on; default a new one of 10 x 4.4 inches.
 
     Returns
     -------
-    The figure.
+    matplotlib.figure.Figure
+        The figure (``fig``, or the new one), with a 2-D and a 3-D axes.
+
+    Raises
+    ------
+    ValueError
+        If ``g2`` or ``g3`` is not finite of the shape above.
     """
     from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
@@ -609,22 +675,31 @@ def plot_norm_track(
 
     Parameters
     ----------
-    attr : array, shape (L, 4)
+    attr : array_like, shape (L, 4)
         One sequence's attribution map.
-    percentile : float
+    percentile : float, default 90.0
         The threshold is this percentile of the map's norms.
-    starts, lengths : sequences of int
+    starts, lengths : sequence of int, default ()
         Start positions and lengths of the planted motifs to shade.
-    attributed : bool array, shape (L,), optional
+    attributed : array_like of bool, shape (L,), optional
         Positions to mark with red dots (``KmerDetails.attributed[i]``).
-    segments : bool array, shape (L,), optional
+    segments : array_like of bool, shape (L,), optional
         Positions to shade orange (``KmerDetails.segments[i]``).
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
     title : str, optional
+        Panel title.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``attr`` is not a finite ``(L, 4)`` array, a mask is not of shape ``(L,)``, or
+        ``starts`` and ``lengths`` differ in length.
     """
     dtype = np.result_type(
         np.asarray(attr).dtype, np.float32
@@ -665,31 +740,38 @@ def plot_window_logos(
     titles=None,
     ylabel: str = "saliency\n(corrected)",
 ):
-    """Windows of attribution maps, each above its sequence, the window shaded gold.
+    r"""Windows of attribution maps, each above its sequence, the window shaded gold.
 
     One column per window: the attribution logo of positions ``[start - flank, start + width +
     flank)`` (clipped to the sequence) on top and the sequence logo below.
 
     Parameters
     ----------
-    attr : array, shape (N, L, 4)
+    attr : array_like, shape (N, L, 4)
         Attribution maps.
-    x : array, shape (N, L, 4)
+    x : array_like, shape (N, L, 4)
         The one-hot sequences.
     windows : sequence of (int, int)
         ``(sequence index, start)`` of each window.
     width : int
         The window length.
-    flank : int
+    flank : int, default 10
         Positions shown on either side of the window.
     titles : sequence of str, optional
         One title per column.
-    ylabel : str
+    ylabel : str, default "saliency\n(corrected)"
         Y label of the attribution row.
 
     Returns
     -------
-    The figure.
+    matplotlib.figure.Figure
+        A new figure with two rows and one column per window.
+
+    Raises
+    ------
+    ValueError
+        If ``attr`` and ``x`` are not finite arrays of one ``(N, L, 4)`` shape, ``windows`` is
+        empty, or ``titles`` does not have one per window.
     """
     dtype = np.result_type(np.asarray(attr).dtype, np.float32)
     attr = validate_input(attr, "attr", shape=("N", "L", 4), dtype=dtype)

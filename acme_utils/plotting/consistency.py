@@ -39,9 +39,11 @@ def plot_ranked_kmers(
     Parameters
     ----------
     distributions : dict
-        Label -> 1-D probability vector over k-mers (non-negative, positive sum; normalised
-        here). Only the k-mers with positive probability are drawn, most frequent at rank 1.
-    ax : matplotlib Axes, optional
+        Label -> 1-D probability vector over k-mers, e.g. ``(4**k,)`` (non-negative, positive sum;
+        normalised here). Only the k-mers with positive probability are drawn, most frequent at
+        rank 1.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
     styles : dict, optional
         Label -> keyword arguments for ``ax.plot`` (colour, line style, ...).
     uniform : int, optional
@@ -49,7 +51,14 @@ def plot_ranked_kmers(
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``distributions`` is empty or holds a vector that is not finite, non-negative with a
+        positive sum, or ``uniform`` is not a positive integer.
     """
     if not distributions:
         raise ValueError("distributions is empty")
@@ -103,13 +112,16 @@ def plot_angular_density(
 
     Parameters
     ----------
-    theta_edges, phi_edges : 1-D arrays
-        Bin edges of the polar angle theta (rows, theta = 0 at the top) and of the azimuth phi
-        (columns), in radians.
-    density : array, shape (len(theta_edges) - 1, len(phi_edges) - 1)
+    theta_edges : array_like, shape (n_theta + 1,)
+        Bin edges of the polar angle theta (rows, theta = 0 at the top), in radians.
+    phi_edges : array_like, shape (n_phi + 1,)
+        Bin edges of the azimuth phi (columns), in radians.
+    density : array_like, shape (n_theta, n_phi)
         The density per bin.
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
     title : str, optional
+        Panel title.
     vmax : float, optional
         Top of the colour scale (from 0); default the density's maximum. Give the same value to
         panels that are compared.
@@ -119,13 +131,19 @@ def plot_angular_density(
         landmark at the pole (theta < 0.2) is written along the top edge with "(θ = 0)".
     note : str, optional
         A short text in white at the bottom right, e.g. the KL divergence of the panel.
-    axis_labels : bool
-        Label the axes (default); False leaves them to the caller, e.g. for a grid of panels
-        with shared axes.
+    axis_labels : bool, default True
+        Label the axes; False leaves them to the caller, e.g. for a grid of panels with shared
+        axes.
 
     Returns
     -------
-    The mesh (``QuadMesh``), for a colour bar.
+    matplotlib.collections.QuadMesh
+        The mesh, for a colour bar (its axes is ``mesh.axes``).
+
+    Raises
+    ------
+    ValueError
+        If ``density`` does not have the shape given by the bin edges.
     """
     density = np.asarray(density, dtype=np.float64)
     if density.shape != (len(theta_edges) - 1, len(phi_edges) - 1):
@@ -199,27 +217,39 @@ def plot_kmer_steps(
 
     Parameters
     ----------
-    pwm : array, shape (L, 4)
+    pwm : array_like, shape (L, 4)
         The sequence's ground-truth PWM.
-    attr : array, shape (L, 4)
+    attr : array_like, shape (L, 4)
         The sequence's (corrected) attribution map.
-    attributed, segments : bool arrays, shape (L,)
-        The sequence's attributed positions and segments (``KmerDetails.attributed[i]`` and
-        ``.segments[i]``).
+    attributed : array_like of bool, shape (L,)
+        The sequence's attributed positions (``KmerDetails.attributed[i]``).
+    segments : array_like of bool, shape (L,)
+        The sequence's segments (``KmerDetails.segments[i]``).
     k : int
         The k-mer length.
-    starts, lengths, labels : sequences
-        The planted motifs: start positions, lengths and labels.
-    percentile : float
+    starts, lengths : sequence of int
+        The planted motifs' start positions and lengths.
+    labels : sequence of str
+        The planted motifs' labels.
+    percentile : float, default 90.0
         The threshold percentile of the norms.
-    model, index : str, int
-        The model's name and the sequence's index, for the titles.
-    map_name : str
+    model : str, default ""
+        The model's name, for the titles.
+    index : int, default 0
+        The sequence's index, for the titles.
+    map_name : str, default "saliency"
         What the map is, for the titles and the y label.
 
     Returns
     -------
-    The figure.
+    matplotlib.figure.Figure
+        A new figure with the three rows.
+
+    Raises
+    ------
+    ValueError
+        If an array is not finite of the shape above, or the motifs are invalid (see
+        ``plot_motif_layout``).
     """
     attr = validate_input(
         attr,
@@ -317,14 +347,23 @@ def plot_kmer_sensitivity_grid(
     grid, excess : dict
         Model name -> ``pandas.DataFrame`` indexed by k with one column per percentile (the
         same index and columns for every model); NaN cells are shown as "-".
-    k, percentile
-        The setting to outline; must be in the index and the columns.
+    k : int
+        The k of the setting to outline; must be in the index.
+    percentile : float
+        The percentile of the setting to outline; must be in the columns.
     snr : dict, optional
         Model name -> attribution SNR, added to each column's title.
 
     Returns
     -------
-    The figure.
+    matplotlib.figure.Figure
+        A new figure with two rows and one column per model, and a colour bar per row.
+
+    Raises
+    ------
+    ValueError
+        If ``grid`` is empty or its models differ from those of ``excess``, or
+        ``(k, percentile)`` is not a cell of the grid.
     """
     if not grid or set(grid) != set(excess):
         raise ValueError("grid and excess must be non-empty and have the same models")
@@ -398,22 +437,33 @@ def plot_kattr_steps(
 
     Parameters
     ----------
-    a : array, shape (L, 4)
+    a : array_like, shape (L, 4)
         One sequence's corrected map, divided by its total length.
-    means : array, shape (L - window + 1, 4)
+    means : array_like, shape (L - window + 1, 4)
         Its local means (``metrics.local_means(a[None], window)[0]``).
     window : int
         The local-mean window k.
-    starts, lengths, labels : sequences
-        The planted motifs: start positions, lengths and labels.
-    percentile : float
+    starts, lengths : sequence of int
+        The planted motifs' start positions and lengths.
+    labels : sequence of str
+        The planted motifs' labels.
+    percentile : float, default 90.0
         Local means longer than this percentile of r are kept.
-    model, index : str, int
-        The model's name and the sequence's index, for the titles.
+    model : str, default ""
+        The model's name, for the titles.
+    index : int, default 0
+        The sequence's index, for the titles.
 
     Returns
     -------
-    The figure.
+    matplotlib.figure.Figure
+        A new figure with the four rows.
+
+    Raises
+    ------
+    ValueError
+        If ``a`` or ``means`` is not finite of the shape above, or the motifs are invalid (see
+        ``plot_motif_layout``).
     """
     a = validate_input(
         a, "a", shape=("L", 4), dtype=np.result_type(np.asarray(a).dtype, np.float32)
@@ -513,21 +563,28 @@ def plot_local_means_3d(
 
     Parameters
     ----------
-    points : array, shape (K, 3)
+    points : array_like, shape (K, 3)
         Embedded local means (``KattrDetails.points``).
-    in_motif : bool array, shape (K,)
+    in_motif : array_like of bool, shape (K,)
         Whether each point's window overlaps a motif (the colour).
-    ax : matplotlib 3-D Axes, optional
+    ax : mpl_toolkits.mplot3d.axes3d.Axes3D, optional
         Default a new figure with one 3-D axes.
     title : str, optional
-    max_points : int
+        Panel title.
+    max_points : int, default 4000
         The largest number of points drawn.
-    seed : int
+    seed : int, default 0
         Seed of the random subset.
 
     Returns
     -------
-    The axes.
+    mpl_toolkits.mplot3d.axes3d.Axes3D
+        The 3-D axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``points`` or ``in_motif`` is not finite of the shape above.
     """
     from ..data import ALPHABET
     from ..metrics import embed
@@ -591,15 +648,27 @@ def plot_metric_sensitivity(
         labels, the x positions).
     reference : sequence of float, optional
         The score of a reference (e.g. noise maps) at each setting, drawn dashed grey.
-    reference_label : str
+    reference_label : str, default "isotropic noise"
+        Legend label of the reference.
     snr : dict, optional
         Model name -> attribution SNR, added to the legend.
-    ax : matplotlib Axes, optional
-    xlabel, ylabel : str
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
+    xlabel : str, default "window k (positions)"
+        Label of the x axis.
+    ylabel : str, default "k-attr-mean KLD (nats)"
+        Label of the y axis.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``table`` has no row or no column, or ``reference`` does not have one value per
+        setting.
     """
     settings = list(table.columns)
     if not settings or len(table) == 0:

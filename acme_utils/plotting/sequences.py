@@ -45,13 +45,18 @@ def information_matrix(pwm: np.ndarray) -> np.ndarray:
 
     Parameters
     ----------
-    pwm : array, shape (..., L, 4)
-        Position probability matrix (rows sum to 1).
+    pwm : array_like, shape (..., L, 4)
+        Position probability matrix (rows sum to 1), channels A, C, G, T.
 
     Returns
     -------
-    numpy.ndarray
+    numpy.ndarray, shape (..., L, 4), float64
         ``pwm`` with every row multiplied by its information content in bits.
+
+    Raises
+    ------
+    ValueError
+        If the last axis of ``pwm`` does not have 4 channels.
     """
     pwm = np.asarray(pwm, dtype=np.float64)
     return pwm * information_content(pwm)[..., None]
@@ -69,19 +74,28 @@ def plot_logo(
 
     Parameters
     ----------
-    matrix : array, shape (L, 4)
-        Letter heights (e.g. an attribution map, or :func:`information_matrix` of a PWM).
-    ax : matplotlib Axes, optional
+    matrix : array_like, shape (L, 4)
+        Letter heights (e.g. an attribution map, or :func:`information_matrix` of a PWM), finite.
+    ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure, wide enough for ``L`` letters, if omitted.
-    title, ylabel : str, optional
-    start : int
+    title : str, optional
+        Panel title.
+    ylabel : str, optional
+        Label of the y axis.
+    start : int, default 0
         Position label of the first row (to draw a window of a longer sequence).
-    color_scheme : str
+    color_scheme : str, default "classic"
         A logomaker colour scheme.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``matrix`` is not a finite ``(L, 4)`` array.
     """
     matrix = np.asarray(matrix, dtype=np.float64)
     if matrix.ndim != 2 or matrix.shape[1] != 4:
@@ -104,16 +118,24 @@ def plot_pwm_logo(pwm: np.ndarray, ax=None, title: str | None = None, start: int
 
     Parameters
     ----------
-    pwm : array, shape (L, 4)
+    pwm : array_like, shape (L, 4)
         Position probability matrix (rows sum to 1).
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
     title : str, optional
-    start : int
+        Panel title.
+    start : int, default 0
         Position label of the first row.
 
     Returns
     -------
-    The axes, with the y axis from 0 to 2 bits.
+    matplotlib.axes.Axes
+        The axes drawn on, with the y axis from 0 to 2 bits.
+
+    Raises
+    ------
+    ValueError
+        If ``pwm`` is not a finite ``(L, 4)`` array.
     """
     ax = plot_logo(
         information_matrix(pwm), ax=ax, title=title, ylabel="bits", start=start
@@ -197,22 +219,30 @@ def plot_motif_layout(
 
     Parameters
     ----------
-    starts, lengths : 1-D integer arrays
+    starts, lengths : array_like of int, shape (n,)
         Start position (0-based) and length of every planted motif.
     seq_length : int
         Length ``L`` of the sequence; the gaps include both flanks, so they and the motif lengths
         add up to ``L``.
     labels : list of str, optional
         Name of every motif, written on its box. Motifs with the same name share a colour.
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure is made if omitted.
     title : str, optional
-    show_gaps : bool
+        Panel title.
+    show_gaps : bool, default True
         Write the size of every gap (in nt) under the sequence.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``seq_length`` is not a positive integer, or the motifs are not whole, finite, inside
+        ``[0, seq_length]`` and non-overlapping, or ``labels`` does not have one per motif.
     """
     if int(seq_length) != seq_length or seq_length < 1:
         raise ValueError(f"seq_length must be a positive integer; got {seq_length!r}")
@@ -284,17 +314,29 @@ def plot_sequence_pwm(
 
     Parameters
     ----------
-    pwm : array, shape (L, 4)
+    pwm : array_like, shape (L, 4)
         The sequence's PWM (motif columns where motifs sit, 0.25 elsewhere).
-    starts, lengths, labels : optional
-        The planted motifs (as for :func:`plot_motif_layout`): each is shaded and named above the
-        logo. Labels of motifs that sit close together are staggered so that they stay readable.
-    ax : matplotlib Axes, optional
+    starts, lengths : array_like of int, shape (n,), optional
+        The planted motifs' starts and lengths (as for :func:`plot_motif_layout`): each is shaded
+        and named above the logo; default none.
+    labels : list of str, optional
+        The motifs' names. Labels of motifs that sit close together are staggered so that they stay
+        readable.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
     title : str, optional
+        Panel title.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``pwm`` is not a finite ``(L, 4)`` array, ``starts`` comes without ``lengths``, or the
+        motifs are invalid (see :func:`plot_motif_layout`).
     """
     pwm = np.asarray(pwm, dtype=np.float64)
     if pwm.ndim != 2 or pwm.shape[1] != 4:
@@ -339,13 +381,20 @@ def plot_class_balance(labels_by_split, ax=None, class_names=("positive", "negat
     ----------
     labels_by_split : dict
         Split name -> binary labels of shape ``(N,)`` or ``(N, 1)`` (1 = positive, 0 = negative).
-    ax : matplotlib Axes, optional
-    class_names : (str, str)
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
+    class_names : (str, str), default ("positive", "negative")
         Legend names of the label-1 and label-0 classes.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``labels_by_split`` is empty, or labels are not of a shape above or not all 0 or 1.
     """
     if not labels_by_split:
         raise ValueError("labels_by_split is empty")
@@ -390,16 +439,26 @@ def plot_count_histogram(
 
     Parameters
     ----------
-    counts : 1-D array of non-negative whole numbers
-        One count per item (e.g. motifs per sequence). Drawn as bars of the fraction of items.
+    counts : array_like, shape (n,)
+        One non-negative whole-number count per item (e.g. motifs per sequence). Drawn as bars of
+        the fraction of items.
     expected : dict, optional
         Value -> probability (summing to 1), drawn as markers next to the bars.
-    ax : matplotlib Axes, optional
-    xlabel : str
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
+    xlabel : str, default "motifs per sequence"
+        Label of the x axis.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``counts`` is not a non-empty 1-D array of non-negative whole numbers, or ``expected``
+        is not finite, non-negative and summing to 1.
     """
     counts = _as_counts(counts)
     if (counts < 0).any() or (counts != np.round(counts)).any():
@@ -443,20 +502,29 @@ def plot_motif_usage(
 
     Parameters
     ----------
-    counts : 1-D array
+    counts : array_like, shape (n,)
         Number of planted instances of every motif (non-negative, not all zero).
     names : list of str
         Motif names, one per count (used as tick labels).
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
     expected : float, optional
         The fraction every motif would get under uniform sampling, drawn as a dashed line.
-    highlight : collection of str
+    highlight : collection of str, default ()
         Names whose bars are coloured (e.g. the core motifs); the others are grey.
     title : str, optional
+        Panel title.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``counts`` is not a finite, non-empty 1-D array of non-negative numbers, not all zero,
+        ``names`` does not have one per count, or ``expected`` is not finite.
     """
     counts = _as_counts(counts)
     if (counts < 0).any() or counts.sum() == 0:

@@ -42,16 +42,20 @@ def plot_grouped_bars(
 
     Parameters
     ----------
-    values : pandas DataFrame
+    values : pandas.DataFrame
         Rows are the groups along the x axis (e.g. attribution methods), columns the bars within
         each group (e.g. models). NaN values are left as gaps.
-    ax : matplotlib Axes, optional
-    ylabel, title : str, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
+    ylabel : str, optional
+        Label of the y axis.
+    title : str, optional
+        Panel title.
     colors : dict, optional
-        Column name -> colour.
+        Column name -> colour; default ``C0``, ``C1``, ... in order.
     fmt : str, optional
         Format of a value label written on each bar, e.g. ``"{:.2f}"``; no labels if omitted.
-    legend : bool
+    legend : bool, default True
         Draw a legend of the columns.
     reference : dict, optional
         Label -> y value of a labelled reference line (e.g. ``{"chance": 0.5}``): a dashed
@@ -59,7 +63,14 @@ def plot_grouped_bars(
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is not a non-empty numeric DataFrame without infinite values, or a
+        reference line is not at a finite y.
     """
     if not isinstance(values, pd.DataFrame):
         raise ValueError(
@@ -139,35 +150,48 @@ def plot_score_scatter(
     colors: dict | None = None,
     background=None,
 ):
-    """One point per model (row of ``table``): ``x`` against ``y``, coloured by ``color_by`` and
-    shaped by ``marker_by`` (filled with batch norm, hollow without, if the table has it).
+    """One point per model (row of ``table``): ``x`` against ``y``, coloured and shaped by columns.
+
+    Points are coloured by ``color_by`` and shaped by ``marker_by`` (filled with batch norm, hollow
+    without, if the table has it).
 
     Parameters
     ----------
-    table : pandas DataFrame
+    table : pandas.DataFrame
         One row per model, with columns ``x``, ``y``, ``color_by``, ``marker_by`` and optionally
         ``batch_norm`` (bool).
     x, y : str
         Columns on the two axes.
-    ax : matplotlib Axes, optional
-    color_by, marker_by : str
-        Columns that set each point's colour and marker (:data:`ACTIVATION_MARKERS` for the
-        activations, other values get markers in turn).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
+    color_by : str, default "regularizer"
+        Column that sets each point's colour.
+    marker_by : str, default "activation"
+        Column that sets each point's marker (:data:`ACTIVATION_MARKERS` for the activations,
+        other values get markers in turn).
     xlabel, ylabel : str, optional
         Axis labels; default the column names.
-    legend : bool
+    legend : bool, default True
         Draw a legend of colours, markers and (if some model has none) batch norm, right of the
         axes.
     colors : dict, optional
-        Value of ``color_by`` -> colour.
-    background : pandas DataFrame, optional
+        Value of ``color_by`` -> colour; default ``C0``, ``C1``, ... in order of appearance.
+    background : pandas.DataFrame, optional
         Further models (e.g. those that fail a performance filter), drawn as small grey points
         behind the others, with columns ``x`` and ``y``. With a background, ``table`` may be
         empty. Default: none.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    KeyError
+        If ``table`` or ``background`` lacks one of its columns above.
+    ValueError
+        If there is no model to plot.
     """
     for col in (x, y, color_by, marker_by):
         if col not in table.columns:
@@ -261,18 +285,27 @@ def plot_correlation_forest(
         Label (e.g. "Spearman" and "Pearson") -> DataFrame as returned by
         ``statistics.correlation_table``: columns ``x``, ``y``, ``ci_low``, ``ci_high`` and the
         estimate in ``spearman_rho`` or ``pearson_r`` (:data:`CORRELATION_COLUMNS`).
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
     labels : dict, optional
         ``(x, y)`` -> tick label (default "x vs y").
     colors : dict, optional
-        Table label -> colour.
-    legend : bool
+        Table label -> colour; default ``C0``, ``C1``, ... in order.
+    legend : bool, default True
         Draw a legend of the tables.
-    xlabel : str
+    xlabel : str, default "correlation (95% bootstrap CI)"
+        Label of the x axis.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``tables`` is empty, a table lacks the columns above (or has both estimates), or the
+        tables have no rows.
     """
     if not tables:
         raise ValueError("tables is empty: give at least one correlation table")
@@ -344,23 +377,30 @@ def plot_paper_comparison(
 
     Parameters
     ----------
-    filled, hollow : pandas DataFrame
+    filled, hollow : pandas.DataFrame
         One row per configuration, our means merged with the paper's: columns ``regularizer``,
         ``score`` (ours) and ``score + "_paper"``.
     score : str
         The score column.
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
     colors : dict, optional
         Regulariser -> colour (default ``C0``, ``C1``, ... in order of appearance).
     label : str, optional
         The score's display name for the axis labels (default ``score``).
-    legend : bool
+    legend : bool, default False
         Draw a legend, right of the axes, of the regularisers of ``hollow`` (in the order of
         ``colors``) and of the two kinds of point.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    KeyError
+        If ``filled`` or ``hollow`` lacks one of the columns above.
     """
     paper = f"{score}_paper"
     for name, table in (("filled", filled), ("hollow", hollow)):
@@ -446,23 +486,34 @@ def plot_labelled_scatter(
         One row per model, with numeric columns ``x`` and ``y``.
     x, y : str
         The columns on the two axes.
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
     floor : float, optional
         A reference value of ``y`` (e.g. the score of noise) drawn as a dashed grey line with
         the text ``floor_label``; default none.
-    floor_label : str
+    floor_label : str, default "isotropic noise"
+        The text of the ``floor`` line.
     stagger_by : str, optional
         The column whose order decides the label sides; default ``y``.
-    above, below : (float, float)
-        Label offsets in points; a negative horizontal offset right-aligns the label.
-    margins : float
+    above : (float, float), default (5, 5)
+        Offset in points of the labels drawn above; a negative horizontal offset right-aligns the
+        label.
+    below : (float, float), default (5, -11)
+        Offset in points of the labels drawn below, likewise.
+    margins : float, default 0.2
         Axes margins (room for the labels).
     xlabel, ylabel : str, optional
         Axis labels; default the column names.
 
     Returns
     -------
-    The axes.
+    matplotlib.axes.Axes
+        The axes drawn on (``ax``, or the axes of a new figure).
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is empty or lacks one of the columns above.
     """
     for column in (x, y, stagger_by or y):
         if column not in table.columns:

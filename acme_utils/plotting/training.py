@@ -21,19 +21,29 @@ __all__ = ["plot_learning_curves", "plot_filter_matches", "plot_training_histori
 def plot_learning_curves(histories: dict, axes=None, colors=None):
     """Training loss and validation AUROC per epoch for several models, best epoch marked.
 
+    A star marks each model's best epoch (the weights it keeps).
+
     Parameters
     ----------
     histories : dict
         Model name -> history as returned by ``training.fit`` (keys ``loss``, ``val_auroc`` and
         ``best_epoch``, 1-based).
-    axes : pair of matplotlib Axes, optional
+    axes : pair of matplotlib.axes.Axes, optional
         Where to draw the loss (first) and the validation AUROC (second); new ones if omitted.
     colors : dict, optional
-        Model name -> colour.
+        Model name -> colour; default ``C0``, ``C1``, ... in order.
 
     Returns
     -------
-    The two axes. A star marks each model's best epoch (the weights it keeps).
+    numpy.ndarray of matplotlib.axes.Axes, shape (2,)
+        The two axes (``axes`` itself if given): loss, then validation AUROC, which carries the
+        legend.
+
+    Raises
+    ------
+    ValueError
+        If ``histories`` is empty, or a history lacks a key above, has series of different
+        lengths, or a ``best_epoch`` outside them.
     """
     if not histories:
         raise ValueError("histories is empty")
@@ -93,21 +103,38 @@ def plot_filter_matches(
 ):
     """Each filter's PWM as a logo above the known motif it best matches, aligned by offset.
 
+    Both logos of a pair share the x axis (filter columns); a filter without a match is drawn
+    alone.
+
     Parameters
     ----------
-    pwms : ``(F, K, 4)`` filter PWMs (``filters.filter_pwms``).
-    matches : DataFrame from ``filters.match_filters(pwms, motifs)``.
-    motifs : the motif list given to ``match_filters``.
-    filters : filter indices to draw, in order; default all, best correlation first.
-    n_sites : ``(F,)`` hit counts to show in the titles, optional.
-    ncols : filter panels per row.
-    title : figure title, optional.
-    highlight : indices into ``motifs`` whose matches get a red title (e.g. the core motifs).
+    pwms : array_like, shape (F, K, 4)
+        Filter PWMs (``filters.filter_pwms``): F filters of kernel width K.
+    matches : pandas.DataFrame
+        The table of ``filters.match_filters(pwms, motifs)``, one row per filter.
+    motifs : list of data.Motif
+        The motif list given to ``match_filters`` (or bare ``(M, 4)`` PWMs).
+    filters : sequence of int, optional
+        Filter indices to draw, in order; default all, best correlation first.
+    n_sites : array_like of int, shape (F,), optional
+        Hit counts (``filters.filter_pwms``) to show in the titles.
+    ncols : int, default 4
+        Filter panels per row.
+    title : str, optional
+        Figure title.
+    highlight : collection of int, default ()
+        Indices into ``motifs`` whose matches get a red title (e.g. the core motifs).
 
     Returns
     -------
-    The figure. Both logos of a pair share the x axis (filter columns); a filter without a match
-    is drawn alone.
+    matplotlib.figure.Figure
+        A new figure with one panel (filter logo above motif logo) per drawn filter.
+
+    Raises
+    ------
+    ValueError
+        If ``pwms`` is not ``(F, K, 4)``, ``matches`` does not have one row per filter, or there
+        is no filter to draw.
     """
     pwms = np.asarray(pwms, dtype=np.float64)
     if pwms.ndim != 3 or pwms.shape[-1] != 4:
@@ -201,25 +228,34 @@ def plot_training_histories(
         Model label -> history (``training.fit``; e.g. ``sweep.row_history``): a dict with a
         per-epoch sequence for every key of ``keys`` (all of one length) and, when ``star`` is
         set, ``best_epoch`` (1-based).
-    keys : sequence of str
+    keys : sequence of str, default ("val_loss", "val_auroc", "learning_rate")
         The series to draw, one panel each, left to right.
     styles : dict, optional
         Label -> keyword arguments of ``Axes.plot`` (e.g. ``{"color": "C0", "ls": ":"}``);
         default colour ``C0``, ``C1``, ... in order.
-    axes : sequence of matplotlib Axes, optional
+    axes : sequence of matplotlib.axes.Axes, optional
         One per key; default a new row of panels.
-    ylabels, ylims : dict, optional
-        Key -> y label (default the key) and key -> y limits.
-    log : sequence of str
+    ylabels : dict, optional
+        Key -> y label (default the key).
+    ylims : dict, optional
+        Key -> y limits.
+    log : sequence of str, default ("learning_rate",)
         Keys drawn on a logarithmic y axis.
-    star : str or None
+    star : str or None, default "val_auroc"
         Key on whose panel a star marks each model's ``best_epoch``; None for no stars.
     figsize : (float, float), optional
         Size of the new figure (default 4.3 inches per panel by 3.4).
 
     Returns
     -------
-    The axes, one per key. The first panel carries the legend.
+    numpy.ndarray of matplotlib.axes.Axes, shape (len(keys),)
+        The axes, one per key (``axes`` itself if given). The first panel carries the legend.
+
+    Raises
+    ------
+    ValueError
+        If ``histories`` or ``keys`` is empty, a history lacks a key or has series of different
+        lengths or a ``best_epoch`` outside them, or ``axes`` does not have one axes per key.
     """
     keys = list(keys)
     if not histories:
