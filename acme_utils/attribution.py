@@ -808,14 +808,14 @@ def explain(
         When the cache is used: log a line (logger ``"acme_utils"``) when the map is loaded or
         computed.
     **options
-        The method's own options (``batch_size`` is not part of the cache key). ``return_gap`` is
-        dropped when the map goes through the cache; without the cache it is passed on.
+        The method's own options (``batch_size`` is not part of the cache key). Not
+        ``return_gap``: ``explain`` always returns a map; call :func:`integrated_gradients`
+        with ``return_gap=True`` for the completeness gap.
 
     Returns
     -------
     numpy.ndarray, shape (N, L, 4), float32
-        The map (with ``return_gap=True`` and no cache: the tuple of
-        :func:`integrated_gradients`).
+        The map.
 
     Raises
     ------
@@ -825,6 +825,11 @@ def explain(
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {tuple(METHODS)}; got {method!r}")
+    if "return_gap" in options:  # a map, or a (map, gap) pair depending on the cache: neither
+        raise ValueError(
+            "explain returns a map only: call attribution.integrated_gradients(model, x, "
+            "return_gap=True) for the completeness gap"
+        )
     model = getattr(trained, "model", trained)
     x = check_model_input(model, x)
     return _explain(trained, x, method, cache_dir, use_cache, verbose, **options)
@@ -845,7 +850,6 @@ def _explain(
     model_key = getattr(trained, "key", None)
     if model_key is None or not use_cache:
         return fn(model, x, **options)
-    options.pop("return_gap", None)
     key = cache_key(
         {
             "model": model_key,

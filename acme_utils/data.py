@@ -797,7 +797,7 @@ def planted_motifs(split: Split, i: int, motifs: list[Motif] | None = None):
         split.planted, "split.planted", shape=("M", 3), dtype=np.int64, allow_empty=True
     )
     rows = planted[planted[:, 0] == i]
-    lengths = np.array([len(motifs[m]) for m in rows[:, 1]])
+    lengths = np.array([len(motifs[m]) for m in rows[:, 1]], dtype=int)
     labels = [motifs[m].label for m in rows[:, 1]]
     return rows[:, 2], lengths, labels
 

@@ -363,3 +363,9 @@ def test_explain_checks_its_input_once(model, x, monkeypatch):
             **({"steps": 2} if method == "integrated_gradients" else {}),
         )
         assert calls == ["x"], method
+
+
+def test_explain_refuses_return_gap(model, x, tmp_path):
+    """explain returns a map whether or not it goes through the cache, never a (map, gap) pair."""
+    with pytest.raises(ValueError, match="integrated_gradients"):
+        A.explain(model, x, "integrated_gradients", return_gap=True)
