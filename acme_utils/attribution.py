@@ -825,7 +825,9 @@ def explain(
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {tuple(METHODS)}; got {method!r}")
-    if "return_gap" in options:  # a map, or a (map, gap) pair depending on the cache: neither
+    if (
+        "return_gap" in options
+    ):  # a map, or a (map, gap) pair depending on the cache: neither
         raise ValueError(
             "explain returns a map only: call attribution.integrated_gradients(model, x, "
             "return_gap=True) for the completeness gap"

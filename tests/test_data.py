@@ -203,7 +203,9 @@ def test_planted_motifs_hand_made_split():
     assert starts.tolist() == [4] and lengths.tolist() == [3] and labels == ["AAA(-)"]
     starts, lengths, labels = data.planted_motifs(split, 2, motifs)  # nothing planted
     assert starts.size == 0 and lengths.size == 0 and labels == []
-    assert lengths.dtype.kind == "i"  # integers even when empty (usable as slice bounds)
+    assert (
+        lengths.dtype.kind == "i"
+    )  # integers even when empty (usable as slice bounds)
     with pytest.raises(ValueError):
         data.planted_motifs(split, 3, motifs)
 
