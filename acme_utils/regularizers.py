@@ -73,7 +73,31 @@ REGULARIZERS = {
 
 
 def regularizer_options(name: str, options: dict | None = None) -> dict:
-    """The complete options of regulariser ``name``: defaults updated by ``options``, validated."""
+    """The complete, validated options of regulariser ``name``.
+
+    The defaults ``REGULARIZERS[name]`` updated by ``options``.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``REGULARIZERS`` ("none" is the unregularised baseline).
+    options : dict, optional
+        Overrides of the METHODS.md section 3 defaults ``REGULARIZERS[name]``; only
+        options that ``name`` has. None (default) keeps every default.
+
+    Returns
+    -------
+    dict
+        Every option of ``name`` (a new dict): the defaults updated by ``options``;
+        empty for "none".
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a key of ``REGULARIZERS``, an option is not one of
+        ``name``'s, a numeric value is negative or not finite (boolean options are not
+        checked), or ``alpha`` is not positive.
+    """
     if name not in REGULARIZERS:
         raise ValueError(
             f"unknown regularizer {name!r}; choose one of {tuple(REGULARIZERS)}"
@@ -106,7 +130,25 @@ def regularizer_options(name: str, options: dict | None = None) -> dict:
 
 
 def layer_chain(model: keras.Model) -> list:
-    """The layers of a chain-shaped model from the input to the ``"logit"`` layer, in order."""
+    """The layers of a chain-shaped model from the input to the ``"logit"`` layer.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A chain-shaped model with a layer named ``"logit"``, such as
+        ``models.build_cnn``'s.
+
+    Returns
+    -------
+    list of keras.layers.Layer
+        The model's layers except the ``InputLayer``, up to and including ``"logit"``
+        (the layers after it, such as the output sigmoid, are left out).
+
+    Raises
+    ------
+    ValueError
+        If the model has no layer named ``"logit"``.
+    """
     layers = [
         layer
         for layer in model.layers
@@ -119,14 +161,53 @@ def layer_chain(model: keras.Model) -> list:
 
 
 def perturbation_points(chain: list) -> list[int]:
-    """Where manifold regularisers may act: 0 is the input; ``i + 1`` is after ``chain[i]``,
-    for every hidden activation layer (names ending in ``_act``)."""
+    """Where manifold regularisers may act (the ``point`` values of ``forward``).
+
+    0 is the input; ``i + 1`` is after ``chain[i]``, for every hidden activation layer
+    (names ending in ``_act``).
+
+    Parameters
+    ----------
+    chain : list of keras.layers.Layer
+        The layers from ``layer_chain``.
+
+    Returns
+    -------
+    list of int
+        ``0`` followed by ``i + 1`` for each ``_act`` layer ``chain[i]``, in increasing
+        order.
+    """
     return [0] + [i + 1 for i, layer in enumerate(chain) if layer.name.endswith("_act")]
 
 
 def forward(chain: list, x, training: bool, point=None, perturb=None):
-    """Run ``chain`` on ``x``; if ``point`` (a scalar tensor) is given, apply ``perturb`` to the
-    hidden state at that point (0 = input). Returns the logits ``(B, 1)``."""
+    """Run ``chain`` on ``x``, optionally perturbing the hidden state at one point.
+
+    If ``point`` and ``perturb`` are both given, ``perturb`` is applied to the hidden
+    state at ``point`` (0 = input; ``i + 1`` = after the activation layer ``chain[i]``,
+    see ``perturbation_points``). The choice is made in the graph (``tf.cond``), so
+    ``point`` may be a tensor drawn inside the compiled train step.
+
+    Parameters
+    ----------
+    chain : list of keras.layers.Layer
+        The layers from ``layer_chain``, ending with ``"logit"``.
+    x : tf.Tensor, shape (B, L, 4)
+        A batch of B sequences of length L.
+    training : bool
+        Passed to every layer (dropout and batch norm in training or inference mode).
+    point : tf.Tensor, scalar int32, optional
+        Where to perturb, one of ``perturbation_points(chain)``. None (default): no
+        perturbation.
+    perturb : callable, optional
+        ``h -> h'`` of the same shape as the hidden state ``h`` (the input ``(B, L, 4)``
+        or a hidden activation). None (default): no perturbation.
+
+    Returns
+    -------
+    tf.Tensor, shape (B, 1)
+        The logits.
+    """
     h = x
     if point is not None and perturb is not None:
         h = tf.cond(tf.equal(point, 0), lambda: perturb(h), lambda: h)
@@ -138,13 +219,46 @@ def forward(chain: list, x, training: bool, point=None, perturb=None):
 
 
 def mix(tensor, lam, perm):
-    """``lam * t + (1 - lam) * t[perm]``: mixup of a batch with a permutation of itself."""
+    """``lam * t + (1 - lam) * t[perm]``: mixup of a batch with a permutation of itself.
+
+    Parameters
+    ----------
+    tensor : tf.Tensor, shape (B, ...)
+        A batch of B items: inputs ``(B, L, 4)``, a hidden activation, or labels
+        ``(B, 1)``.
+    lam : float or tf.Tensor, scalar
+        The mixing weight (``sample_beta``); cast to the dtype of ``tensor``.
+    perm : tf.Tensor, shape (B,), int
+        A permutation of the batch indices ``0 .. B-1``.
+
+    Returns
+    -------
+    tf.Tensor
+        Same shape and dtype as ``tensor``.
+    """
     lam = tf.cast(lam, tensor.dtype)
     return lam * tensor + (1.0 - lam) * tf.gather(tensor, perm)
 
 
 def sample_beta(gen: tf.random.Generator, alpha: float):
-    """One draw from Beta(alpha, alpha), as the ratio of two Gamma(alpha) draws."""
+    """One draw from Beta(alpha, alpha), as the ratio of two Gamma(alpha) draws.
+
+    ``g1 / (g1 + g2)`` with g1, g2 ~ Gamma(alpha), drawn statelessly from two seeds made
+    by ``gen`` (which advances ``gen``), so the sequence of draws is fixed by the
+    generator's seed.
+
+    Parameters
+    ----------
+    gen : tf.random.Generator
+        The random generator of the train step.
+    alpha : float
+        The Beta parameter (METHODS.md section 3: 1, i.e. lambda uniform on [0, 1]).
+
+    Returns
+    -------
+    tf.Tensor, scalar float32
+        lambda in [0, 1].
+    """
     seeds = gen.make_seeds(2)
     g1 = tf.random.stateless_gamma([], seed=seeds[:, 0], alpha=alpha)
     g2 = tf.random.stateless_gamma([], seed=seeds[:, 1], alpha=alpha)
@@ -152,15 +266,52 @@ def sample_beta(gen: tf.random.Generator, alpha: float):
 
 
 def bce_with_logits(y, z):
-    """Mean binary cross-entropy on logits; ``y`` may be soft (mixup)."""
+    """Mean binary cross-entropy on logits; ``y`` may be soft (mixup).
+
+    Parameters
+    ----------
+    y : tf.Tensor, shape (B, 1)
+        Labels in [0, 1]: 0 or 1, or soft labels mixed by ``mix``.
+    z : tf.Tensor, shape (B, 1)
+        Logits, of the same dtype as ``y``.
+
+    Returns
+    -------
+    tf.Tensor, scalar
+        ``sigmoid_cross_entropy_with_logits(y, z)`` averaged over the batch.
+    """
     return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z))
 
 
 def pgd_attack(logit_fn, x, y, epsilon: float, step: float, n_steps: int):
-    """Projected gradient ascent on the loss in the L-infinity ball of radius ``epsilon`` around x.
+    """Projected gradient ascent on the loss in an L-infinity ball around ``x``.
 
-    ``n_steps`` steps of size ``step`` along the sign of the input gradient, each followed by
-    projection back into the ball. Returns the adversarial inputs (no gradient flows through).
+    The ball has radius ``epsilon``: ``n_steps`` steps of size ``step`` along the sign
+    of the input gradient, each followed by projection back into the ball (METHODS.md
+    section 3, adversarial training). The attack starts at ``x`` itself (no random
+    start) and is not clipped to [0, 1].
+
+    Parameters
+    ----------
+    logit_fn : callable
+        ``(B, L, 4) -> (B, 1)`` logits; the train step passes the model in inference
+        mode.
+    x : tf.Tensor, shape (B, L, 4)
+        The clean batch of B sequences of length L.
+    y : tf.Tensor, shape (B, 1)
+        Its labels.
+    epsilon : float
+        Radius of the ball (METHODS.md default 0.05).
+    step : float
+        Step size (METHODS.md default 0.005).
+    n_steps : int
+        Number of steps (METHODS.md default 15).
+
+    Returns
+    -------
+    tf.Tensor, shape (B, L, 4)
+        The adversarial inputs, each within ``epsilon`` of ``x`` in every entry (no
+        gradient flows through them).
     """
     x_adv = tf.identity(x)
     for _ in range(int(n_steps)):
@@ -174,14 +325,44 @@ def pgd_attack(logit_fn, x, y, epsilon: float, step: float, n_steps: int):
 
 
 def kernel_matrix(kernel):
-    """A Dense ``(in, out)`` or Conv1D ``(k, in, out)`` kernel as a ``(k*in, out)`` matrix."""
+    """A Dense or Conv1D kernel ``(k, in, out)`` as a ``(k*in, out)`` matrix.
+
+    Parameters
+    ----------
+    kernel : tf.Tensor or tf.Variable, shape (in, out) or (k, in, out)
+        A Dense or Conv1D kernel: k the kernel width, in and out the channels.
+
+    Returns
+    -------
+    tf.Tensor, shape (k * in, out)
+        The kernel reshaped (a Dense kernel keeps its shape ``(in, out)``), as
+        METHODS.md section 3 prescribes for the spectral-norm penalty.
+    """
     return tf.reshape(kernel, [-1, tf.shape(kernel)[-1]])
 
 
 def spectral_norm(matrix, u, n_iter: int):
-    """Largest singular value of ``matrix`` by ``n_iter`` power iterations from ``u`` (out-dim).
+    """Largest singular value of ``matrix`` by power iteration from ``u`` (out-dim).
 
-    Returns ``(sigma, u_new)``; sigma is differentiable in ``matrix`` (u and v held fixed).
+    ``n_iter`` power iterations: each sets ``v = normalise(M u)`` and then
+    ``u = normalise(M^T v)``; at least one iteration is run, even for ``n_iter < 1``.
+    sigma is ``v . (M u)``, differentiable in ``matrix`` (u and v held fixed).
+
+    Parameters
+    ----------
+    matrix : tf.Tensor, shape (m, n)
+        A kernel as a matrix (``kernel_matrix``): m = k * in, n = out.
+    u : tf.Tensor or tf.Variable, shape (n,)
+        The starting vector (out-dim), e.g. the previous step's ``u_new``.
+    n_iter : int
+        Number of power iterations (option ``n_power_iterations``, default 5).
+
+    Returns
+    -------
+    sigma : tf.Tensor, scalar
+        The estimate of the largest singular value.
+    u_new : tf.Tensor, shape (n,)
+        The updated vector, without gradient, to warm-start the next call.
     """
     v = None
     for _ in range(max(1, int(n_iter))):
@@ -192,7 +373,21 @@ def spectral_norm(matrix, u, n_iter: int):
 
 
 def gaussian_kernel(sigma: float) -> np.ndarray:
-    """Normalised Gaussian weights truncated at 1 sigma (METHODS.md section 3: sigma 3 -> 7 taps)."""
+    """Normalised Gaussian weights truncated at 1 sigma.
+
+    METHODS.md section 3: sigma 3 -> 7 taps (the smoothing of the Fourier prior).
+
+    Parameters
+    ----------
+    sigma : float
+        Standard deviation, in positions.
+
+    Returns
+    -------
+    numpy.ndarray, shape (2 * floor(sigma) + 1,), float32
+        ``exp(-t^2 / (2 sigma^2))`` at ``t = -floor(sigma) .. floor(sigma)``, normalised
+        to sum 1; ``[1.0]`` (no smoothing) when ``sigma < 1``.
+    """
     radius = int(np.floor(sigma))
     if radius < 1:
         return np.ones(1, np.float32)
@@ -202,8 +397,26 @@ def gaussian_kernel(sigma: float) -> np.ndarray:
 
 
 def attribution_track(logit_fn, x):
-    """Gradient x input of the logit, |.| summed over channels: ``(B, L)``; differentiable in the
-    weights (a second-order quantity, so it must be used inside a persistent outer tape)."""
+    """Gradient x input of the logit, |.| summed over channels: a track ``(B, L)``.
+
+    The track is differentiable in the weights: it is a second-order quantity, so it
+    must be computed inside the outer tape that differentiates the loss (in
+    ``make_train_step`` an ordinary, non-persistent ``tf.GradientTape``, which records
+    this inner gradient).
+
+    Parameters
+    ----------
+    logit_fn : callable
+        ``(B, L, 4) -> (B, 1)`` logits; the train step passes the model in inference
+        mode.
+    x : tf.Tensor, shape (B, L, 4)
+        Sequences (the train step passes the positive ones of its batch).
+
+    Returns
+    -------
+    tf.Tensor, shape (B, L)
+        ``sum_c |x * d(sum_b z_b)/dx|`` over the 4 channels c, one track per sequence.
+    """
     with tf.GradientTape() as tape:
         tape.watch(x)
         z = tf.reduce_sum(logit_fn(x))
@@ -214,12 +427,30 @@ def attribution_track(logit_fn, x):
 def fourier_prior_loss(
     track, cutoff: int, softness: float = 0.2, smooth_sigma: float = 3.0
 ):
-    """Fourier attribution prior (Tseng et al. 2020): ``1 - sum_f w_f |A_f| / sum |A|``, averaged.
+    """Fourier attribution prior (Tseng et al. 2020), averaged over the batch.
 
-    The track is smoothed by a Gaussian (truncated at 1 sigma), its rFFT magnitudes normalised to
-    sum 1, the DC term dropped, and frequencies weighted by 1 up to ``cutoff`` and by
-    ``1 / (1 + x^softness)`` for the x-th frequency above it. Low for smooth tracks (mass at low
-    frequencies), high for noisy ones.
+    ``1 - sum_f w_f |A_f| / sum |A|`` per track (METHODS.md section 3). The track is
+    smoothed by a Gaussian (``gaussian_kernel``, truncated at 1 sigma), its rFFT
+    magnitudes normalised to sum 1, the DC term dropped, and frequencies weighted by 1
+    up to ``cutoff`` and by ``1 / (1 + x^softness)`` for the x-th frequency above it
+    (``fourier_weights``). Low for smooth tracks (mass at low frequencies), high for
+    noisy ones.
+
+    Parameters
+    ----------
+    track : tf.Tensor, shape (B, L), float32
+        Attribution tracks of B sequences of length L (``attribution_track``).
+    cutoff : int
+        Last frequency of weight 1 (``REGULARIZERS["fourier_prior"]`` default: 30).
+    softness : float, default 0.2
+        Exponent of the decay above the cutoff.
+    smooth_sigma : float, default 3.0
+        Sigma of the Gaussian smoothing, in positions (below 1: no smoothing).
+
+    Returns
+    -------
+    tf.Tensor, scalar
+        The loss, in [0, 1], averaged over the B tracks.
     """
     kernel = gaussian_kernel(smooth_sigma)
     if kernel.size > 1:
@@ -235,17 +466,53 @@ def fourier_prior_loss(
 
 
 def fourier_weights(n: int, cutoff: int, softness: float = 0.2) -> np.ndarray:
-    """Weights of the non-DC frequencies 1..n in the Fourier prior: 1 up to ``cutoff``, then
-    ``1 / (1 + x^softness)`` for the x-th frequency above it."""
+    """Weights of the non-DC frequencies 1..n in the Fourier prior.
+
+    1 up to ``cutoff``, then ``1 / (1 + x^softness)`` for the x-th frequency above it.
+
+    Parameters
+    ----------
+    n : int
+        Number of non-DC frequencies (``L // 2`` for a track of length L).
+    cutoff : int
+        Last frequency of weight 1.
+    softness : float, default 0.2
+        Exponent of the decay above the cutoff.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,), float64
+        ``min(cutoff, n)`` ones, then ``1 / (1 + x^softness)`` for
+        ``x = 1 .. n - cutoff``.
+    """
     above = np.arange(1, max(n - cutoff, 0) + 1, dtype=np.float64)
     return np.concatenate([np.ones(min(cutoff, n)), 1.0 / (1.0 + above**softness)])
 
 
 def track_spectrum(track, smooth_sigma: float = 3.0) -> np.ndarray:
-    """NumPy twin of the Fourier prior's spectrum: ``(B, L)`` tracks -> ``(B, L // 2 + 1)``
-    rFFT magnitudes of the smoothed tracks, each normalised to sum 1 (DC included, index 0).
+    """NumPy twin of the Fourier prior's spectrum (``fourier_prior_loss``).
 
-    ``1 - spectrum[:, 1:] @ fourier_weights(...)`` is the Fourier prior loss of each track.
+    The rFFT magnitudes of the smoothed tracks, each normalised to sum 1 (DC included,
+    index 0). ``1 - spectrum[:, 1:] @ fourier_weights(L // 2, cutoff, softness)`` is the
+    Fourier prior loss of each track.
+
+    Parameters
+    ----------
+    track : array_like, shape (B, L)
+        B finite attribution tracks of length L >= 2.
+    smooth_sigma : float, default 3.0
+        Sigma of the Gaussian smoothing (``gaussian_kernel``), in positions.
+
+    Returns
+    -------
+    numpy.ndarray, shape (B, L // 2 + 1), float64
+        The normalised magnitude spectrum of each track (all zeros for a track that is
+        zero after smoothing).
+
+    Raises
+    ------
+    ValueError
+        If ``track`` is not two-dimensional with L >= 2, or holds NaN or inf.
     """
     track = np.asarray(track, dtype=np.float64)
     if track.ndim != 2 or track.shape[1] < 2:
@@ -274,9 +541,22 @@ def track_spectrum(track, smooth_sigma: float = 3.0) -> np.ndarray:
 def tv_prior_loss(track, normalize: bool = True):
     """Total variation ``sum_l |a_{l+1} - a_l|`` of the track, averaged over the batch.
 
-    With ``normalize`` (default) it is divided by ``sum_l a_l``, which makes it invariant to the
-    scale of the attributions like the Fourier prior; unnormalised, a network can lower it by
+    The total-variation prior of METHODS.md section 3. With ``normalize`` (default) it
+    is divided by ``sum_l a_l``, which makes it invariant to the scale of the
+    attributions like the Fourier prior; unnormalised, a network can lower it by
     shrinking all its input gradients without making them any smoother.
+
+    Parameters
+    ----------
+    track : tf.Tensor, shape (B, L)
+        Attribution tracks of B sequences of length L (``attribution_track``).
+    normalize : bool, default True
+        Divide each track's total variation by its sum (when the sum is positive).
+
+    Returns
+    -------
+    tf.Tensor, scalar
+        The (normalised) total variation, averaged over the B tracks.
     """
     tv = tf.reduce_sum(tf.abs(track[:, 1:] - track[:, :-1]), axis=1)
     if normalize:
@@ -291,8 +571,31 @@ def tv_prior_loss(track, normalize: bool = True):
 
 
 def spectral_penalty(chain: list, opts: dict, seed: int):
-    """``() -> (lambda/2) sum_l sigma(W_l)^2`` over every kernel in ``chain``, with one persistent
-    power-iteration vector per kernel (warm-started from the previous step)."""
+    """A function ``() -> (lambda/2) sum_l sigma(W_l)^2`` over the kernels of ``chain``.
+
+    The spectral-norm penalty of METHODS.md section 3, with lambda = ``opts["weight"]``.
+    It keeps one persistent power-iteration vector per kernel (a non-trainable
+    ``tf.Variable``), warm-started from the previous step: each call runs
+    ``opts["n_power_iterations"]`` iterations of ``spectral_norm`` per kernel and stores
+    the new vector.
+
+    Parameters
+    ----------
+    chain : list of keras.layers.Layer
+        The layers from ``layer_chain``; every layer with a ``kernel`` (Conv1D, Dense)
+        counts, its kernel taken as a matrix by ``kernel_matrix``.
+    opts : dict
+        Options of "spectral_norm" (``regularizer_options``): ``weight`` and
+        ``n_power_iterations``.
+    seed : int
+        Seed of the starting vectors (stateless normal draws, seed ``[seed, i]`` for the
+        i-th kernel).
+
+    Returns
+    -------
+    callable
+        ``penalty()`` returning a scalar ``tf.Tensor``, differentiable in the kernels.
+    """
     kernels = [layer.kernel for layer in chain if hasattr(layer, "kernel")]
     us = [
         tf.Variable(
@@ -318,7 +621,27 @@ def spectral_penalty(chain: list, opts: dict, seed: int):
 
 
 def adversarial_phase(epoch: int, clean_epochs: int, mixed_until: int) -> str:
-    """``"clean"`` for epochs 1..clean_epochs, ``"mixed"`` up to mixed_until, then ``"adversarial"``."""
+    """The phase of adversarial training in ``epoch``: clean, mixed or adversarial.
+
+    ``"clean"`` for epochs 1..clean_epochs, ``"mixed"`` up to mixed_until, then
+    ``"adversarial"``: the schedule of adversarial training (METHODS.md section 3:
+    epochs 1-5 clean, 6-20 clean and adversarial batches together, adversarial only from
+    epoch 21).
+
+    Parameters
+    ----------
+    epoch : int
+        The epoch, 1-based.
+    clean_epochs : int
+        Last epoch of clean data only (option ``clean_epochs``, default 5).
+    mixed_until : int
+        Last epoch of clean and adversarial batches together (option ``mixed_until``,
+        default 20).
+
+    Returns
+    -------
+    {"clean", "mixed", "adversarial"}
+    """
     if epoch <= clean_epochs:
         return "clean"
     return "mixed" if epoch <= mixed_until else "adversarial"
@@ -327,10 +650,28 @@ def adversarial_phase(epoch: int, clean_epochs: int, mixed_until: int) -> str:
 def first_selectable_epoch(name: str, options: dict | None = None) -> int:
     """The first epoch whose weights early stopping may keep (1-based).
 
-    For adversarial training with ``select_after_clean`` it is the first epoch after the clean
-    warm-up: otherwise a model whose validation AUROC drops once adversarial batches start (as it
-    does at the METHODS.md epsilon) is silently restored to its clean warm-up weights, and the
-    "adversarially trained" model never saw an adversarial example.
+    For adversarial training with ``select_after_clean`` it is the first epoch after the
+    clean warm-up: otherwise a model whose validation AUROC drops once adversarial
+    batches start (as it does at the METHODS.md epsilon) is silently restored to its
+    clean warm-up weights, and the "adversarially trained" model never saw an
+    adversarial example.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``REGULARIZERS``.
+    options : dict, optional
+        Overrides of its defaults, as for ``regularizer_options``.
+
+    Returns
+    -------
+    int
+        ``clean_epochs + 1`` for "adversarial" with ``select_after_clean``, else 1.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` or ``options`` is invalid (``regularizer_options``).
     """
     opts = regularizer_options(name, options)
     if name == "adversarial" and opts["select_after_clean"]:

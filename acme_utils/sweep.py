@@ -93,7 +93,35 @@ def model_grid(
     seeds=(0,),
     recipes=(STUDY_RECIPE,),
 ) -> list[ModelSpec]:
-    """Every combination of the given factors, regulariser-major, as a list of ``ModelSpec``."""
+    """Every combination of the given factors, as a list of ``ModelSpec``.
+
+    Ordered recipe-major, then by regulariser, activation, batch norm and seed (so
+    regulariser-major for a single recipe).
+
+    Parameters
+    ----------
+    regularizers : sequence of str, default STUDY_REGULARIZERS
+        Keys of ``regularizers.REGULARIZERS``.
+    activations : sequence of str, default ACTIVATIONS
+        First-layer activations, from ``ACTIVATIONS``.
+    batch_norm : sequence of bool, default (True, False)
+        Batch normalisation on and/or off.
+    seeds : sequence of int, default (0,)
+        Non-negative integer seeds.
+    recipes : sequence of str, default (STUDY_RECIPE,)
+        Keys of ``training.RECIPES``.
+
+    Returns
+    -------
+    list of ModelSpec
+        As many specs as the product of the factors' lengths.
+
+    Raises
+    ------
+    ValueError
+        If a factor is a string or empty, holds an unknown or a repeated value, or a
+        seed is not a non-negative integer.
+    """
     factors = {
         "regularizers": regularizers,
         "activations": activations,
@@ -145,7 +173,20 @@ def _configs(data: SyntheticDataset, spec: ModelSpec, epochs: int, patience: int
 
 
 def read_results(path) -> pd.DataFrame:
-    """A results table written by ``run_sweep`` (empty if the file does not exist)."""
+    """A results table written by ``run_sweep`` (empty if the file does not exist).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scored model, with the columns of ``run_sweep``; ``model_key`` is
+        read as str (hex keys such as "0123..." must stay strings). Empty, without
+        columns, if the file does not exist or is empty.
+    """
     path = Path(path)
     if not path.is_file() or path.stat().st_size == 0:
         return pd.DataFrame()
@@ -160,8 +201,28 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
 def committed_results(name: str) -> tuple[pd.DataFrame, dict]:
-    """A committed results table and its provenance: ``results/<name>.csv`` and ``.json``
-    (written by ``python -m acme_utils.sweep --results ...``), with ``passed_filter`` as stored."""
+    """A committed results table and its provenance.
+
+    ``results/<name>.csv`` and ``.json`` in ``RESULTS_DIR`` (written by
+    ``python -m acme_utils.sweep --results ...``), with ``passed_filter`` as stored.
+
+    Parameters
+    ----------
+    name : str
+        The table's name, without extension (e.g. ``"study_grid"``).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        The results table, as ``read_results``.
+    provenance : dict
+        Its provenance (``provenance``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no such table, or it has no provenance file.
+    """
     import json as _json
 
     path = RESULTS_DIR / f"{name}.csv"
@@ -177,7 +238,18 @@ def committed_results(name: str) -> tuple[pd.DataFrame, dict]:
 
 
 def spec_of_row(row) -> ModelSpec:
-    """The grid point of a results row."""
+    """The grid point of a results row.
+
+    Parameters
+    ----------
+    row : pandas.Series or dict
+        A row with ``regularizer``, ``activation``, ``batch_norm``, ``seed`` and,
+        optionally, ``recipe`` (default ``STUDY_RECIPE``).
+
+    Returns
+    -------
+    ModelSpec
+    """
     return ModelSpec(
         str(row["regularizer"]),
         str(row["activation"]),
@@ -196,13 +268,48 @@ def recheck_row(
     threads: int = 1,
     verbose: bool = True,
 ) -> dict:
-    """Retrain and rescore the model of one committed results row from scratch, with the sweep's
-    own command in a fresh process and an empty cache; return the new row.
+    """Retrain and rescore the model of one committed results row from scratch.
 
-    The settings must be those the table was made with: the model's cache key is recomputed from
-    them and must equal the row's ``model_key`` (else ``ValueError``, before any training).
-    ``threads=1`` is how the Ray sweep trains, and TensorFlow with op determinism gives the same
-    bits for the same thread count on the same kind of CPU.
+    With the sweep's own command in a fresh process and an empty cache (and
+    ``ACME_RETRAIN=1``, so never from the zoo); return the new row. The run scores with
+    the command line's method (``run_sweep``'s default, ``"saliency"``) on the row's
+    ``n_sequences``.
+
+    The settings must be those the table was made with: the model's cache key is
+    recomputed from them and must equal the row's ``model_key`` (else ``ValueError``,
+    before any training). ``threads=1`` is how the Ray sweep trains, and TensorFlow with
+    op determinism gives the same bits for the same thread count on the same kind of
+    CPU.
+
+    Parameters
+    ----------
+    row : pandas.Series or dict
+        A results row: ``model``, ``model_key``, ``n_sequences`` and the grid point's
+        columns (``spec_of_row``).
+    n_per_class : int, default 10_000
+        Sequences per class of the dataset (METHODS.md section 1).
+    data_seed : int, default 0
+        Seed of the dataset.
+    epochs : int, default 100
+        Maximum number of epochs.
+    patience : int, default 10
+        Early-stopping patience.
+    threads : int, default 1
+        TensorFlow (intra- and inter-op) and OpenMP threads of the run.
+    verbose : bool, default True
+        Log that the retraining starts.
+
+    Returns
+    -------
+    dict
+        The new results row, with the columns of ``run_sweep``.
+
+    Raises
+    ------
+    ValueError
+        If the settings do not give the row's ``model_key``.
+    RuntimeError
+        If the run fails or does not produce the row.
     """
     import collections
     import subprocess
@@ -287,8 +394,23 @@ def recheck_row(
 
 
 def model_available(keys, cache_dir=None) -> np.ndarray:
-    """For each model key, whether the model can be had without training: it is in the cache or
-    ships with the package's pretrained zoo."""
+    """For each model key, whether the model can be had without training.
+
+    It is in the cache or ships with the package's pretrained zoo (its manifest; the
+    weights' checksum is checked only when they are loaded).
+
+    Parameters
+    ----------
+    keys : iterable of str
+        K model keys (``training.model_key``), e.g. a results table's ``model_key``
+        column.
+    cache_dir : str or path-like, optional
+        The cache (default ``$ACME_CACHE_DIR`` or ``~/.cache/acme_utils``).
+
+    Returns
+    -------
+    numpy.ndarray, shape (K,), bool
+    """
     from .zoo import read_manifest
 
     shipped = read_manifest()
@@ -302,14 +424,40 @@ def model_available(keys, cache_dir=None) -> np.ndarray:
 def rescore_row(
     row, data: SyntheticDataset, epochs: int = 100, patience: int = 10, cache_dir=None
 ) -> dict:
-    """Score the model of one committed results row again, here and now, and return the new row.
+    """Score the model of one committed results row again; return the new row.
 
-    The model is taken from the cache or the pretrained zoo (never trained: ``ValueError`` when
-    neither holds it; ``recheck_row`` retrains). ``data``, ``epochs`` and ``patience`` must be
-    those the table was made with: the model's cache key is recomputed and must equal the row's
-    ``model_key`` (else ``ValueError``). The row's scoring settings (``method``,
-    ``n_sequences``) are reused, so every score is comparable with the committed one. The
-    attribution maps are computed afresh (in a temporary cache), never read from the cache.
+    Here and now: the model is taken from the cache or the pretrained zoo (never
+    trained: ``ValueError`` when neither holds it; ``recheck_row`` retrains). ``data``,
+    ``epochs`` and ``patience`` must be those the table was made with: the model's cache
+    key is recomputed and must equal the row's ``model_key`` (else ``ValueError``). The
+    row's scoring settings (``method``, ``n_sequences``) are reused, so every score is
+    comparable with the committed one. The attribution maps are computed afresh (in a
+    temporary cache), never read from the cache.
+
+    Parameters
+    ----------
+    row : pandas.Series or dict
+        A results row: ``model``, ``model_key``, ``method``, ``n_sequences`` and the
+        grid point's columns (``spec_of_row``).
+    data : data.SyntheticDataset
+        The dataset the table was made with.
+    epochs : int, default 100
+        Maximum number of epochs the table's models were trained with.
+    patience : int, default 10
+        Their early-stopping patience.
+    cache_dir : str or path-like, optional
+        The model cache (default ``$ACME_CACHE_DIR`` or ``~/.cache/acme_utils``).
+
+    Returns
+    -------
+    dict
+        The new results row, with the columns of ``run_sweep``.
+
+    Raises
+    ------
+    ValueError
+        If ``data``, ``epochs`` and ``patience`` do not give the row's ``model_key``, or
+        the model is neither in the cache nor in the zoo.
     """
     import tempfile
 
@@ -516,16 +664,61 @@ def run_sweep(
     min_test_auroc: float = MIN_TEST_AUROC,
     after_each=None,
 ) -> pd.DataFrame:
-    """Train and score every model of ``grid`` in this process; return one row per grid point, in
-    grid order (``run_sweep_ray`` does the same on a Ray cluster).
+    """Train and score every model of ``grid`` in this process; one row per grid point.
 
-    ``n_sequences`` positive test sequences are explained per model (None: all). Keep it fixed
-    across everything you compare: both consistency metrics have a finite-sample floor that
-    depends on it (METHODS.md sections 7-8). With ``results_path`` (a CSV file), rows already
-    there for the same model, method and ``n_sequences`` are reused, and each new row is saved
-    as soon as its model is scored. Column ``passed_filter`` marks the models whose test AUROC is
-    at least ``min_test_auroc`` (the study's performance filter). ``after_each(table)`` is called
-    with the whole table after each new row is saved (the command line writes provenance there).
+    The rows are in grid order (``run_sweep_ray`` does the same on a Ray cluster).
+
+    ``n_sequences`` positive test sequences are explained per model (None: all). Keep it
+    fixed across everything you compare: both consistency metrics have a finite-sample
+    floor that depends on it (METHODS.md sections 7-8). With ``results_path`` (a CSV
+    file), rows already there for the same model, method and ``n_sequences`` are reused,
+    and each new row is saved as soon as its model is scored. Column ``passed_filter``
+    marks the models whose test AUROC is at least ``min_test_auroc`` (the study's
+    performance filter). ``after_each(table)`` is called with the whole table after each
+    new row is saved (the command line writes provenance there).
+
+    Parameters
+    ----------
+    data : data.SyntheticDataset
+        The dataset every model is trained and scored on.
+    grid : list of ModelSpec
+        The models (``model_grid``); not empty.
+    results_path : str or path-like, optional
+        The results CSV file, created or resumed; None (default): nothing is written.
+    epochs : int, default 100
+        Maximum number of epochs.
+    patience : int, default 10
+        Early-stopping patience.
+    n_sequences : int, optional
+        Positive test sequences explained per model; None (default): all.
+    method : str, default "saliency"
+        The attribution method (``attribution.METHODS``).
+    cache_dir : str or path-like, optional
+        The cache of models and attribution maps (default ``$ACME_CACHE_DIR`` or
+        ``~/.cache/acme_utils``).
+    verbose : bool, default True
+        Log each model's training and a progress line per model.
+    min_test_auroc : float, default MIN_TEST_AUROC
+        The performance filter.
+    after_each : callable, optional
+        ``after_each(table)``, with the whole results table (``pandas.DataFrame``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per grid point: the columns of ``scorecard.score_model`` (``model``,
+        ``activation``, ``batch_norm``, ``seed``, ``test_auroc``, ``test_aupr``,
+        ``method``, ``n_sequences`` (the number actually explained), ``snr``,
+        ``attr_auroc``, ``attr_aupr``, ``snr_left_out``, ``kmer_kld``,
+        ``kattr_mean_kld``), and ``regularizer``, ``recipe``, ``model_key``,
+        ``best_epoch``, ``stopped_epoch``, ``train_seconds``, ``history`` (the
+        ``HISTORY_KEYS`` curves as JSON, see ``row_history``) and ``passed_filter``.
+
+    Raises
+    ------
+    ValueError
+        If ``grid`` is empty, ``n_sequences`` is not a positive integer or None, or
+        ``results_path`` holds a table without the ``ROW_KEY`` columns.
     """
     n_scored, path, table, done, progress = _start(
         data, grid, results_path, n_sequences, method, verbose
@@ -611,15 +804,64 @@ def run_sweep_ray(
 ) -> pd.DataFrame:
     """``run_sweep`` with the grid points run in parallel as Ray tasks.
 
-    With ``address=None`` a local Ray instance is started with ``workers`` CPUs (default: all
-    cores); otherwise the sweep joins the Ray cluster at ``address`` (``"auto"`` or
-    ``"host:port"``) and uses all of it. Each task trains one model with one TensorFlow thread
-    (models trained with one thread are bit-reproducible; see ``training.set_seed``). Only this
-    process writes the results table, after each finished model, so a crash loses at most the
-    running tasks. A task that raises is retried ``max_retries`` times; if it still fails, its
-    grid point is reported and left out of the returned table (re-running the sweep retries it).
-    ``task`` is the function each worker runs (replaceable for tests); ``after_each`` as in
+    With ``address=None`` a local Ray instance is started with ``workers`` CPUs
+    (default: all cores); otherwise the sweep joins the Ray cluster at ``address``
+    (``"auto"`` or ``"host:port"``) and uses all of it. If Ray is already initialised in
+    this process, that instance is used and left running. Each task trains one model
+    with one TensorFlow thread (models trained with one thread are bit-reproducible; see
+    ``training.set_seed``). Only this process writes the results table, after each
+    finished model, so a crash loses at most the running tasks. A task that raises is
+    retried ``max_retries`` times; if it still fails, its grid point is reported and
+    left out of the returned table (re-running the sweep retries it). ``task`` is the
+    function each worker runs (replaceable for tests); ``after_each`` as in
     ``run_sweep``.
+
+    Parameters
+    ----------
+    data : data.SyntheticDataset
+        The dataset; each worker rebuilds it from ``data.params``.
+    grid : list of ModelSpec
+        The models (``model_grid``); not empty.
+    results_path : str or path-like, optional
+        The results CSV file, created or resumed; None (default): nothing is written.
+    epochs : int, default 100
+        Maximum number of epochs.
+    patience : int, default 10
+        Early-stopping patience.
+    n_sequences : int, optional
+        Positive test sequences explained per model; None (default): all.
+    method : str, default "saliency"
+        The attribution method (``attribution.METHODS``).
+    cache_dir : str or path-like, optional
+        The cache of models and attribution maps, passed to the workers (also as
+        ``$ACME_CACHE_DIR``); None (default): each worker's default cache.
+    verbose : bool, default True
+        Log a progress line per model.
+    min_test_auroc : float, default MIN_TEST_AUROC
+        The performance filter.
+    address : str, optional
+        A Ray cluster to join; None (default): start a local instance.
+    workers : int, optional
+        CPUs of the local instance; None (default): all cores.
+    max_retries : int, default 2
+        Retries of a failed task.
+    task : callable
+        The worker function (default: rebuild the dataset, train and score one model).
+    after_each : callable, optional
+        ``after_each(table)``, with the whole results table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As ``run_sweep``, without the failed grid points; ``attrs["failures"]`` lists
+        them as ``(label, error)`` pairs.
+
+    Raises
+    ------
+    ImportError
+        If Ray is not installed.
+    ValueError
+        As ``run_sweep``.
     """
     try:
         import ray
@@ -715,7 +957,27 @@ def run_sweep_ray(
 
 
 def regularizer_ranking(table: pd.DataFrame, score: str = "snr") -> pd.Series:
-    """Mean of ``score`` per regulariser over every other factor of the table, best first."""
+    """Mean of ``score`` per regulariser over every other factor, best first.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A results table with the columns ``regularizer`` and ``score``.
+    score : str, default "snr"
+        The column to average; higher counts as better.
+
+    Returns
+    -------
+    pandas.Series
+        The mean score, indexed by regulariser, in descending order.
+
+    Raises
+    ------
+    KeyError
+        If a column is missing.
+    ValueError
+        If the table is empty.
+    """
     for col in ("regularizer", score):
         if col not in table.columns:
             raise KeyError(
@@ -729,9 +991,37 @@ def regularizer_ranking(table: pd.DataFrame, score: str = "snr") -> pd.Series:
 def contrasting_pair(
     table: pd.DataFrame, auroc_tolerance: float = 0.005, score: str = "snr"
 ) -> tuple[int, int]:
-    """Row positions ``(high, low)`` of the two models whose test AUROC differs by at most
-    ``auroc_tolerance`` and whose ``score`` differs the most: the study's "same accuracy,
-    different explanations" pair. ``high`` has the higher score."""
+    """Row positions ``(high, low)`` of a "same accuracy, different explanations" pair.
+
+    The two models whose test AUROC differs by at most ``auroc_tolerance`` and whose
+    ``score`` differs the most: the study's "same accuracy, different explanations"
+    pair. ``high`` has the higher score.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A results table with the columns ``test_auroc`` and ``score``, at least two
+        rows.
+    auroc_tolerance : float, default 0.005
+        The largest test-AUROC difference of the pair.
+    score : str, default "snr"
+        The column whose difference is maximised.
+
+    Returns
+    -------
+    high : int
+        Row position (``iloc``) of the higher-scoring model.
+    low : int
+        Row position of the other.
+
+    Raises
+    ------
+    KeyError
+        If a column is missing.
+    ValueError
+        If the table has fewer than two rows, or no two models are within
+        ``auroc_tolerance``.
+    """
     for col in ("test_auroc", score):
         if col not in table.columns:
             raise KeyError(
@@ -757,10 +1047,34 @@ def showcase_pair(
     min_test_auroc: float = MIN_TEST_AUROC,
     auroc_tolerance: float = 0.005,
 ) -> pd.DataFrame:
-    """Chapter 9's "same accuracy, different explanations" pair: the ``contrasting_pair`` (by
-    SNR) among the models of ``table`` that pass the performance filter, or among all of them when
-    fewer than two pass. Returns the two rows, the higher-SNR model first (``ValueError`` when
-    there is no such pair)."""
+    """Chapter 9's "same accuracy, different explanations" pair, as two rows.
+
+    The ``contrasting_pair`` (by SNR) among the models of ``table`` that pass the
+    performance filter, or among all of them when fewer than two pass. Returns the two
+    rows, the higher-SNR model first (``ValueError`` when there is no such pair).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A results table with the columns ``test_auroc`` and ``snr``.
+    min_test_auroc : float, default MIN_TEST_AUROC
+        The performance filter (``mark_filter``).
+    auroc_tolerance : float, default 0.005
+        The largest test-AUROC difference of the pair.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The two rows, with ``passed_filter`` recomputed; the index is their position
+        among the candidate models, not ``table``'s index.
+
+    Raises
+    ------
+    KeyError
+        If a column is missing.
+    ValueError
+        If there is no such pair, or ``test_auroc`` contains NaN.
+    """
     marked = mark_filter(table, min_test_auroc)
     passing = marked[marked.passed_filter]
     pool = (passing if len(passing) >= 2 else marked).reset_index(drop=True)
@@ -776,7 +1090,27 @@ CONFIGURATION = ("regularizer", "batch_norm", "activation")
 def mark_filter(
     table: pd.DataFrame, min_test_auroc: float = MIN_TEST_AUROC
 ) -> pd.DataFrame:
-    """A copy of ``table`` whose ``passed_filter`` column is ``test_auroc >= min_test_auroc``."""
+    """A copy of ``table`` with ``passed_filter = test_auroc >= min_test_auroc``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A results table with a ``test_auroc`` column.
+    min_test_auroc : float, default MIN_TEST_AUROC
+        The performance filter.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The copy, ``passed_filter`` (bool) added or replaced.
+
+    Raises
+    ------
+    KeyError
+        If ``test_auroc`` is missing.
+    ValueError
+        If ``test_auroc`` contains NaN (a model was not scored).
+    """
     if "test_auroc" not in table.columns:
         raise KeyError(
             f"column 'test_auroc' is not in the table; it has {list(table.columns)}"
@@ -792,9 +1126,34 @@ def mark_filter(
 def configuration_summary(
     table: pd.DataFrame, scores=SUMMARY_SCORES, passed_only: bool = True
 ) -> pd.DataFrame:
-    """One row per configuration (regulariser x batch norm x activation): models ``trained``,
-    models ``passed`` (the filter), and the mean of each score over the passing models (over all
-    models with ``passed_only=False``). A configuration none of whose models passed has NaN means.
+    """One row per configuration (regulariser x batch norm x activation).
+
+    Models ``trained``, models ``passed`` (the filter), and the mean of each score over
+    the passing models (over all models with ``passed_only=False``). A configuration
+    none of whose models passed has NaN means.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A results table with the ``CONFIGURATION`` columns, the ``scores`` and
+        ``passed_filter`` (``mark_filter``).
+    scores : sequence of str, default SUMMARY_SCORES
+        The columns to average.
+    passed_only : bool, default True
+        Average over the passing models only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``regularizer``, ``batch_norm``, ``activation``, ``trained``, ``passed``
+        (int), then one per score.
+
+    Raises
+    ------
+    KeyError
+        If a column is missing.
+    ValueError
+        If the table is empty.
     """
     need = set(CONFIGURATION) | set(scores) | {"passed_filter"}
     missing = need - set(table.columns)
@@ -822,8 +1181,32 @@ def provenance(
     previous: dict | None = None,
     failures=(),
 ) -> dict:
-    """What produced a results table: the command, the commit, package versions, the machine, and
-    the wall time (summed over every run that added to the table)."""
+    """What produced a results table: command, commit, versions, machine, wall time.
+
+    The command, the commit, package versions, the machine, and the wall time (summed
+    over every run that added to the table).
+
+    Parameters
+    ----------
+    command : str
+        The command line of this run.
+    started : float
+        When this run started (``time.time()``); its wall time runs until now.
+    table : pandas.DataFrame
+        The results table (``train_seconds`` and, if present, ``passed_filter`` are
+        read).
+    previous : dict, optional
+        The table's previous provenance, whose ``runs`` are kept.
+    failures : iterable of (str, str), default ()
+        ``(label, error)`` of the models that failed.
+
+    Returns
+    -------
+    dict
+        ``command``, ``commit``, ``packages``, ``python``, ``machine``,
+        ``wall_seconds_total``, ``train_seconds_total``, ``models_trained``,
+        ``models_passed``, ``failed`` and ``runs`` (one entry per run, this one last).
+    """
     import platform
     import subprocess
     from importlib.metadata import PackageNotFoundError, version
@@ -885,12 +1268,40 @@ def provenance(
 
 
 def row_history(row) -> dict:
-    """The learning curves stored in a results row: ``{"loss": [...], "val_auroc": [...], ...}``."""
+    """The learning curves stored in a results row.
+
+    ``{"loss": [...], "val_auroc": [...], ...}``.
+
+    Parameters
+    ----------
+    row : pandas.Series or dict
+        A results row with a ``history`` column (JSON).
+
+    Returns
+    -------
+    dict of str to list of float
+        The per-epoch series of ``HISTORY_KEYS`` the model's history had, rounded to 5
+        decimals.
+    """
     return json.loads(row["history"])
 
 
 def main(argv=None) -> pd.DataFrame:
-    """Command-line entry point: ``python -m acme_utils.sweep``."""
+    """Command-line entry point: ``python -m acme_utils.sweep``.
+
+    Runs the grid (Ray or sequential), writes the results table and its provenance
+    (``.json`` next to it) and logs a summary.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments; None (default): ``sys.argv[1:]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of this grid (``run_sweep`` or ``run_sweep_ray``).
+    """
     import shlex
     import sys
 

@@ -91,7 +91,27 @@ RECIPES = {
 
 
 def recipe(name: str) -> tuple[dict, dict]:
-    """``(model_overrides, train_overrides)`` of training recipe ``name`` (see ``RECIPES``)."""
+    """The ``(model_overrides, train_overrides)`` of training recipe ``name``.
+
+    See ``RECIPES``.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``RECIPES``.
+
+    Returns
+    -------
+    model_overrides : dict
+        Overrides of ``models.cnn_config`` (a copy of the recipe's).
+    train_overrides : dict
+        Overrides of ``make_train_config`` (a copy of the recipe's).
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a key of ``RECIPES``.
+    """
     if name not in RECIPES:
         raise ValueError(f"unknown recipe {name!r}; choose one of {tuple(RECIPES)}")
     model_overrides, train_overrides = RECIPES[name]
@@ -110,8 +130,28 @@ def model_name(
     seed: int,
     recipe: str = STUDY_RECIPE,
 ) -> str:
-    """A model's display name: activation, ``+bn``, the regulariser unless "none", the recipe in
-    brackets unless it is ``STUDY_RECIPE``, and the seed (e.g. ``"relu+bn mixup seed 2"``)."""
+    """A model's display name, e.g. ``"relu+bn mixup seed 2"``.
+
+    The activation, ``+bn``, the regulariser unless "none", the recipe in brackets
+    unless it is ``STUDY_RECIPE``, and the seed.
+
+    Parameters
+    ----------
+    activation : str
+        The first layer's activation ("relu" or "exponential").
+    batch_norm : bool
+        Whether the model has batch normalisation (``+bn``).
+    regularizer : str
+        A key of ``regularizers.REGULARIZERS``.
+    seed : int
+        The model's seed.
+    recipe : str, default STUDY_RECIPE
+        A key of ``RECIPES``.
+
+    Returns
+    -------
+    str
+    """
     reg = "" if regularizer == "none" else f" {regularizer}"
     rec = "" if recipe == STUDY_RECIPE else f" [{recipe}]"
     return f"{activation}{'+bn' if batch_norm else ''}{reg}{rec} seed {seed}"
@@ -119,8 +159,24 @@ def model_name(
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A model of the book, by name: regulariser, first-layer activation, batch norm, seed and
-    training recipe; everything else is the recipe's (``configs``)."""
+    """A model of the book by name: regulariser, activation, batch norm, seed, recipe.
+
+    The activation is the first layer's; everything else is the training recipe's
+    (``configs``). A frozen dataclass.
+
+    Attributes
+    ----------
+    regularizer : str
+        A key of ``regularizers.REGULARIZERS`` ("none": the unregularised baseline).
+    activation : str
+        The first convolutional layer's activation ("relu" or "exponential").
+    batch_norm : bool
+        Whether the model has batch normalisation.
+    seed : int
+        The training seed (``make_train_config(seed=...)``).
+    recipe : str, default STUDY_RECIPE
+        The training recipe, a key of ``RECIPES``.
+    """
 
     regularizer: str
     activation: str
@@ -130,13 +186,42 @@ class ModelSpec:
 
     @property
     def label(self) -> str:
-        """The model's display name (``model_name``), also the ``model`` column of a sweep."""
+        """The model's display name (``model_name``), the ``model`` column of a sweep.
+
+        Returns
+        -------
+        str
+        """
         return model_name(
             self.activation, self.batch_norm, self.regularizer, self.seed, self.recipe
         )
 
     def configs(self, epochs: int = 100, patience: int = 10) -> tuple[dict, dict]:
-        """``(model_config, train_config)`` overrides that ``train_model`` turns into this model."""
+        """The ``(model_config, train_config)`` overrides that give this model.
+
+        ``train_model`` turns them into this model. They are the recipe's overrides
+        (``recipe``) with this spec's activation, batch norm, seed and regulariser, and
+        ``epochs`` and ``patience``.
+
+        Parameters
+        ----------
+        epochs : int, default 100
+            Maximum number of epochs (METHODS.md section 2).
+        patience : int, default 10
+            Early-stopping patience, in epochs (METHODS.md section 2).
+
+        Returns
+        -------
+        model_config : dict
+            Overrides of ``models.cnn_config``.
+        train_config : dict
+            Overrides of ``make_train_config``.
+
+        Raises
+        ------
+        ValueError
+            If ``recipe`` is not a key of ``RECIPES``.
+        """
         model_over, train_over = recipe(self.recipe)
         model_config = {
             **model_over,
@@ -154,7 +239,15 @@ class ModelSpec:
 
 
 def set_seed(seed: int) -> None:
-    """Seed Python, NumPy and Keras/TensorFlow and make TF ops deterministic (same seed, same model)."""
+    """Seed Python, NumPy and Keras/TensorFlow and make TF ops deterministic.
+
+    Same seed, same model.
+
+    Parameters
+    ----------
+    seed : int
+        Passed to ``keras.utils.set_random_seed``.
+    """
     keras.utils.set_random_seed(int(seed))
     tf.config.experimental.enable_op_determinism()
 
@@ -171,16 +264,61 @@ def make_train_config(
     lr_plateau_factor: float = 0.2,
     min_learning_rate: float = 1e-7,
 ) -> dict:
-    """The complete, validated training configuration (defaults: METHODS.md sections 2-3).
+    """The complete, validated training configuration.
 
-    ``regularizer`` names one of ``regularizers.REGULARIZERS``; ``regularizer_options`` overrides
-    its defaults. For the unregularised baseline the two keys are left out of the result, so the
-    baseline's cache key does not depend on them.
+    Defaults: METHODS.md sections 2-3.
 
-    ``lr_plateau_patience > 0`` multiplies the learning rate by ``lr_plateau_factor`` (not below
-    ``min_learning_rate``) whenever validation AUROC has not improved for that many epochs, as
-    Keras' ``ReduceLROnPlateau`` does in the authors' scripts; 0 (METHODS.md) leaves it constant.
-    Like the regulariser, these keys enter the result only when the schedule is on.
+    ``regularizer`` names one of ``regularizers.REGULARIZERS``; ``regularizer_options``
+    overrides its defaults. For the unregularised baseline the two keys are left out of
+    the result, so the baseline's cache key does not depend on them.
+
+    ``lr_plateau_patience > 0`` multiplies the learning rate by ``lr_plateau_factor``
+    (not below ``min_learning_rate``) whenever validation AUROC has not improved for
+    that many epochs, as Keras' ``ReduceLROnPlateau`` does in the authors' scripts; 0
+    (METHODS.md) leaves it constant. Like the regulariser, these keys enter the result
+    only when the schedule is on.
+
+    Parameters
+    ----------
+    epochs : int, default 100
+        Maximum number of epochs.
+    batch_size : int, default 100
+        Sequences per training batch.
+    learning_rate : float, default 1e-3
+        Adam's (initial) learning rate.
+    patience : int, default 10
+        Early stopping: epochs without a better validation AUROC before training stops.
+    seed : int, default 0
+        Seed of the weights' initialisation, the batch order and the regulariser's
+        random draws.
+    regularizer : str, default "none"
+        A key of ``regularizers.REGULARIZERS``.
+    regularizer_options : dict, optional
+        Overrides of the regulariser's defaults (``regularizers.regularizer_options``).
+    lr_plateau_patience : int, default 0
+        Epochs without an improvement of validation AUROC before each reduction of the
+        learning rate; 0: no schedule.
+    lr_plateau_factor : float, default 0.2
+        Factor of each reduction, in (0, 1).
+    min_learning_rate : float, default 1e-7
+        Floor of the learning rate, in [0, learning_rate].
+
+    Returns
+    -------
+    dict
+        ``epochs``, ``batch_size``, ``learning_rate``, ``patience`` and ``seed``; plus
+        ``regularizer`` and ``regularizer_options`` (all its options) unless the
+        regulariser is "none"; plus ``lr_plateau_patience``, ``lr_plateau_factor`` and
+        ``min_learning_rate`` when ``lr_plateau_patience > 0``.
+
+    Raises
+    ------
+    ValueError
+        If ``epochs``, ``batch_size`` or ``patience`` is not a positive integer,
+        ``learning_rate`` is not positive, ``lr_plateau_patience`` is not a non-negative
+        integer, ``lr_plateau_factor`` is not in (0, 1) or ``min_learning_rate`` not in
+        [0, learning_rate] (both checked even when the schedule is off), or the
+        regulariser or its options are invalid.
     """
     for name, value in (
         ("epochs", epochs),
@@ -222,10 +360,43 @@ def make_train_config(
 
 
 class PlateauSchedule:
-    """Learning-rate reduction on a plateau of validation AUROC, as Keras' ``ReduceLROnPlateau``
-    (mode ``max``, ``min_delta`` 1e-4, no cooldown): after ``patience`` epochs without an
-    improvement of more than ``min_delta``, multiply the rate by ``factor`` (not below
-    ``min_lr``) and start counting again. ``patience=0`` never changes the rate."""
+    """Learning-rate reduction on a plateau of validation AUROC.
+
+    As Keras' ``ReduceLROnPlateau`` (mode ``max``, ``min_delta`` 1e-4, no cooldown):
+    after ``patience`` epochs without an improvement of more than ``min_delta``,
+    multiply the rate by ``factor`` (not below ``min_lr``) and start counting again.
+    ``patience=0`` never changes the rate.
+
+    Parameters
+    ----------
+    learning_rate : float
+        The initial learning rate.
+    patience : int
+        Epochs without an improvement before each reduction; 0: never reduce.
+    factor : float, default 0.2
+        Multiplier of each reduction.
+    min_lr : float, default 1e-7
+        Floor of the learning rate.
+    min_delta : float, default 1e-4
+        An epoch improves on the best score only by more than this.
+
+    Attributes
+    ----------
+    learning_rate : float
+        The current learning rate.
+    patience : int
+        As given.
+    factor : float
+        As given.
+    min_lr : float
+        As given.
+    min_delta : float
+        As given.
+    best : float
+        The best score so far (-inf before the first improvement).
+    wait : int
+        Epochs since the last improvement or reduction.
+    """
 
     def __init__(
         self,
@@ -244,7 +415,20 @@ class PlateauSchedule:
         self.best, self.wait = -np.inf, 0
 
     def update(self, score: float) -> float:
-        """Record one epoch's validation AUROC; return the learning rate for the next epoch."""
+        """Record one epoch's validation AUROC; return the next epoch's learning rate.
+
+        Parameters
+        ----------
+        score : float
+            The epoch's validation AUROC.
+
+        Returns
+        -------
+        float
+            ``learning_rate`` after the update: reduced when this epoch completes
+            ``patience`` epochs without an improvement (and the rate is above
+            ``min_lr``), else unchanged.
+        """
         if self.patience == 0:
             return self.learning_rate
         if score - self.min_delta > self.best:
@@ -270,13 +454,46 @@ def make_train_step(
     seed: int = 0,
     jit_compile: bool = False,
 ):
-    """A function ``step(x, y, epoch) -> loss`` that runs one compiled optimisation step.
+    """A function ``step(x, y, epoch) -> loss`` running one compiled optimisation step.
 
-    ``x`` is a ``(B, L, 4)`` float32 batch, ``y`` its ``(B, 1)`` labels, ``epoch`` the 1-based
-    epoch (only the adversarial schedule uses it: one graph is traced per phase). The loss
-    includes the model's weight penalties (``model.losses``: the L2 of ``cnn_config(l2=...)``).
-    ``jit_compile`` compiles the step with XLA; it is off because on CPU it made an epoch about
-    14x slower (``bench/training.py`` measures it).
+    ``x`` is a ``(B, L, 4)`` float32 batch, ``y`` its ``(B, 1)`` labels, ``epoch`` the
+    1-based epoch (only the adversarial schedule uses it: one graph is traced per
+    phase). The loss includes the model's weight penalties (``model.losses``: the L2 of
+    ``cnn_config(l2=...)``). The regularisers and attribution priors are those of
+    ``acme_utils.regularizers``; the priors are computed on the batch's positive
+    sequences (label > 0.5) with the model in inference mode, and count 0 in a batch
+    without positives.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A chain-shaped model with a ``"logit"`` layer (``models.build_cnn``); its
+        trainable weights are updated in place.
+    optimizer : keras.optimizers.Optimizer
+        Applies the gradients (``fit`` uses Adam).
+    name : str, default "none"
+        The regulariser or attribution prior, a key of ``regularizers.REGULARIZERS``.
+    options : dict, optional
+        Overrides of its defaults (``regularizers.regularizer_options``).
+    seed : int, default 0
+        Seed of the step's random draws (mixup's lambda and permutation, the noise, the
+        layer of the manifold regularisers) and of the spectral norm's starting vectors.
+    jit_compile : bool, default False
+        Compile the step with XLA; it is off because on CPU it made an epoch about 14x
+        slower (``bench/training.py`` measures it).
+
+    Returns
+    -------
+    callable
+        ``step(x, y, epoch=1)``: ``x`` a ``(B, L, 4)`` float32 batch of B sequences of
+        length L, ``y`` its ``(B, 1)`` float32 labels, ``epoch`` the 1-based epoch; it
+        updates the weights and returns the batch's loss (a scalar ``tf.Tensor``,
+        computed before the update).
+
+    Raises
+    ------
+    ValueError
+        If ``name`` or ``options`` is invalid, or the model has no ``"logit"`` layer.
     """
     # (module-qualified: fit's and make_train_config's arguments are called regularizer_options too)
     opts = regularizers.regularizer_options(name, options)
@@ -390,13 +607,22 @@ def predict(model: keras.Model, x, batch_size: int = 1000) -> np.ndarray:
     Parameters
     ----------
     model : keras.Model
+        A model with input ``(L, 4)``.
     x : array_like, shape (N, L, 4)
         Finite inputs of the model's length L (one-hot or not).
-    batch_size : int
+    batch_size : int, default 1000
+        Sequences per forward pass.
 
     Returns
     -------
     numpy.ndarray, shape (N * outputs,), float64
+        The outputs, flattened; for ``models.build_cnn`` the sigmoid probability, shape
+        ``(N,)``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is empty, not ``(N, L, 4)`` with the model's L, or not finite.
     """
     return _predict(model, check_model_input(model, x, ohe=False), batch_size)
 
@@ -415,14 +641,23 @@ def evaluate(model: keras.Model, split: Split, batch_size: int = 1000) -> dict:
     Parameters
     ----------
     model : keras.Model
+        A model with input ``(L, 4)`` and one output per sequence.
     split : data.Split
-        One-hot ``x`` of the model's length, ``(N, L, 4)``, and 0/1 labels ``y``, ``(N, 1)``.
-    batch_size : int
+        One-hot ``x`` of the model's length, ``(N, L, 4)``, and 0/1 labels ``y``,
+        ``(N, 1)``.
+    batch_size : int, default 1000
+        Sequences per forward pass.
 
     Returns
     -------
     dict
         ``{"auroc": float, "aupr": float}``
+
+    Raises
+    ------
+    ValueError
+        If ``split.x`` is not finite one-hot ``(N, L, 4)`` of the model's length, or
+        ``split.y`` is not ``(N, 1)`` of exactly 0 or 1.
     """
     x, y = _check_split(split, "split", model)
     return _evaluate(model, x, y, batch_size)
@@ -464,24 +699,71 @@ def fit(
     verbose: bool = True,
     label: str = "model",
 ) -> dict:
-    """Train ``model`` in place with early stopping on validation AUROC; restore the best weights.
+    """Train ``model`` in place with early stopping on validation AUROC.
+
+    At the end the best weights (highest validation AUROC) are restored.
 
     ``regularizer`` (and its options) select a regulariser or attribution prior of
     ``acme_utils.regularizers``, applied inside the compiled train step.
 
     Only epochs from ``regularizers.first_selectable_epoch`` on may be kept (adversarial
-    training: after its clean warm-up).
+    training: after its clean warm-up), and early stopping only counts from there; when
+    ``epochs`` ends before that epoch, the best of all epochs is kept (with a note).
 
-    With ``lr_plateau_patience > 0`` the learning rate falls on plateaus of validation AUROC
-    (``PlateauSchedule``). An L2 penalty set in the model (``models.cnn_config(l2=...)``) is part
-    of the training loss.
+    With ``lr_plateau_patience > 0`` the learning rate falls on plateaus of validation
+    AUROC (``PlateauSchedule``). An L2 penalty set in the model
+    (``models.cnn_config(l2=...)``) is part of the training loss.
 
-    Returns the history: per-epoch lists ``loss``, ``val_loss``, ``val_auroc``, ``val_aupr``,
-    ``seconds``, ``learning_rate``, plus ``best_epoch`` (1-based) and ``stopped_epoch``.
+    Parameters
+    ----------
+    model : keras.Model
+        A model of ``models.build_cnn`` (a ``"logit"`` layer, input ``(L, 4)``).
+    train : data.Split
+        Training sequences ``x``, ``(N, L, 4)`` one-hot, and labels ``y``, ``(N, 1)``.
+    valid : data.Split
+        Validation split, as ``train``; selects the epoch and stops training.
+    epochs : int, default 100
+        Maximum number of epochs.
+    batch_size : int, default 100
+        Sequences per training batch.
+    learning_rate : float, default 1e-3
+        Adam's (initial) learning rate.
+    patience : int, default 10
+        Epochs without a better validation AUROC before training stops.
+    seed : int, default 0
+        Seed of the batch order and of the train step's random draws (the weights are
+        initialised when the model is built: ``set_seed``).
+    regularizer : str, default "none"
+        A key of ``regularizers.REGULARIZERS``.
+    regularizer_options : dict, optional
+        Overrides of its defaults.
+    lr_plateau_patience : int, default 0
+        Epochs without an improvement before each reduction of the learning rate; 0:
+        none.
+    lr_plateau_factor : float, default 0.2
+        Factor of each reduction (``make_train_config``).
+    min_learning_rate : float, default 1e-7
+        Floor of the learning rate.
+    verbose : bool, default True
+        Log one line per epoch, and each change of the learning rate and early stop.
+    label : str, default "model"
+        The model's name in the progress lines.
 
-    Raises ``ValueError`` before any training if ``train`` or ``valid`` is not one-hot, finite
-    ``(N, L, 4)`` sequences of the model's length with ``(N, 1)`` labels of exactly 0 or 1 (the
-    mixup regularisers make their soft labels from these inside the train step).
+    Returns
+    -------
+    dict
+        The history: per-epoch lists ``loss`` (mean training loss of the epoch's
+        batches, penalties included), ``val_loss`` (validation binary cross-entropy),
+        ``val_auroc``, ``val_aupr``, ``seconds``, ``learning_rate`` (the rate the epoch
+        trained with), plus ``best_epoch`` (1-based) and ``stopped_epoch``.
+
+    Raises
+    ------
+    ValueError
+        Before any training, if the configuration is invalid (``make_train_config``) or
+        if ``train`` or ``valid`` is not one-hot, finite ``(N, L, 4)`` sequences of the
+        model's length with ``(N, 1)`` labels of exactly 0 or 1 (the mixup regularisers
+        make their soft labels from these inside the train step).
     """
     cfg = make_train_config(
         epochs,
@@ -584,7 +866,33 @@ def fit(
 
 @dataclass
 class TrainedModel:
-    """A trained model with what it was trained on and how it scored."""
+    """A trained model with what it was trained on and how it scored.
+
+    Attributes
+    ----------
+    model : keras.Model
+        The trained model (``models.build_cnn``).
+    name : str
+        Display name (``model_name`` unless given).
+    model_config : dict
+        The complete model configuration (``models.cnn_config``).
+    train_config : dict
+        The complete training configuration (``make_train_config``).
+    history : dict
+        The training history of ``fit``.
+    test_metrics : dict
+        ``{"auroc": ..., "aupr": ...}`` on the test split.
+    key : str
+        Cache key (``model_key``).
+    path : pathlib.Path or None
+        Cache entry, or None if not cached.
+    from_cache : bool
+        True when the model was loaded (from the cache or the zoo) rather than trained.
+    data_key : str, default ""
+        Key of the dataset it was trained on.
+    source : str, default "trained"
+        "trained", "cache" or "zoo".
+    """
 
     model: keras.Model
     name: str
@@ -600,7 +908,24 @@ class TrainedModel:
 
 
 def model_key(data_key: str, model_config: dict, train_config: dict) -> str:
-    """Cache key of a trained model: data, architecture, training, and software versions."""
+    """Cache key of a trained model: data, architecture, training, software versions.
+
+    The software versions are the ``acme_utils`` version and Keras' major version.
+
+    Parameters
+    ----------
+    data_key : str
+        Key of the dataset (``data.SyntheticDataset.key``).
+    model_config : dict
+        The complete model configuration (``models.cnn_config``).
+    train_config : dict
+        The complete training configuration (``make_train_config``).
+
+    Returns
+    -------
+    str
+        A 16-digit hex key (``cache.cache_key``).
+    """
     return cache_key(
         {
             "data": data_key,
@@ -703,14 +1028,53 @@ def train_model(
     zoo_dir=None,
     recipe: str = "methods",
 ) -> TrainedModel:
-    """Train a baseline CNN on ``data`` (or load the identical one from the cache or the zoo).
+    """Train a baseline CNN on ``data``, or load the identical one (cache or zoo).
 
-    ``model_config`` and ``train_config`` are (partial) dicts as returned by ``models.cnn_config`` and
-    ``make_train_config``; missing keys take the defaults of training recipe ``recipe`` (see
-    ``RECIPES``; "methods" is METHODS.md section 2 as written). Where the model comes from, in
-    order: the cache (when ``use_cache``); the pretrained zoo (``acme_utils.zoo``) when its key
-    matches exactly, unless ``use_zoo=False`` or ``$ACME_RETRAIN`` is set; else it is trained and
-    stored in the cache.
+    ``model_config`` and ``train_config`` are (partial) dicts as returned by
+    ``models.cnn_config`` and ``make_train_config``; missing keys take the defaults of
+    training recipe ``recipe`` (see ``RECIPES``; "methods" is METHODS.md section 2 as
+    written). Where the model comes from, in order: the cache (when ``use_cache``); the
+    pretrained zoo (``acme_utils.zoo``) when its key matches exactly, unless
+    ``use_zoo=False`` or, with ``use_zoo=None``, ``$ACME_RETRAIN`` asks to retrain
+    (``zoo.retrain_requested``); else it is trained and stored in the cache (when
+    ``use_cache``).
+
+    Parameters
+    ----------
+    data : data.SyntheticDataset
+        The dataset: trained on ``data.train``, stopped on ``data.valid``, scored on
+        ``data.test``; its sequence length is the model's ``input_length`` unless
+        ``model_config`` sets one.
+    model_config : dict, optional
+        (Partial) model configuration, over the recipe's.
+    train_config : dict, optional
+        (Partial) training configuration, over the recipe's.
+    name : str, optional
+        Display name; default ``model_name`` of the configuration and ``recipe``.
+    cache_dir : str or path-like, optional
+        The cache (default ``$ACME_CACHE_DIR`` or ``~/.cache/acme_utils``).
+    use_cache : bool, default True
+        Load from and store in the cache.
+    verbose : bool, default True
+        Log where the model comes from, and the epochs of a training.
+    use_zoo : bool, optional
+        Take the model from the zoo if it holds it; None (default): unless
+        ``$ACME_RETRAIN`` is set to a true value.
+    zoo_dir : str or path-like, optional
+        The zoo (default ``zoo.ZOO_DIR``).
+    recipe : str, default "methods"
+        A key of ``RECIPES``.
+
+    Returns
+    -------
+    TrainedModel
+        With ``source`` "cache", "zoo" or "trained".
+
+    Raises
+    ------
+    ValueError
+        If ``recipe`` is unknown or a configuration is invalid; from the zoo, if the
+        weights file of a matching entry is missing or fails its checksum.
     """
     if recipe not in RECIPES:  # (the argument shadows the function ``recipe``)
         raise ValueError(f"unknown recipe {recipe!r}; choose one of {tuple(RECIPES)}")
@@ -814,7 +1178,26 @@ def spec_key(
     patience: int = 10,
     input_length: int = 200,
 ) -> str:
-    """The cache key (``model_key``) of ``spec``'s model, without any data in memory."""
+    """The cache key (``model_key``) of ``spec``'s model, without any data in memory.
+
+    Parameters
+    ----------
+    data_key : str
+        Key of the dataset (``data.SyntheticDataset.key``).
+    spec : ModelSpec
+        The model.
+    epochs : int, default 100
+        Maximum number of epochs.
+    patience : int, default 10
+        Early-stopping patience.
+    input_length : int, default 200
+        The dataset's sequence length L.
+
+    Returns
+    -------
+    str
+        The key ``train_spec`` gives the model with the same arguments.
+    """
     model_config, train_config = spec.configs(epochs, patience)
     return model_key(
         data_key,
@@ -832,11 +1215,32 @@ def train_spec(
     verbose: bool = False,
     name: str | None = None,
 ) -> TrainedModel:
-    """Train ``spec``'s model on ``data`` (or load it from the cache or the zoo): the one way the
-    chapters and the sweep get a model (``train_model`` with ``spec.configs``).
+    """Train ``spec``'s model on ``data`` (or load it from the cache or the zoo).
 
-    ``name`` is the display name of the returned model (its ``name``, used in messages and in
-    score tables); it defaults to ``spec.label`` and does not enter the cache key.
+    The way the chapters get a model: ``train_model`` with ``spec.configs`` (the sweep
+    calls ``train_model`` with the same configurations; ``zoo.build`` calls this).
+
+    Parameters
+    ----------
+    data : data.SyntheticDataset
+        The dataset.
+    spec : ModelSpec
+        The model.
+    epochs : int, default 100
+        Maximum number of epochs.
+    patience : int, default 10
+        Early-stopping patience.
+    cache_dir : str or path-like, optional
+        The cache (default ``$ACME_CACHE_DIR`` or ``~/.cache/acme_utils``).
+    verbose : bool, default False
+        Log where the model comes from and, when trained, each epoch.
+    name : str, optional
+        The display name of the returned model (its ``name``, used in messages and in
+        score tables); it defaults to ``spec.label`` and does not enter the cache key.
+
+    Returns
+    -------
+    TrainedModel
     """
     model_config, train_config = spec.configs(epochs, patience)
     return train_model(

@@ -65,7 +65,14 @@ BOOK_EPOCHS, BOOK_PATIENCE = 100, 10
 
 
 def retrain_requested() -> bool:
-    """True when ``$ACME_RETRAIN`` asks to train every model from scratch."""
+    """True when ``$ACME_RETRAIN`` asks to train every model from scratch.
+
+    Returns
+    -------
+    bool
+        False when the variable is unset, empty, or "0", "false" or "no" (any case,
+        spaces stripped); True for any other value.
+    """
     return os.environ.get(RETRAIN_ENV_VAR, "").strip().lower() not in (
         "",
         "0",
@@ -75,7 +82,19 @@ def retrain_requested() -> bool:
 
 
 def read_manifest(zoo_dir=None) -> dict:
-    """``{key: entry}`` of the zoo in ``zoo_dir`` (default ``ZOO_DIR``); empty if there is none."""
+    """``{key: entry}`` of the zoo in ``zoo_dir``; empty if there is none.
+
+    Parameters
+    ----------
+    zoo_dir : str or path-like, optional
+        The zoo's directory; None (default): ``ZOO_DIR``.
+
+    Returns
+    -------
+    dict
+        The ``models`` of ``manifest.json``: cache key -> manifest entry (as ``add``
+        writes it); empty if the zoo has no manifest.
+    """
     path = Path(zoo_dir or ZOO_DIR) / "manifest.json"
     if not path.is_file():
         return {}
@@ -83,6 +102,18 @@ def read_manifest(zoo_dir=None) -> dict:
 
 
 def sha256(path) -> str:
+    """The SHA-256 checksum of a file, read in blocks of 1 MiB.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+
+    Returns
+    -------
+    str
+        The 64-digit hex digest.
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -91,10 +122,29 @@ def sha256(path) -> str:
 
 
 def load_weights(entry: dict, zoo_dir=None):
-    """The Keras model of a zoo entry: built from its configuration, weights checked and loaded.
+    """The Keras model of a zoo entry, with its weights checked and loaded.
 
-    Raises ``ValueError`` when the weights file is missing or its checksum differs from the
-    manifest's (a corrupted or hand-edited zoo must never pass for the recorded model).
+    Built from its configuration. Raises ``ValueError`` when the weights file is missing
+    or its checksum differs from the manifest's (a corrupted or hand-edited zoo must
+    never pass for the recorded model).
+
+    Parameters
+    ----------
+    entry : dict
+        A manifest entry (``read_manifest``): ``key``, ``name``, ``file``, ``sha256``
+        and ``model_config`` are read.
+    zoo_dir : str or path-like, optional
+        The zoo's directory; None (default): ``ZOO_DIR``.
+
+    Returns
+    -------
+    keras.Model
+        ``models.build_cnn(**entry["model_config"])`` with the entry's weights.
+
+    Raises
+    ------
+    ValueError
+        If the weights file is missing or its checksum differs from the manifest's.
     """
     from .models import build_cnn
 
@@ -153,8 +203,30 @@ def _versions() -> dict:
 
 
 def add(trained, zoo_dir=None, command: str | None = None) -> dict:
-    """Put a ``training.TrainedModel`` into the zoo (weights file, then the manifest, each written
-    atomically); return its manifest entry. An entry with the same key is replaced."""
+    """Put a ``training.TrainedModel`` into the zoo; return its manifest entry.
+
+    The weights file, then the manifest, each written atomically. An entry with the same
+    key is replaced.
+
+    Parameters
+    ----------
+    trained : training.TrainedModel
+        The model, with its key, name, configurations, data key, history and test
+        metrics.
+    zoo_dir : str or path-like, optional
+        The zoo's directory (created if needed); None (default): ``ZOO_DIR``.
+    command : str, optional
+        The command recorded in the provenance; default
+        ``"python -m acme_utils.zoo build"``.
+
+    Returns
+    -------
+    dict
+        The entry: ``key``, ``name``, ``file`` (``<key>.weights.h5``), ``sha256``,
+        ``bytes``, ``model_config``, ``train_config``, ``data_key``, ``history``,
+        ``test_metrics``, ``train_seconds`` (None when the history has no timings) and
+        ``provenance`` (command, commit, export time, package versions, machine).
+    """
     zoo_dir = Path(zoo_dir or ZOO_DIR)
     zoo_dir.mkdir(parents=True, exist_ok=True)
     file = f"{trained.key}.weights.h5"
@@ -197,10 +269,19 @@ def add(trained, zoo_dir=None, command: str | None = None) -> dict:
 
 
 def book_specs():
-    """The models the chapters train at their default size, as ``training.ModelSpec``s: the four
-    baselines (ReLU/exponential, batch norm on/off; chapters 2-6), the study's regularisers with
-    batch norm (chapter 7) and the two attribution priors (chapter 8), all seed 0, book recipe;
-    and chapter 9's showcase pair (``sweep.showcase_pair`` of the committed study grid)."""
+    """The models the chapters train at their default size, as ``training.ModelSpec``s.
+
+    The four baselines (ReLU/exponential, batch norm on/off; chapters 2-6), the study's
+    regularisers with batch norm (chapter 7) and the two attribution priors (chapter 8),
+    all seed 0, book recipe; and chapter 9's showcase pair (``sweep.showcase_pair`` of
+    the committed study grid).
+
+    Returns
+    -------
+    list of training.ModelSpec
+        Without repeats: a model of the showcase pair already in the list is not added
+        again.
+    """
     from . import sweep, training
 
     baselines = sweep.model_grid(["none"], sweep.ACTIVATIONS, (True, False), (0,))
@@ -225,8 +306,20 @@ def book_specs():
 
 
 def missing_book_models(zoo_dir=None) -> list[str]:
-    """Labels of the book's models (``book_specs``) whose key the zoo does not hold: a fresh build
-    trains these."""
+    """Labels of the book's models (``book_specs``) whose key the zoo does not hold.
+
+    A fresh build trains these.
+
+    Parameters
+    ----------
+    zoo_dir : str or path-like, optional
+        The zoo's directory; None (default): ``ZOO_DIR``.
+
+    Returns
+    -------
+    list of str
+        The models' labels (``ModelSpec.label``), in the order of ``book_specs``.
+    """
     from . import training
     from .data import dataset_key, dataset_params
 
@@ -249,11 +342,46 @@ def build(
     train: bool = True,
     verbose: bool = True,
 ) -> list[dict]:
-    """Train every model of ``specs`` (default ``book_specs()``) that is not in the cache yet,
-    in parallel on Ray (``engine="ray"``) or one after the other, then export all of them into
-    the zoo. Models already in the zoo with the same key are re-exported unchanged. With
-    ``train=False`` nothing is trained: the models already in the cache are exported, the
-    others are listed (useful while a long sweep fills the cache)."""
+    """Train the models of ``specs`` not in the cache yet; export them all into the zoo.
+
+    ``specs`` defaults to ``book_specs()``. The models are trained in parallel on Ray
+    (``engine="ray"``) or one after the other, through ``sweep.run_sweep_ray`` or
+    ``sweep.run_sweep`` (which also score each model on 100 positive test sequences;
+    like ``training.train_model``, they take a model from the zoo when it holds it,
+    unless ``$ACME_RETRAIN`` is set). Models already in the zoo with the same key and a
+    valid weights file are kept unchanged (file and provenance). With ``train=False``
+    nothing is trained: the models already in the cache are exported, the others are
+    listed (useful while a long sweep fills the cache).
+
+    Parameters
+    ----------
+    specs : list of training.ModelSpec, optional
+        The models; None or empty (default): ``book_specs()``.
+    engine : {"ray", "sequential"}, default "ray"
+        How models are trained.
+    workers : int, optional
+        CPUs of the local Ray instance; None (default): all cores.
+    zoo_dir : str or path-like, optional
+        The zoo's directory; None (default): ``ZOO_DIR``.
+    cache_dir : str or path-like, optional
+        The cache (default ``$ACME_CACHE_DIR`` or ``~/.cache/acme_utils``).
+    command : str, optional
+        The command recorded in new entries' provenance (``add``).
+    train : bool, default True
+        Train the models that are not in the cache; False: export only the cached ones.
+    verbose : bool, default True
+        Log progress.
+
+    Returns
+    -------
+    list of dict
+        The manifest entries of the exported models, in the order of ``specs``.
+
+    Raises
+    ------
+    ValueError
+        If ``engine`` is neither "ray" nor "sequential" (checked only when ``train``).
+    """
     from . import sweep, training
     from .cache import resolve_cache_dir
     from .data import generate_dataset
@@ -330,13 +458,34 @@ def verify(
     data_params: dict | None = None,
     verbose: bool = True,
 ) -> list[str]:
-    """Check every zoo entry against the current code; return the problems found (empty: all good).
+    """Check every zoo entry against the current code; return the problems found.
 
-    For each entry: the key that ``training.model_key`` computes today from the entry's data and
-    configurations equals the recorded key (otherwise the code has changed what the model would
-    be, and the zoo must be rebuilt); the weights' checksum matches; and the loaded model's test
-    AUROC on the book's data (``data_params``, default ``BOOK_DATA``) equals the recorded one
-    within ``tolerance`` (evaluation on the CPU is deterministic, so it is exact in practice).
+    An empty list: all good. For each entry: it was trained on the book's data (its
+    ``data_key``); the key that ``training.model_key`` computes today from the entry's
+    data and configurations equals the recorded key (otherwise the code has changed what
+    the model would be, and the zoo must be rebuilt); the weights' checksum matches; and
+    the loaded model's test AUROC on the book's data (``data_params``, default
+    ``BOOK_DATA``) equals the recorded one within ``tolerance`` (evaluation on the CPU
+    is deterministic, so it is exact in practice).
+
+    Parameters
+    ----------
+    zoo_dir : str or path-like, optional
+        The zoo's directory; None (default): ``ZOO_DIR``.
+    cache_dir : str or path-like, optional
+        The cache of the dataset (default ``$ACME_CACHE_DIR`` or
+        ``~/.cache/acme_utils``).
+    tolerance : float, default 1e-6
+        Largest accepted difference of test AUROC.
+    data_params : dict, optional
+        Arguments of ``data.generate_dataset``; None (default): ``BOOK_DATA``.
+    verbose : bool, default True
+        Log one line per entry that passes.
+
+    Returns
+    -------
+    list of str
+        One message per problem; a single one if the zoo is empty.
     """
     from . import training
     from .data import generate_dataset
@@ -382,6 +531,18 @@ def verify(
 
 
 def main(argv=None) -> int:
+    """Command-line entry point: ``python -m acme_utils.zoo build | verify | list``.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments; None (default): ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit status: 1 when ``verify`` finds problems, else 0.
+    """
     p = argparse.ArgumentParser(
         prog="python -m acme_utils.zoo", description=__doc__.split("\n\n")[0]
     )
