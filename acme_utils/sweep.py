@@ -307,7 +307,8 @@ def recheck_row(
     Raises
     ------
     ValueError
-        If the settings do not give the row's ``model_key``.
+        If the settings do not give the row's ``model_key``, or the row was scored with
+        another method than saliency.
     RuntimeError
         If the run fails or does not produce the row.
     """
@@ -318,6 +319,13 @@ def recheck_row(
 
     spec = spec_of_row(row)
     n_sequences = int(row["n_sequences"])
+    if (
+        row.get("method", "saliency") != "saliency"
+    ):  # the command line scores saliency maps
+        raise ValueError(
+            f"row {row['model']!r} was scored with {row['method']!r} maps; recheck_row "
+            "retrains through the command line, which scores saliency maps only"
+        )
     with tempfile.TemporaryDirectory(prefix="acme-recheck-") as tmp:
         data = generate_dataset(n_per_class=n_per_class, seed=data_seed, cache_dir=tmp)
         key = _configs(data, spec, epochs, patience)[2]

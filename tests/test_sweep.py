@@ -924,3 +924,21 @@ def test_rescore_row_gives_back_the_committed_scores(
         sweep.rescore_row(
             row, tiny, FAST["epochs"], FAST["patience"], cache_dir=tmp_path
         )
+
+
+def test_recheck_row_refuses_a_row_scored_with_another_method():
+    row = pd.Series(
+        {
+            "model": "relu+bn seed 0",
+            "model_key": "0" * 16,
+            "regularizer": "none",
+            "activation": "relu",
+            "batch_norm": True,
+            "seed": 0,
+            "recipe": "authors",
+            "n_sequences": 10,
+            "method": "integrated_gradients",
+        }
+    )
+    with pytest.raises(ValueError, match="saliency maps only"):
+        sweep.recheck_row(row)
