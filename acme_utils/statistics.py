@@ -31,6 +31,7 @@ __all__ = [
     "CORRELATION_METHODS",
     "correlations",
     "ranking_agreement",
+    "correlation_report",
 ]
 
 
@@ -525,3 +526,66 @@ def ranking_agreement(scores: dict, reference):
         pd.DataFrame(rho, index=first.index, columns=first.columns),
         pd.DataFrame(best, index=first.index, columns=first.columns),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# several sets of correlations in one report (chapter 9)
+# --------------------------------------------------------------------------------------------
+
+
+def correlation_report(views: dict, pair_labels: dict | None = None):
+    """Spearman and Pearson correlations of several sets of models in one table.
+
+    Parameters
+    ----------
+    views : dict
+        Set name (e.g. "passing models") -> ``{"Spearman": DataFrame, "Pearson": DataFrame}``
+        as returned by :func:`correlations` for that set (both tables with the same pairs in
+        the same order: columns ``x``, ``y``, the estimate, ``ci_low``, ``ci_high``,
+        ``p_value`` and ``n_models``).
+    pair_labels : dict, optional
+        ``(x, y)`` -> display name of the pair (default "x vs y").
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (set, pair); columns "models", "Spearman ρ", "ρ 95% CI" (text),
+        "ρ p-value", "Pearson r", "r 95% CI" (text) and "r p-value". Empty (no columns) when
+        ``views`` is empty.
+
+    Raises
+    ------
+    ValueError
+        If a set lacks one of the two tables, or its two tables have different pairs.
+    """
+    import pandas as pd
+
+    pair_labels = pair_labels or {}
+    rows = []
+    for name, view in views.items():
+        if not {"Spearman", "Pearson"} <= set(view):
+            raise ValueError(
+                f"set {name!r} needs a 'Spearman' and a 'Pearson' table; it has "
+                f"{sorted(view)}"
+            )
+        s, r = view["Spearman"], view["Pearson"]
+        if list(zip(s.x, s.y)) != list(zip(r.x, r.y)):
+            raise ValueError(f"set {name!r}: its two tables have different pairs")
+        for i in range(len(s)):
+            pair = (s.x[i], s.y[i])
+            rows.append(
+                {
+                    "set": name,
+                    "pair": pair_labels.get(pair, f"{pair[0]} vs {pair[1]}"),
+                    "models": s.n_models[i],
+                    "Spearman ρ": s.spearman_rho[i],
+                    "ρ 95% CI": f"{s.ci_low[i]:+.2f} to {s.ci_high[i]:+.2f}",
+                    "ρ p-value": s.p_value[i],
+                    "Pearson r": r.pearson_r[i],
+                    "r 95% CI": f"{r.ci_low[i]:+.2f} to {r.ci_high[i]:+.2f}",
+                    "r p-value": r.p_value[i],
+                }
+            )
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame(rows).set_index(["set", "pair"])

@@ -59,6 +59,16 @@ __all__ = [
     "provenance",
     "row_history",
     "main",
+    "study_models",
+    "provenance_report",
+    "recheck_candidate",
+    "recheck_sample",
+    "RECHECK_SCORES",
+    "recheck_differences",
+    "recheck_verdict",
+    "train_row",
+    "seed_spread",
+    "criterion_picks",
 ]
 
 
@@ -1292,6 +1302,417 @@ def row_history(row) -> dict:
         decimals.
     """
     return json.loads(row["history"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a committed table in chapter 9: the study's models, its provenance, re-checking rows,
+# the seed-to-seed spread and the model each criterion would pick.
+
+
+def study_models(
+    table: pd.DataFrame,
+    min_test_auroc: float = MIN_TEST_AUROC,
+    recipe: str = STUDY_RECIPE,
+) -> pd.DataFrame:
+    """The models of a results table trained with the study's recipe, with the filter marked.
+
+    Rows of other recipes are left out (logged); ``passed_filter`` is recomputed as by
+    :func:`mark_filter` (METHODS.md section 9: the study's performance filter) and the index
+    is reset.
+
+    Parameters
+    ----------
+    table : pandas DataFrame
+        One row per model, as written by :func:`run_sweep`: columns ``recipe`` and
+        ``test_auroc`` at least.
+    min_test_auroc : float
+        The performance filter's threshold.
+    recipe : str
+        The recipe kept (default the study's, ``training.STUDY_RECIPE``).
+
+    Returns
+    -------
+    pandas DataFrame
+        The kept rows, indexed 0..n-1, with a ``passed_filter`` column.
+
+    Raises
+    ------
+    ValueError
+        If the table is empty.
+    KeyError
+        If it has no ``recipe`` or ``test_auroc`` column.
+    """
+    if not len(table):
+        raise ValueError("the results table is empty: there is nothing to compare")
+    if "recipe" not in table.columns:
+        raise KeyError(
+            f"column 'recipe' is not in the table; it has {list(table.columns)}"
+        )
+    other = table["recipe"] != recipe
+    if other.any():
+        log.info(
+            f"left out {other.sum()} models trained with other recipes than {recipe!r}"
+        )
+        table = table[~other]
+    return mark_filter(table, min_test_auroc).reset_index(drop=True)
+
+
+def provenance_report(provenance: dict, table: pd.DataFrame) -> str:
+    """Where a results table comes from, as lines of text: the command that wrote it, the commit
+    of the package, the machine, the time it took, the models and whether the run finished.
+
+    Parameters
+    ----------
+    provenance : dict
+        As written by :func:`provenance` (keys ``command``, ``commit``, ``machine``, ``runs``,
+        ``wall_seconds_total``, ``models_trained``, ``failed``, ``finished``); a missing key is
+        reported as unknown.
+    table : pandas DataFrame
+        The table's rows: column ``train_seconds`` (summed as the training time).
+
+    Returns
+    -------
+    str
+        Six lines ("made by", "commit", "machine", "time", "models", "status").
+
+    Raises
+    ------
+    KeyError
+        If the table has no ``train_seconds`` column.
+    """
+    if "train_seconds" not in table.columns:
+        raise KeyError(
+            f"column 'train_seconds' is not in the table; it has {list(table.columns)}"
+        )
+    machine = provenance.get("machine", {})
+    runs = provenance.get("runs", [])
+    wall = provenance.get("wall_seconds_total")
+    status = (
+        "finished: the run that wrote it completed"
+        if provenance.get("finished")
+        else "still growing: the run that wrote it had not finished (or was stopped)"
+    )
+    return "\n".join(
+        [
+            f"made by:  {provenance.get('command', 'unknown')}",
+            f"commit:   {provenance.get('commit', 'unknown')}",
+            f"machine:  {machine.get('platform', 'unknown')} "
+            f"({machine.get('processor', '?')}), {machine.get('cores', '?')} cores",
+            f"time:     {'unknown' if wall is None else f'{wall / 3600:.1f} h'} wall "
+            f"time over {len(runs)} run(s); "
+            f"{table.train_seconds.sum() / 3600:.1f} h of training in total",
+            f"models:   {provenance.get('models_trained', len(table))} trained, "
+            f"{len(provenance.get('failed', []))} failed",
+            f"status:   {status}",
+        ]
+    )
+
+
+def recheck_candidate(table: pd.DataFrame, model: str | None = None) -> pd.Series:
+    """The row of a results table to retrain from scratch (:func:`recheck_row`).
+
+    Parameters
+    ----------
+    table : pandas DataFrame
+        One row per model: columns ``model``, ``regularizer`` and ``train_seconds``.
+    model : str, optional
+        The row's ``model``; default the row that trained fastest among the non-adversarial
+        ones (adversarial training is several times slower), or among all if every row is
+        adversarial.
+
+    Returns
+    -------
+    pandas Series
+        The row.
+
+    Raises
+    ------
+    ValueError
+        If the table is empty or ``model`` is not one of its models.
+    """
+    if not len(table):
+        raise ValueError("the results table is empty: there is no row to re-check")
+    if model is None:
+        candidates = table[table.regularizer != "adversarial"]
+        candidates = candidates if len(candidates) else table
+        return candidates.loc[candidates.train_seconds.idxmin()]
+    if model not in set(table.model):
+        raise ValueError(f"{model!r} is not a model of the table")
+    return table[table.model == model].iloc[0]
+
+
+def recheck_sample(
+    table: pd.DataFrame, n: int, seed: int = 0, cache_dir=None
+) -> pd.DataFrame:
+    """``n`` rows drawn at random among those whose models can be had without training (cached or
+    shipped with the pretrained zoo, :func:`model_available`), to re-score with
+    :func:`rescore_row`.
+
+    Parameters
+    ----------
+    table : pandas DataFrame
+        One row per model, with a ``model_key`` column.
+    n : int
+        Rows drawn (all the available ones if fewer).
+    seed : int
+        Seed of the draw (``DataFrame.sample``'s ``random_state``).
+    cache_dir : path, optional
+        The model cache (default that of ``cache.resolve_cache_dir``).
+
+    Returns
+    -------
+    pandas DataFrame
+        The drawn rows, in the order drawn.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive integer or no row has an available model.
+    """
+    if int(n) != n or n < 1:
+        raise ValueError(f"n must be a positive integer; got {n!r}")
+    shipped = table[model_available(table.model_key, cache_dir)]
+    if not len(shipped):
+        raise ValueError(
+            "no row of the table has a shipped model: use RECHECK = 'retrain'"
+        )
+    return shipped.sample(n=min(int(n), len(shipped)), random_state=seed)
+
+
+#: The scores a re-check compares, committed against re-computed.
+RECHECK_SCORES = (
+    "test_auroc",
+    "test_aupr",
+    "snr",
+    "kmer_kld",
+    "kattr_mean_kld",
+    "best_epoch",
+)
+
+
+def recheck_differences(
+    committed: pd.DataFrame, new: pd.DataFrame, scores=RECHECK_SCORES
+) -> pd.DataFrame:
+    """Committed rows and the same models computed again, score by score.
+
+    Parameters
+    ----------
+    committed, new : pandas DataFrame
+        Rows of the same models (column ``model``), as committed and as re-computed (by
+        :func:`rescore_row` or :func:`recheck_row`), with the ``scores`` columns.
+    scores : sequence of str
+        The score columns compared.
+
+    Returns
+    -------
+    pandas DataFrame
+        Indexed by (model, score); columns ``committed``, ``here`` and ``difference``
+        (here - committed).
+
+    Raises
+    ------
+    KeyError
+        If a table lacks ``model`` or one of the ``scores``.
+    """
+    scores = list(scores)
+    for name, rows in (("committed", committed), ("new", new)):
+        missing = [c for c in ["model"] + scores if c not in rows.columns]
+        if missing:
+            raise KeyError(f"the {name} rows lack the columns {missing}")
+    out = pd.DataFrame(
+        {
+            "committed": committed.set_index("model")[scores].astype(float).stack(),
+            "here": new.set_index("model")[scores].astype(float).stack(),
+        }
+    )
+    out["difference"] = out["here"] - out["committed"]
+    return out
+
+
+def recheck_verdict(
+    differences: pd.DataFrame, tolerance: float, provenance: dict | None = None
+) -> str:
+    """The verdict of a re-check: where the table was made and re-run, and whether every score
+    agrees exactly or test AUROC within ``tolerance``.
+
+    Parameters
+    ----------
+    differences : pandas DataFrame
+        As returned by :func:`recheck_differences`.
+    tolerance : float
+        Largest accepted absolute difference of test AUROC (retraining on another CPU may move
+        early stopping; re-scoring may not).
+    provenance : dict, optional
+        The table's provenance (:func:`provenance`), for the machine it was made on.
+
+    Returns
+    -------
+    str
+        Two lines: the two machines, then the verdict.
+
+    Raises
+    ------
+    ValueError
+        If a test AUROC differs by more than ``tolerance``, or ``differences`` has no test
+        AUROC.
+    """
+    import platform
+
+    if "test_auroc" not in differences.index.get_level_values(1):
+        raise ValueError("the differences have no test_auroc to check")
+    machine = (provenance or {}).get("machine", {})
+    worst = differences.xs("test_auroc", level=1)["difference"].abs().max()
+    if not worst <= tolerance:
+        raise ValueError(f"test AUROC not reproduced (off by {worst:.2e})")
+    largest = differences["difference"].abs().max()
+    verdict = (
+        "every score agrees exactly (bit-identical)"
+        if largest == 0
+        else f"test AUROC within {tolerance}; the largest difference of any score is "
+        f"{largest:.1e} (last bits differ with the CPU type or the thread count)"
+    )
+    return (
+        f"table made on: {machine.get('platform', 'unknown')}; "
+        f"re-run on: {platform.platform()} ({os.cpu_count()} cores)\n{verdict}"
+    )
+
+
+def train_row(
+    row, data: SyntheticDataset, epochs: int = 100, patience: int = 10, cache_dir=None
+) -> training.TrainedModel:
+    """The model of one results row, from the cache or the pretrained zoo (or trained), checked
+    to be the row's model.
+
+    Parameters
+    ----------
+    row : pandas Series or dict
+        A results row: ``regularizer``, ``activation``, ``batch_norm``, ``seed``, ``recipe``,
+        ``model`` and ``model_key``.
+    data : SyntheticDataset
+        The dataset the table was made with.
+    epochs, patience : int
+        The training settings the table was made with.
+    cache_dir : path, optional
+        The model cache.
+
+    Returns
+    -------
+    training.TrainedModel
+
+    Raises
+    ------
+    ValueError
+        If these settings do not give the row's model (its cache key differs from the row's
+        ``model_key``).
+    """
+    trained = training.train_spec(
+        data, spec_of_row(row), epochs, patience, cache_dir=cache_dir
+    )
+    if trained.key != row["model_key"]:
+        name = row["model"] if "model" in row else getattr(row, "name", "the row")
+        raise ValueError(
+            f"{name}: the chapter's parameters do not give the table's model; "
+            "set N_PER_CLASS, SEED, EPOCHS and PATIENCE as the table was made"
+        )
+    return trained
+
+
+def seed_spread(table: pd.DataFrame, scores=SUMMARY_SCORES) -> pd.DataFrame:
+    """How much of the differences between models is the random seed: the standard deviation
+    of each score between the seeds of one configuration (mean over the configurations with two
+    or more seeds) next to that between configuration means.
+
+    Parameters
+    ----------
+    table : pandas DataFrame
+        One row per model: the :data:`CONFIGURATION` columns and the ``scores``.
+    scores : sequence of str
+        The score columns.
+
+    Returns
+    -------
+    pandas DataFrame
+        One row per score; columns "SD between seeds (mean over configurations)" and "SD
+        between configuration means". Empty when every configuration has a single model;
+        ``attrs["configurations"]`` is the number of configurations with two or more.
+
+    Raises
+    ------
+    KeyError
+        If a column is missing.
+    """
+    keys, scores = list(CONFIGURATION), list(scores)
+    missing = [c for c in keys + scores if c not in table.columns]
+    if missing:
+        raise KeyError(f"the table lacks the columns {missing}")
+    seeded = table.groupby(keys).filter(lambda g: len(g) >= 2)
+    columns = [
+        "SD between seeds (mean over configurations)",
+        "SD between configuration means",
+    ]
+    if not len(seeded):
+        out = pd.DataFrame(columns=columns, dtype=float)
+    else:
+        within = seeded.groupby(keys)[scores].std().mean()
+        between = table.groupby(keys)[scores].mean().std()
+        out = pd.DataFrame(dict(zip(columns, (within, between))))
+    out.attrs["configurations"] = seeded.groupby(keys).ngroups if len(seeded) else 0
+    return out
+
+
+def criterion_picks(
+    pool: pd.DataFrame, criteria, labels: dict | None = None
+) -> pd.DataFrame:
+    """The model each criterion would select (its highest value), and how good a choice it was
+    by attribution SNR (METHODS.md section 9).
+
+    Parameters
+    ----------
+    pool : pandas DataFrame
+        The models to choose among: columns ``model``, ``test_auroc``, ``snr`` and the
+        ``criteria``.
+    criteria : sequence of str
+        Score columns, each a criterion (higher is better).
+    labels : dict, optional
+        Column -> display name of the criterion (default the column name).
+
+    Returns
+    -------
+    pandas DataFrame
+        Indexed by "criterion"; columns "selected model", "its test AUROC", "its SNR" and
+        "its SNR rank (of n)" (1 is the model with the highest SNR; ties share the best rank).
+
+    Raises
+    ------
+    ValueError
+        If the pool is empty.
+    KeyError
+        If a column is missing.
+    """
+    if not len(pool):
+        raise ValueError("the pool of models is empty: there is nothing to select")
+    missing = [
+        c
+        for c in ["model", "test_auroc", "snr"] + list(criteria)
+        if c not in pool.columns
+    ]
+    if missing:
+        raise KeyError(f"the pool lacks the columns {missing}")
+    labels = labels or {}
+    snr_rank = pool["snr"].rank(ascending=False, method="min").astype(int)
+    rows = []
+    for col in criteria:
+        best = pool[col].idxmax()
+        rows.append(
+            {
+                "criterion": labels.get(col, col),
+                "selected model": pool.loc[best, "model"],
+                "its test AUROC": pool.loc[best, "test_auroc"],
+                "its SNR": pool.loc[best, "snr"],
+                f"its SNR rank (of {len(pool)})": snr_rank[best],
+            }
+        )
+    return pd.DataFrame(rows).set_index("criterion")
 
 
 def main(argv=None) -> pd.DataFrame:

@@ -791,3 +791,152 @@ def test_plot_angular_density_landmarks_and_note():
     )
     assert sorted(t.get_text() for t in ax.texts) == ["A", "KL", "T (θ = 0)"]
     assert ax.get_xlabel() == "" and ax.yaxis_inverted()
+
+
+# ---- figures moved out of chapter 9 (issue #12) ----------------------------------------------
+
+
+def _chapter_9_models():
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "regularizer": ["none", "none", "mixup", "mixup"],
+            "activation": ["relu", "exponential", "relu", "exponential"],
+            "batch_norm": [True, True, False, False],
+            "seed": [0, 0, 0, 0],
+            "test_auroc": [0.97, 0.98, 0.96, 0.99],
+            "snr": [1.0, 2.0, 0.5, 3.0],
+            "kmer_kld": [0.2, 0.4, 0.1, 0.8],
+            "snr_paper": [1.2, 2.1, 0.7, 2.5],
+            "kmer_kld_paper": [0.3, 0.5, 0.2, 0.6],
+        }
+    )
+
+
+def test_plot_paper_comparisons_one_panel_per_score_legend_on_the_last():
+    models = _chapter_9_models()
+    fig = plotting.plot_paper_comparisons(
+        models.iloc[:2], models, ["snr", "kmer_kld"], labels={"snr": "SNR"}
+    )
+    assert len(fig.axes) == 2 and fig.get_size_inches()[0] == 7.5
+    assert fig.axes[0].get_xlabel() == "SNR, paper (Table 1)"
+    assert fig.axes[1].get_ylabel() == "kmer_kld, ours"
+    assert fig.axes[0].get_legend() is None and fig.axes[1].get_legend() is not None
+    assert [len(c.get_offsets()) for c in fig.axes[0].collections] == [2, 4]
+    with pytest.raises(ValueError, match="scores is empty"):
+        plotting.plot_paper_comparisons(models, models, [])
+
+
+def test_plot_score_panels_lines_title_and_background():
+    models = _chapter_9_models()
+    fig = plotting.plot_score_panels(
+        models.iloc[:2],
+        "snr",
+        ["test_auroc", "kmer_kld"],
+        background=models.iloc[2:],
+        labels={"snr": "SNR"},
+        lines={"test_auroc": 0.97},
+        title="two pass",
+    )
+    first, second = fig.axes
+    assert first.get_xlabel() == "SNR" and second.get_ylabel() == "kmer_kld"
+    assert [line.get_ydata()[0] for line in first.lines] == [0.97]
+    assert not second.lines and second.get_legend() is not None
+    assert len(first.collections[0].get_offsets()) == 2  # the grey background first
+    assert fig._suptitle.get_text() == "two pass"
+    with pytest.raises(ValueError, match="lines"):
+        plotting.plot_score_panels(models, "snr", ["kmer_kld"], lines={"snr": 1.0})
+    with pytest.raises(ValueError, match="ys is empty"):
+        plotting.plot_score_panels(models, "snr", [])
+
+
+def test_plot_correlation_forests_one_panel_per_set_titled_with_n():
+    import pandas as pd
+
+    spearman = pd.DataFrame(
+        {
+            "x": ["a", "b"],
+            "y": ["snr", "snr"],
+            "spearman_rho": [0.5, -0.2],
+            "ci_low": [0.1, -0.6],
+            "ci_high": [0.8, 0.3],
+            "n_models": [12, 12],
+        }
+    )
+    pearson = spearman.rename(columns={"spearman_rho": "pearson_r"})
+    view = {"Spearman": spearman, "Pearson": pearson}
+    fig = plotting.plot_correlation_forests(
+        {"passing": view, "all": view}, labels={("a", "snr"): "A"}
+    )
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "passing (n = 12)",
+        "all (n = 12)",
+    ]
+    assert fig.axes[0].get_legend() is not None and fig.axes[1].get_legend() is None
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["A", "b vs snr"]
+    with pytest.raises(ValueError, match="views is empty"):
+        plotting.plot_correlation_forests({})
+
+
+def test_plot_activation_pairs_one_line_per_pair_and_an_empty_panel():
+    from acme_utils import paper
+
+    pairs = paper.activation_pairs(_chapter_9_models()).reset_index()
+    fig = plotting.plot_activation_pairs(
+        {"ours": pairs, "none yet": pairs.iloc[:0]}, colors={"none": "red"}
+    )
+    ours, empty = fig.axes
+    assert len(ours.lines) == 2  # two pairs: none and mixup
+    np.testing.assert_allclose(ours.lines[0].get_ydata(), [0.5, 3.0])  # mixup first
+    assert ours.lines[1].get_color() == "red"
+    assert empty.get_title(loc="left") == "none yet\n(no pairs yet)"
+    with pytest.raises(KeyError, match="relu"):
+        plotting.plot_activation_pairs({"bad": pairs.drop(columns="relu")})
+    with pytest.raises(ValueError, match="sets is empty"):
+        plotting.plot_activation_pairs({})
+
+
+def test_plot_kmer_and_angular_density_comparisons():
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(0)
+    q = np.full(16, 1 / 16)
+    kmer = {
+        name: SimpleNamespace(p=rng.dirichlet(np.ones(16)), q=q, score=s)
+        for name, s in (("high", 1.23), ("low", 0.45))
+    }
+    fig = plotting.plot_kmer_comparison(kmer, k=2)
+    (ax,) = fig.axes
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0].startswith("p, high (KLD 1.23)")
+    assert labels[2].startswith("q, prior") and labels[3] == "uniform (1/16)"
+    edges = np.linspace(0, np.pi, 4), np.linspace(-np.pi, np.pi, 5)
+    kattr = {
+        name: SimpleNamespace(theta_edges=edges[0], phi_edges=edges[1], p=p, score=s)
+        for name, p, s in (
+            ("a", np.full((3, 4), 1 / 12), 0.1),
+            ("b", np.eye(3, 4) / 3, 0.9),
+        )
+    }
+    fig = plotting.plot_angular_density_comparison(kattr)
+    assert len(fig.axes) == 3  # two panels and the colour bar
+    assert fig.axes[1].get_title(loc="left") == "b: KLD 0.900 nats"
+    assert fig.axes[0].collections[0].get_clim() == (0, 1 / 3)  # one colour scale
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_kmer_comparison({})
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_angular_density_comparison({})
+
+
+def test_plot_planted_window_crops_around_the_motif_starts():
+    rng = np.random.default_rng(0)
+    pwm = rng.dirichlet(np.ones(4), size=100)
+    maps = {"m": rng.normal(size=(100, 4))}
+    fig = plotting.plot_planted_window(maps, pwm, [30, 50], title="seq")
+    assert fig.axes[0].get_xlim() == (14.5, 74.5)  # 15 before 30, 25 after 50
+    assert fig.axes[-1].get_xlabel() == "position (nt)"
+    fig = plotting.plot_planted_window(maps, pwm, [5, 90])
+    assert fig.axes[0].get_xlim() == (-0.5, 99.5)  # clipped to the sequence
+    with pytest.raises(ValueError, match="starts is empty"):
+        plotting.plot_planted_window(maps, pwm, [])

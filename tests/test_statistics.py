@@ -424,3 +424,54 @@ def test_ranking_agreement_hand_made():
     assert np.isnan(statistics.ranking_agreement(ties, (3, 80))[0].to_numpy()).all()
     with pytest.raises(ValueError, match="reference"):
         statistics.ranking_agreement(scores, (5, 80))
+
+
+# --- correlation_report (chapter 9) ---------------------------------------------------
+
+
+def test_correlation_report_puts_every_set_and_pair_in_one_table():
+    from acme_utils import statistics
+
+    table = pd.DataFrame(
+        {
+            "a": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "b": [5.0, 4.0, 3.0, 2.0, 1.0],
+            "y": [1.0, 2.0, 3.0, 4.0, 10.0],
+        }
+    )
+    pairs = [("a", "y"), ("b", "y")]
+    views = {
+        "five": statistics.correlations(table, pairs),
+        "four": statistics.correlations(table.iloc[:4], pairs),
+    }
+    report = statistics.correlation_report(views, {("a", "y"): "A vs Y"})
+    assert report.index.names == ["set", "pair"]
+    assert report.index.tolist() == [
+        ("five", "A vs Y"),
+        ("five", "b vs y"),
+        ("four", "A vs Y"),
+        ("four", "b vs y"),
+    ]
+    assert list(report.columns) == [
+        "models",
+        "Spearman ρ",
+        "ρ 95% CI",
+        "ρ p-value",
+        "Pearson r",
+        "r 95% CI",
+        "r p-value",
+    ]
+    five = report.loc[("five", "A vs Y")]
+    assert five["models"] == 5 and five["Spearman ρ"] == pytest.approx(1.0)
+    # the outlier 10 bends the line: Pearson's r is below 1, as scipy computes it
+    assert five["Pearson r"] == pytest.approx(stats.pearsonr(table.a, table.y)[0])
+    assert five["ρ 95% CI"] == "+1.00 to +1.00"  # every resample keeps the order
+    assert report.loc[("four", "b vs y"), "Spearman ρ"] == pytest.approx(-1.0)
+    assert report.loc[("four", "b vs y"), "ρ 95% CI"] == "-1.00 to -1.00"
+    assert statistics.correlation_report({}).empty
+    with pytest.raises(ValueError, match="'Pearson'"):
+        statistics.correlation_report({"x": {"Spearman": views["five"]["Spearman"]}})
+    mixed = {"Spearman": views["five"]["Spearman"], "Pearson": views["five"]["Pearson"]}
+    mixed["Pearson"] = mixed["Pearson"].iloc[::-1].reset_index(drop=True)
+    with pytest.raises(ValueError, match="different pairs"):
+        statistics.correlation_report({"x": mixed})

@@ -6,6 +6,7 @@ and attribution maps go through the session cache, so later tests mostly load th
 
 import contextlib
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -942,3 +943,214 @@ def test_recheck_row_refuses_a_row_scored_with_another_method():
     )
     with pytest.raises(ValueError, match="saliency maps only"):
         sweep.recheck_row(row)
+
+
+# --- reading a committed table (chapter 9) ----------------------------------------------------
+
+
+def test_study_models_keeps_the_study_recipe_marks_the_filter_and_logs_the_rest(capsys):
+    table = _hand_table().assign(
+        recipe=[training.STUDY_RECIPE, "methods", training.STUDY_RECIPE, "methods"]
+    )
+    table.index = [10, 11, 12, 13]
+    kept = sweep.study_models(table, 0.975)
+    assert list(kept.index) == [0, 1]  # rows 10 and 12, re-indexed
+    assert kept.test_auroc.tolist() == [0.98, 0.97]
+    assert kept.passed_filter.tolist() == [True, False]  # at 0.975
+    assert capsys.readouterr().out == (
+        f"left out 2 models trained with other recipes than {training.STUDY_RECIPE!r}\n"
+    )
+    everything = sweep.study_models(table.assign(recipe=training.STUDY_RECIPE))
+    assert len(everything) == 4 and capsys.readouterr().out == ""
+    with pytest.raises(ValueError, match="empty"):
+        sweep.study_models(table.iloc[:0])
+    with pytest.raises(KeyError, match="recipe"):
+        sweep.study_models(_hand_table())
+
+
+def test_provenance_report_prints_each_field_and_unknowns():
+    table = _hand_table().assign(train_seconds=[1800.0, 1800.0, 3600.0, 1800.0])
+    provenance = {
+        "command": "python -m acme_utils.sweep --seeds 1",
+        "commit": "abc123",
+        "machine": {"platform": "Linux-x", "processor": "x86_64", "cores": 2},
+        "wall_seconds_total": 5400.0,
+        "runs": [{}, {}],
+        "models_trained": 4,
+        "failed": [{"model": "m", "error": "boom"}],
+        "finished": True,
+    }
+    assert sweep.provenance_report(provenance, table).splitlines() == [
+        "made by:  python -m acme_utils.sweep --seeds 1",
+        "commit:   abc123",
+        "machine:  Linux-x (x86_64), 2 cores",
+        "time:     1.5 h wall time over 2 run(s); 2.5 h of training in total",
+        "models:   4 trained, 1 failed",
+        "status:   finished: the run that wrote it completed",
+    ]
+    lines = sweep.provenance_report({}, table).splitlines()
+    assert (
+        lines[0] == "made by:  unknown" and lines[2] == "machine:  unknown (?), ? cores"
+    )
+    assert lines[3].startswith("time:     unknown wall time over 0 run(s)")
+    assert lines[4] == "models:   4 trained, 0 failed" and "still growing" in lines[5]
+    with pytest.raises(KeyError, match="train_seconds"):
+        sweep.provenance_report(provenance, _hand_table())
+
+
+def test_recheck_candidate_is_the_fastest_non_adversarial_row_or_the_named_one():
+    table = pd.DataFrame(
+        {
+            "model": ["a", "b", "c"],
+            "regularizer": ["adversarial", "none", "mixup"],
+            "train_seconds": [1.0, 30.0, 20.0],
+        }
+    )
+    assert sweep.recheck_candidate(table).model == "c"  # "a" is faster but adversarial
+    assert sweep.recheck_candidate(table.iloc[:1]).model == "a"  # only adversarial left
+    assert sweep.recheck_candidate(table, "b").train_seconds == 30.0
+    with pytest.raises(ValueError, match="'z' is not a model"):
+        sweep.recheck_candidate(table, "z")
+    with pytest.raises(ValueError, match="empty"):
+        sweep.recheck_candidate(table.iloc[:0])
+
+
+def test_recheck_sample_draws_only_rows_whose_models_are_available(tmp_path):
+    available = ["f" * 15 + str(i) for i in range(3)]
+    for key in available:  # a cached model is one with a meta.json
+        (tmp_path / "models" / key).mkdir(parents=True)
+        (tmp_path / "models" / key / "meta.json").write_text("{}")
+    table = pd.DataFrame(
+        {"model": list("abcde"), "model_key": available + ["e" * 16, "d" * 16]}
+    )
+    drawn = sweep.recheck_sample(table, 2, seed=1, cache_dir=tmp_path)
+    assert len(drawn) == 2 and set(drawn.model) <= {"a", "b", "c"}
+    assert drawn.equals(sweep.recheck_sample(table, 2, seed=1, cache_dir=tmp_path))
+    everyone = sweep.recheck_sample(table, 10, cache_dir=tmp_path)
+    assert sorted(everyone.model) == ["a", "b", "c"]  # all available rows, no more
+    with pytest.raises(ValueError, match="no row of the table has a shipped model"):
+        sweep.recheck_sample(table.iloc[3:], 1, cache_dir=tmp_path)
+    with pytest.raises(ValueError, match="positive integer"):
+        sweep.recheck_sample(table, 0, cache_dir=tmp_path)
+
+
+def _recheck_rows():
+    committed = pd.DataFrame(
+        {
+            "model": ["a", "b"],
+            "test_auroc": [0.98, 0.97],
+            "snr": [1.0, 2.0],
+            "best_epoch": [5, 7],
+        }
+    )
+    new = committed.assign(test_auroc=[0.98, 0.9725], snr=[1.0, 1.5])
+    return committed, new
+
+
+def test_recheck_differences_are_here_minus_committed_per_model_and_score():
+    committed, new = _recheck_rows()
+    diff = sweep.recheck_differences(
+        committed, new, scores=["test_auroc", "snr", "best_epoch"]
+    )
+    assert list(diff.columns) == ["committed", "here", "difference"]
+    assert diff.index.tolist() == [
+        ("a", "test_auroc"),
+        ("a", "snr"),
+        ("a", "best_epoch"),
+        ("b", "test_auroc"),
+        ("b", "snr"),
+        ("b", "best_epoch"),
+    ]
+    assert diff.loc[("b", "test_auroc"), "difference"] == pytest.approx(0.0025)
+    assert diff.loc[("b", "snr"), "difference"] == -0.5
+    assert (diff.loc["a", "difference"] == 0).all()
+    with pytest.raises(KeyError, match="test_aupr"):
+        sweep.recheck_differences(committed, new)  # the default scores include it
+
+
+def test_recheck_verdict_accepts_within_the_tolerance_and_raises_beyond():
+    committed, new = _recheck_rows()
+    scores = ["test_auroc", "snr"]
+    same = sweep.recheck_differences(committed, committed, scores=scores)
+    lines = sweep.recheck_verdict(same, 1e-4, {"machine": {"platform": "Linux-x"}})
+    first, second = lines.splitlines()
+    assert first.startswith("table made on: Linux-x; re-run on: ")
+    assert second == "every score agrees exactly (bit-identical)"
+    diff = sweep.recheck_differences(committed, new, scores=scores)
+    verdict = sweep.recheck_verdict(diff, 0.01).splitlines()
+    assert verdict[0].startswith("table made on: unknown;")
+    assert verdict[1].startswith("test AUROC within 0.01; the largest difference")
+    assert "5.0e-01" in verdict[1]  # the SNR of "b"
+    with pytest.raises(ValueError, match="test AUROC not reproduced"):
+        sweep.recheck_verdict(diff, 1e-3)  # 0.0025 off
+    with pytest.raises(ValueError, match="no test_auroc"):
+        sweep.recheck_verdict(
+            sweep.recheck_differences(committed, new, scores=["snr"]), 1.0
+        )
+
+
+def test_train_row_gives_the_rows_model_and_refuses_other_settings(
+    two_model_sweep, tiny, cache_dir
+):
+    table = two_model_sweep[0]
+    row = table.iloc[1]
+    trained = sweep.train_row(
+        row, tiny, FAST["epochs"], FAST["patience"], cache_dir=cache_dir
+    )
+    assert trained.key == row.model_key
+    assert trained.test_metrics["auroc"] == pytest.approx(row.test_auroc)
+    other = (
+        table.set_index("model").iloc[1].copy()
+    )  # named by its index, as in chapter 9
+    other["model_key"] = "0" * 16
+    message = re.escape(f"{row.model}: the chapter's parameters do not give")
+    with pytest.raises(ValueError, match=message):
+        sweep.train_row(
+            other, tiny, FAST["epochs"], FAST["patience"], cache_dir=cache_dir
+        )
+
+
+def test_seed_spread_by_hand():
+    table = pd.DataFrame(
+        {
+            "regularizer": ["none", "none", "none", "mixup", "mixup"],
+            "batch_norm": [True] * 5,
+            "activation": ["relu"] * 5,
+            "snr": [1.0, 2.0, 3.0, 5.0, 7.0],
+        }
+    )
+    spread = sweep.seed_spread(table, ["snr"])
+    assert spread.attrs["configurations"] == 2
+    # SDs within: none 1.0, mixup sqrt(2); between the means 2 and 6: sqrt(8)
+    within, between = spread.loc["snr"]
+    assert within == pytest.approx((1 + np.sqrt(2)) / 2)
+    assert between == pytest.approx(np.sqrt(8))
+    single = sweep.seed_spread(table.iloc[[0, 3]], ["snr"])
+    assert single.empty and single.attrs["configurations"] == 0
+    assert list(single.columns) == list(spread.columns)
+    with pytest.raises(KeyError, match="kmer_kld"):
+        sweep.seed_spread(table, ["kmer_kld"])
+
+
+def test_criterion_picks_selects_the_best_by_each_criterion_and_ranks_its_snr():
+    pool = pd.DataFrame(
+        {
+            "model": ["a", "b", "c", "d"],
+            "test_auroc": [0.99, 0.98, 0.97, 0.975],
+            "kmer_kld": [0.1, 0.9, 0.5, 0.2],
+            "snr": [1.0, 3.0, 4.0, 3.0],
+        },
+        index=[7, 8, 9, 10],
+    )
+    picks = sweep.criterion_picks(
+        pool, ["test_auroc", "kmer_kld", "snr"], labels={"snr": "SNR"}
+    )
+    assert picks.index.tolist() == ["test_auroc", "kmer_kld", "SNR"]
+    assert picks["selected model"].tolist() == ["a", "b", "c"]
+    # SNR ranks: c 1, b and d share 2, a 4
+    assert picks["its SNR rank (of 4)"].tolist() == [4, 2, 1]
+    assert picks.loc["kmer_kld", "its test AUROC"] == 0.98
+    with pytest.raises(KeyError, match="test_aupr"):
+        sweep.criterion_picks(pool, ["test_aupr"])
+    with pytest.raises(ValueError, match="empty"):
+        sweep.criterion_picks(pool.iloc[:0], ["snr"])

@@ -27,12 +27,15 @@ from .attribution import (
     plot_completeness_gap,
     plot_norm_track,
     plot_simplex_decomposition,
+    plot_planted_window,
     plot_window_logos,
     shade_runs,
 )
 from .consistency import (
     plot_angular_density,
+    plot_angular_density_comparison,
     plot_kattr_steps,
+    plot_kmer_comparison,
     plot_kmer_sensitivity_grid,
     plot_kmer_steps,
     plot_local_means_3d,
@@ -52,10 +55,14 @@ from .sequences import (
 from .sweeps import (
     ACTIVATION_MARKERS,
     CORRELATION_COLUMNS,
+    plot_activation_pairs,
     plot_correlation_forest,
+    plot_correlation_forests,
     plot_grouped_bars,
     plot_labelled_scatter,
     plot_paper_comparison,
+    plot_paper_comparisons,
+    plot_score_panels,
     plot_score_scatter,
 )
 from .training import plot_filter_matches, plot_learning_curves, plot_training_histories
@@ -87,6 +94,7 @@ __all__ = [
     "plot_simplex_decomposition",
     "plot_norm_track",
     "plot_window_logos",
+    "plot_planted_window",
     # consistency
     "plot_ranked_kmers",
     "plot_angular_density",
@@ -95,6 +103,8 @@ __all__ = [
     "plot_kattr_steps",
     "plot_local_means_3d",
     "plot_metric_sensitivity",
+    "plot_kmer_comparison",
+    "plot_angular_density_comparison",
     # sweeps
     "plot_grouped_bars",
     "plot_score_scatter",
@@ -103,4 +113,8 @@ __all__ = [
     "ACTIVATION_MARKERS",
     "CORRELATION_COLUMNS",
     "plot_labelled_scatter",
+    "plot_paper_comparisons",
+    "plot_score_panels",
+    "plot_correlation_forests",
+    "plot_activation_pairs",
 ]

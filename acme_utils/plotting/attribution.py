@@ -34,6 +34,8 @@ __all__ = [
     "plot_simplex_decomposition",
     "plot_norm_track",
     "plot_window_logos",
+    # chapter 9
+    "plot_planted_window",
 ]
 
 
@@ -812,3 +814,61 @@ def plot_window_logos(
     axes[0, 0].set_ylabel(ylabel, fontsize=8)
     axes[1, 0].set_ylabel("sequence", fontsize=8)
     return fig
+
+
+# --- figures of chapter 9 ------------------------------------------------------------------
+
+
+def plot_planted_window(
+    maps: dict,
+    pwm,
+    starts,
+    title: str | None = None,
+    before: int = 15,
+    after: int = 25,
+    height: float = 1.1,
+):
+    """:func:`plot_attribution_panel` of one sequence, cropped to its planted motifs: from
+    ``before`` positions ahead of the first motif's start to ``after`` positions past the last
+    one's start (clipped to the sequence), with the x axis labelled "position (nt)".
+
+    Parameters
+    ----------
+    maps : dict
+        Label -> ``(L, 4)`` attribution map of the sequence.
+    pwm : array, shape (L, 4)
+        The sequence's ground-truth PWM.
+    starts : array_like of int, shape (M,)
+        Start positions of the motifs planted in the sequence (column 2 of a split's
+        ``planted`` rows of this sequence).
+    title : str, optional
+    before, after : int
+        The window's margins (positions).
+    height : float
+        Height of one row (inches).
+
+    Returns
+    -------
+    The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``starts`` is empty, or ``maps`` or ``pwm`` are not valid for
+        :func:`plot_attribution_panel`.
+    """
+    starts = np.asarray(starts)
+    if starts.size == 0:
+        raise ValueError("starts is empty: the sequence has no planted motif to show")
+    length = np.shape(pwm)[0]
+    start = int(max(0, starts.min() - before))
+    end = int(min(length, starts.max() + after))
+    return plot_attribution_panel(
+        maps,
+        pwm,
+        start=start,
+        end=end,
+        height=height,
+        title=title,
+        xlabel="position (nt)",
+    )

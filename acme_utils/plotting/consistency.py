@@ -28,6 +28,9 @@ __all__ = [
     "plot_kattr_steps",
     "plot_local_means_3d",
     "plot_metric_sensitivity",
+    # chapter 9
+    "plot_kmer_comparison",
+    "plot_angular_density_comparison",
 ]
 
 
@@ -689,3 +692,87 @@ def plot_metric_sensitivity(
     ax.legend(fontsize=7, frameon=False)
     _despine(ax)
     return ax
+
+
+# --- figures of chapter 9 ------------------------------------------------------------------
+
+
+def plot_kmer_comparison(details: dict, k: int = 6):
+    """The attributed k-mer distributions of several models, ranked, against the prior of all
+    k-mers in the same sequences (METHODS.md section 7).
+
+    Parameters
+    ----------
+    details : dict
+        Model name -> ``metrics.KmerDetails`` (``metrics.kmer_kld(..., return_details=True)``)
+        of the same sequences; each model's ``p`` is drawn with its KLD in the label, and the
+        prior ``q`` of the first model as a dashed black line.
+    k : int
+        The k-mer length, for the uniform level ``1 / 4**k``.
+
+    Returns
+    -------
+    The figure (one axes, 6.5 x 4 inches).
+
+    Raises
+    ------
+    ValueError
+        If ``details`` is empty.
+    """
+    if not details:
+        raise ValueError("details is empty: give at least one model's k-mer details")
+    fig, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
+    curves = {f"p, {name} (KLD {d.score:.2f})": d.p for name, d in details.items()}
+    plot_ranked_kmers(
+        curves | {"q, prior": next(iter(details.values())).q},
+        ax=ax,
+        uniform=4**k,
+        styles={"q, prior": {"color": "black", "ls": "--", "lw": 1}},
+    )
+    return fig
+
+
+def plot_angular_density_comparison(details: dict):
+    """The k-attr-mean angular densities of several models side by side, on one colour scale
+    with one colour bar (METHODS.md section 8).
+
+    Parameters
+    ----------
+    details : dict
+        Model name -> ``metrics.KattrDetails`` (``metrics.kattr_mean_kld(...,
+        return_details=True)``); each panel is titled with the model's KLD.
+
+    Returns
+    -------
+    The figure (5.5 inches per panel, shared y axis).
+
+    Raises
+    ------
+    ValueError
+        If ``details`` is empty.
+    """
+    if not details:
+        raise ValueError(
+            "details is empty: give at least one model's k-attr-mean details"
+        )
+    vmax = max(d.p.max() for d in details.values())
+    fig, axes = plt.subplots(
+        1,
+        len(details),
+        figsize=(5.5 * len(details), 3.4),
+        sharey=True,
+        layout="constrained",
+        squeeze=False,
+    )
+    axes = axes[0]
+    for ax, (name, d) in zip(axes, details.items()):
+        mesh = plot_angular_density(
+            d.theta_edges,
+            d.phi_edges,
+            d.p,
+            ax=ax,
+            vmax=vmax,
+            title=f"{name}: KLD {d.score:.3f} nats",
+        )
+    fig.colorbar(mesh, ax=axes, label="share of r² weight per bin", shrink=0.9)
+    return fig

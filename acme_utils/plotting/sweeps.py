@@ -25,6 +25,11 @@ __all__ = [
     "CORRELATION_COLUMNS",
     # chapters 5-6
     "plot_labelled_scatter",
+    # chapter 9
+    "plot_paper_comparisons",
+    "plot_score_panels",
+    "plot_correlation_forests",
+    "plot_activation_pairs",
 ]
 
 
@@ -549,3 +554,228 @@ def plot_labelled_scatter(
     ax.margins(margins)
     _despine(ax)
     return ax
+
+
+# --- multi-panel figures of chapter 9 -----------------------------------------------------
+
+
+def plot_paper_comparisons(
+    filled, hollow, scores, colors: dict | None = None, labels: dict | None = None
+):
+    """:func:`plot_paper_comparison` for several scores, one panel each, side by side.
+
+    Parameters
+    ----------
+    filled, hollow : pandas DataFrame
+        One row per configuration, our means merged with the paper's
+        (``paper.with_table_1``): columns ``regularizer`` and, for every score, ``score``
+        and ``score + "_paper"``.
+    scores : list of str
+        The score columns, one panel each (3.75 inches wide), left to right.
+    colors : dict, optional
+        Regulariser -> colour.
+    labels : dict, optional
+        Score column -> display name (default the column name).
+
+    Returns
+    -------
+    The figure; the legend is right of the last panel.
+
+    Raises
+    ------
+    ValueError
+        If ``scores`` is empty.
+    """
+    scores, labels = list(scores), labels or {}
+    if not scores:
+        raise ValueError("scores is empty: give at least one score")
+    fig, axes = plt.subplots(
+        1, len(scores), figsize=(3.75 * len(scores), 3.6), layout="constrained"
+    )
+    axes = np.atleast_1d(axes)
+    for ax, score in zip(axes, scores):
+        plot_paper_comparison(
+            filled,
+            hollow,
+            score,
+            ax=ax,
+            colors=colors,
+            label=labels.get(score, score),
+            legend=ax is axes[-1],
+        )
+    return fig
+
+
+def plot_score_panels(
+    table,
+    x: str,
+    ys,
+    background=None,
+    colors: dict | None = None,
+    labels: dict | None = None,
+    lines: dict | None = None,
+    title: str | None = None,
+):
+    """:func:`plot_score_scatter` of one score ``x`` against several, one panel each (the
+    paper's Figure 2: each score against attribution SNR, one point per model).
+
+    Parameters
+    ----------
+    table : pandas DataFrame
+        One row per model, as for :func:`plot_score_scatter`.
+    x : str
+        The column on every panel's x axis.
+    ys : list of str
+        The columns on the y axes, one panel each (14/3 inches wide), left to right; the
+        legend is right of the last.
+    background : pandas DataFrame, optional
+        Further models drawn in grey behind the others (:func:`plot_score_scatter`).
+    colors : dict, optional
+        Regulariser -> colour.
+    labels : dict, optional
+        Column -> axis label (default the column name).
+    lines : dict, optional
+        Column of ``ys`` -> y value of a dashed black line on its panel (e.g. a performance
+        filter's threshold of test AUROC).
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``ys`` is empty, or a column of ``lines`` is not one of ``ys``.
+    """
+    ys, labels, lines = list(ys), labels or {}, lines or {}
+    if not ys:
+        raise ValueError("ys is empty: give at least one column")
+    if not set(lines) <= set(ys):
+        raise ValueError(f"lines {sorted(lines)} must be columns of ys {ys}")
+    fig, axes = plt.subplots(
+        1, len(ys), figsize=(14 / 3 * len(ys), 3.6), layout="constrained"
+    )
+    axes = np.atleast_1d(axes)
+    for ax, y in zip(axes, ys):
+        plot_score_scatter(
+            table,
+            x,
+            y,
+            ax=ax,
+            colors=colors,
+            xlabel=labels.get(x, x),
+            ylabel=labels.get(y, y),
+            legend=y == ys[-1],
+            background=background,
+        )
+    for ax, y in zip(axes, ys):
+        if y in lines:
+            ax.axhline(lines[y], color="k", ls="--", lw=0.8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def plot_correlation_forests(
+    views: dict, labels: dict | None = None, xlabel: str = "correlation (95% CI)"
+):
+    """:func:`plot_correlation_forest` for several sets of models, one panel each, sharing the
+    rows of the pairs.
+
+    Parameters
+    ----------
+    views : dict
+        Set name -> ``{"Spearman": DataFrame, "Pearson": DataFrame}`` as returned by
+        ``statistics.correlations`` (column ``n_models`` for the panel's title).
+    labels : dict, optional
+        ``(x, y)`` -> tick label of the pair.
+    xlabel : str
+
+    Returns
+    -------
+    The figure; the legend is in the first panel.
+
+    Raises
+    ------
+    ValueError
+        If ``views`` is empty.
+    """
+    if not views:
+        raise ValueError("views is empty: give at least one set of correlations")
+    fig, axes = plt.subplots(
+        1,
+        len(views),
+        figsize=(3.6 * len(views) + 1, 2.8),
+        sharey=True,
+        layout="constrained",
+        squeeze=False,
+    )
+    for ax, (name, view) in zip(axes[0], views.items()):
+        plot_correlation_forest(
+            view, ax=ax, labels=labels, legend=ax is axes[0, 0], xlabel=xlabel
+        )
+        n = view["Spearman"].n_models.iloc[0]
+        ax.set_title(f"{name} (n = {n})", fontsize=9, loc="left")
+    return fig
+
+
+def plot_activation_pairs(sets: dict, colors: dict | None = None):
+    """Attribution SNR with a ReLU and an exponential first layer, one line per pair of
+    models (or configurations) that differ only in the activation; one panel per set.
+
+    Parameters
+    ----------
+    sets : dict
+        Panel title -> pandas DataFrame of pairs (``paper.activation_pairs(...)
+        .reset_index()``): columns ``relu`` and ``exponential`` (the SNRs), ``regularizer``
+        and the other matched factors (joined into each line's name). An empty table gives a
+        panel titled "(no pairs yet)".
+    colors : dict, optional
+        Regulariser -> colour of its lines.
+
+    Returns
+    -------
+    The figure (4 inches per panel, shared y axis).
+
+    Raises
+    ------
+    ValueError
+        If ``sets`` is empty.
+    KeyError
+        If a table lacks ``relu``, ``exponential`` or ``regularizer``.
+    """
+    from .attribution import plot_before_after
+
+    if not sets:
+        raise ValueError("sets is empty: give at least one table of pairs")
+    for title, pairs in sets.items():
+        missing = {"relu", "exponential", "regularizer"} - set(pairs.columns)
+        if missing:
+            raise KeyError(f"the pairs of {title!r} lack the columns {sorted(missing)}")
+    colors = colors or {}
+    fig, axes = plt.subplots(
+        1, len(sets), figsize=(4 * len(sets), 3.4), sharey=True, layout="constrained"
+    )
+    for ax, (title, pairs) in zip(np.atleast_1d(axes), sets.items()):
+        if not len(pairs):
+            ax.set_title(f"{title}\n(no pairs yet)", fontsize=9, loc="left")
+            continue
+        names = [
+            " ".join(str(v) for v in row)
+            for row in pairs.drop(columns=["relu", "exponential"]).itertuples(
+                index=False
+            )
+        ]
+        plot_before_after(
+            dict(zip(names, pairs.relu)),
+            dict(zip(names, pairs.exponential)),
+            ax=ax,
+            labels=("ReLU", "exponential"),
+            ylabel="attribution SNR",
+            title=title,
+            legend=False,
+            colors=dict(zip(names, (colors.get(r, "0.3") for r in pairs.regularizer))),
+        )
+    return fig
