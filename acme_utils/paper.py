@@ -461,8 +461,10 @@ def claims(
     min_models: int = 3,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """The study's claims (METHODS.md section 9), each computed on our passing models and on
-    the paper's Table 1, with whether our numbers support it.
+    """The study's claims (METHODS.md section 9), with our verdict on each.
+
+    Each claim is computed on our passing models and on the paper's Table 1, with whether
+    our numbers support it.
 
     The verdict is "yes" when the 95% bootstrap interval excludes the opposite, "no" when it
     points the other way, "inconclusive" otherwise (``statistics.ci_verdict``), and

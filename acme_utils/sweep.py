@@ -1358,7 +1358,9 @@ def study_models(
 
 
 def provenance_report(provenance: dict, table: pd.DataFrame) -> str:
-    """Where a results table comes from, as lines of text: the command that wrote it, the commit
+    """Where a results table comes from, as lines of text.
+
+    The command that wrote it, the commit
     of the package, the machine, the time it took, the models and whether the run finished.
 
     Parameters
@@ -1444,7 +1446,9 @@ def recheck_candidate(table: pd.DataFrame, model: str | None = None) -> pd.Serie
 def recheck_sample(
     table: pd.DataFrame, n: int, seed: int = 0, cache_dir=None
 ) -> pd.DataFrame:
-    """``n`` rows drawn at random among those whose models can be had without training (cached or
+    """``n`` random rows whose models can be had without training, to re-score.
+
+    Drawn among the rows whose models are cached or
     shipped with the pretrained zoo, :func:`model_available`), to re-score with
     :func:`rescore_row`.
 
@@ -1532,7 +1536,9 @@ def recheck_differences(
 def recheck_verdict(
     differences: pd.DataFrame, tolerance: float, provenance: dict | None = None
 ) -> str:
-    """The verdict of a re-check: where the table was made and re-run, and whether every score
+    """The verdict of a re-check, as text.
+
+    Where the table was made and re-run, and whether every score
     agrees exactly or test AUROC within ``tolerance``.
 
     Parameters
@@ -1580,8 +1586,9 @@ def recheck_verdict(
 def train_row(
     row, data: SyntheticDataset, epochs: int = 100, patience: int = 10, cache_dir=None
 ) -> training.TrainedModel:
-    """The model of one results row, from the cache or the pretrained zoo (or trained), checked
-    to be the row's model.
+    """The model of one results row, checked to be the row's model.
+
+    From the cache or the pretrained zoo (or trained).
 
     Parameters
     ----------
@@ -1618,7 +1625,9 @@ def train_row(
 
 
 def seed_spread(table: pd.DataFrame, scores=SUMMARY_SCORES) -> pd.DataFrame:
-    """How much of the differences between models is the random seed: the standard deviation
+    """How much of the differences between models is the random seed.
+
+    The standard deviation
     of each score between the seeds of one configuration (mean over the configurations with two
     or more seeds) next to that between configuration means.
 
@@ -1663,7 +1672,9 @@ def seed_spread(table: pd.DataFrame, scores=SUMMARY_SCORES) -> pd.DataFrame:
 def criterion_picks(
     pool: pd.DataFrame, criteria, labels: dict | None = None
 ) -> pd.DataFrame:
-    """The model each criterion would select (its highest value), and how good a choice it was
+    """The model each criterion would select, and how good a choice it was by SNR.
+
+    Each criterion selects its highest value; the choice is judged
     by attribution SNR (METHODS.md section 9).
 
     Parameters

@@ -828,8 +828,9 @@ def plot_planted_window(
     after: int = 25,
     height: float = 1.1,
 ):
-    """:func:`plot_attribution_panel` of one sequence, cropped to its planted motifs: from
-    ``before`` positions ahead of the first motif's start to ``after`` positions past the last
+    """:func:`plot_attribution_panel` of one sequence, cropped to its planted motifs.
+
+    From ``before`` positions ahead of the first motif's start to ``after`` positions past the last
     one's start (clipped to the sequence), with the x axis labelled "position (nt)".
 
     Parameters

@@ -698,7 +698,9 @@ def plot_metric_sensitivity(
 
 
 def plot_kmer_comparison(details: dict, k: int = 6):
-    """The attributed k-mer distributions of several models, ranked, against the prior of all
+    """Ranked attributed k-mer distributions of several models, against the k-mer prior.
+
+    The prior is that of all
     k-mers in the same sequences (METHODS.md section 7).
 
     Parameters
@@ -733,7 +735,9 @@ def plot_kmer_comparison(details: dict, k: int = 6):
 
 
 def plot_angular_density_comparison(details: dict):
-    """The k-attr-mean angular densities of several models side by side, on one colour scale
+    """The k-attr-mean angular densities of several models side by side.
+
+    On one colour scale
     with one colour bar (METHODS.md section 8).
 
     Parameters

@@ -616,7 +616,9 @@ def plot_score_panels(
     lines: dict | None = None,
     title: str | None = None,
 ):
-    """:func:`plot_score_scatter` of one score ``x`` against several, one panel each (the
+    """:func:`plot_score_scatter` of one score ``x`` against several, one panel each.
+
+    (The
     paper's Figure 2: each score against attribution SNR, one point per model).
 
     Parameters
@@ -681,8 +683,9 @@ def plot_score_panels(
 def plot_correlation_forests(
     views: dict, labels: dict | None = None, xlabel: str = "correlation (95% CI)"
 ):
-    """:func:`plot_correlation_forest` for several sets of models, one panel each, sharing the
-    rows of the pairs.
+    """:func:`plot_correlation_forest` for several sets of models, one panel each.
+
+    The panels share the rows of the pairs.
 
     Parameters
     ----------
@@ -722,7 +725,9 @@ def plot_correlation_forests(
 
 
 def plot_activation_pairs(sets: dict, colors: dict | None = None):
-    """Attribution SNR with a ReLU and an exponential first layer, one line per pair of
+    """Attribution SNR with a ReLU and an exponential first layer, one line per pair.
+
+    A pair is two
     models (or configurations) that differ only in the activation; one panel per set.
 
     Parameters
