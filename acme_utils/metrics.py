@@ -37,6 +37,22 @@ __all__ = [
     "spherical",
     "kattr_mean_kld",
     "kmers_per_sequence",
+    "segment_kmers",
+    "segment_kmers_report",
+    "top_kmer_table",
+    "circular_shift",
+    "kmer_kld_grid",
+    "kmer_kld_report",
+    "top_kmer_hits_report",
+    "ranked_mass_report",
+    "angle_between",
+    "angular_peaks",
+    "strongest_windows",
+    "kattr_mean_kld_by_window",
+    "linear_distortion",
+    "kept_motif_report",
+    "angular_peaks_report",
+    "kattr_mean_kld_report",
 ]
 
 
@@ -773,3 +789,726 @@ def kmers_per_sequence(segments, k: int) -> np.ndarray:
         axis=1,
     )
     return ((cs[:, k:] - cs[:, :-k]) == k).sum(axis=1).astype(np.int64)
+
+
+def segment_kmers(segments, k: int, sequence: str, starts=(), lengths=(), labels=()):
+    """The attributed segments of one sequence and the k-mers each contributes to ``kmer_kld``.
+
+    Step 4 of METHODS.md section 7 on one sequence: a segment of length ``s >= k`` yields its
+    ``s - k + 1`` overlapping k-mers, a shorter one none.
+
+    Parameters
+    ----------
+    segments : array_like, shape (L,), bool
+        The sequence's attributed segments (``KmerDetails.segments[i]``).
+    k : int
+        The k-mer length, at least 1.
+    sequence : str
+        The sequence, ``L`` letters over A, C, G, T (``data.one_hot_to_string``).
+    starts, lengths, labels : sequences, optional
+        Start positions, lengths and labels of the motifs planted in the sequence
+        (``data.planted_motifs``), to say which of them each segment overlaps.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment, left to right, with columns ``first`` and ``last`` (positions,
+        inclusive), ``length``, ``sequence`` (the segment's letters), ``n_kmers``, ``kmers`` (a
+        tuple of the k-mer strings, 5' to 3') and ``overlaps`` (the labels of the planted motifs
+        the segment overlaps, comma-separated, or ``"(background)"``).
+
+    Raises
+    ------
+    ValueError
+        If ``segments`` is not a 1-D boolean mask of the sequence's length, ``k`` is not a
+        positive integer, or the motif lists differ in length.
+    """
+    import pandas as pd
+
+    sequence = str(sequence)
+    segments = validate_input(
+        segments, "segments", shape=(len(sequence),), dtype=bool, values=(0, 1)
+    )
+    if set(sequence) - set("ACGT"):
+        raise ValueError("sequence must be a string over A, C, G, T")
+    if int(k) != k or k < 1:
+        raise ValueError(f"k must be a positive integer; got {k!r}")
+    k = int(k)
+    if not len(starts) == len(lengths) == len(labels):
+        raise ValueError("starts, lengths and labels must have the same length")
+    padded = np.concatenate([[False], segments, [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    rows = []
+    for a, b in zip(edges[::2].tolist(), edges[1::2].tolist()):
+        hits = [
+            lab for lab, s, m in zip(labels, starts, lengths) if s < b and a < s + m
+        ]
+        rows.append(
+            {
+                "first": a,
+                "last": b - 1,
+                "length": b - a,
+                "sequence": sequence[a:b],
+                "n_kmers": max(0, b - a - k + 1),
+                "kmers": tuple(sequence[j : j + k] for j in range(a, b - k + 1)),
+                "overlaps": ", ".join(hits) if hits else "(background)",
+            }
+        )
+    columns = ["first", "last", "length", "sequence", "n_kmers", "kmers", "overlaps"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def segment_kmers_report(table, k: int, index: int) -> str:
+    """``segment_kmers``'s table as the fixed-width text chapter 5 prints.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The result of ``segment_kmers``.
+    k : int
+        The k-mer length (for the header).
+    index : int
+        The sequence's index (for the closing line).
+
+    Returns
+    -------
+    str
+        A header, one line per segment (positions, length, letters, k-mers, overlapping
+        motifs), a blank line and the total number of k-mers with those of the first segment
+        that yields any.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` lacks a column of ``segment_kmers``'s result.
+    """
+    needed = {"first", "last", "length", "sequence", "n_kmers", "kmers", "overlaps"}
+    if missing := needed - set(table.columns):
+        raise ValueError(f"table lacks the columns {sorted(missing)}")
+    lines = [
+        f"{'segment':<10}{'length':>7}  {'sequence':<24}{f'{k}-mers':>7}  overlaps"
+    ]
+    for r in table.itertuples():
+        lines.append(
+            f"{r.first:>3}-{r.last:<6}{r.length:>7}  {r.sequence:<24}{r.n_kmers:>7}  "
+            f"{r.overlaps}"
+        )
+    yielding = table[table["n_kmers"] > 0]
+    spelled = (
+        ", ".join(yielding["kmers"].iloc[0])
+        if len(yielding)
+        else "(no segment is long enough)"
+    )
+    total = int(table["n_kmers"].sum())
+    return "\n".join(lines) + (
+        f"\n\n{total} k-mers counted from sequence {index}; the first segment with "
+        f"k-mers spells: {spelled}"
+    )
+
+
+def top_kmer_table(details: KmerDetails, motifs, n: int = 10, null_scores=None):
+    """The ``n`` most frequent attributed k-mers of ``kmer_kld``, each with its best motif match.
+
+    Parameters
+    ----------
+    details : KmerDetails
+        ``kmer_kld(..., return_details=True)``.
+    motifs : list of data.Motif or of (M, 4) PWMs
+        The motifs to match (both orientations), as for ``match_kmers``.
+    n : int
+        The number of k-mers (fewer if fewer have ``p > 0``).
+    null_scores : array_like, optional
+        Best-match log-odds of the k-mers to compare with (default: all ``4**k`` k-mers,
+        ``match_kmers`` of every ``kmer_string(j, k)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``kmer``, most frequent first, with columns ``count``, ``p``, ``q``,
+        ``p / q``, ``best motif``, ``consensus``, ``mismatches``, ``log-odds (bits)`` (see
+        ``match_kmers``) and ``percentile`` (the share, in %, of ``null_scores`` strictly
+        below the k-mer's log-odds).
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive integer, or from ``match_kmers``.
+    """
+    import pandas as pd
+
+    if int(n) != n or n < 1:
+        raise ValueError(f"n must be a positive integer; got {n!r}")
+    if null_scores is None:
+        every = [kmer_string(j, details.k) for j in range(4**details.k)]
+        null_scores = match_kmers(every, motifs)["log_odds"].to_numpy()
+    null_scores = np.asarray(null_scores, dtype=np.float64)
+    top = pd.DataFrame(details.top_kmers(int(n)), columns=["kmer", "p", "q"])
+    match = match_kmers(top["kmer"], motifs)
+    top["count"] = np.rint(top["p"] * details.counts.sum()).astype(int)
+    top["p / q"] = top["p"] / top["q"]
+    top["best motif"] = match["motif"]
+    top["consensus"] = match["consensus"]
+    top["mismatches"] = match["mismatches"]
+    top["log-odds (bits)"] = match["log_odds"]
+    top["percentile"] = [100 * (null_scores < s).mean() for s in match["log_odds"]]
+    columns = ["count", "p", "q", "p / q", "best motif", "consensus", "mismatches"]
+    return top.set_index("kmer")[columns + ["log-odds (bits)", "percentile"]]
+
+
+def circular_shift(attr, shifts) -> np.ndarray:
+    """Each map moved circularly along its sequence: ``out[n, l] = attr[n, (l - shifts[n]) % L]``.
+
+    The null of chapter 5's sensitivity study: a shifted map keeps the number, lengths and
+    spacing of its attributed segments, but they fall on unrelated sequence.
+
+    Parameters
+    ----------
+    attr : array_like, shape (N, L, C)
+        Maps (or any per-position arrays).
+    shifts : array_like of int, shape (N,)
+        The shift of each map, in positions (any integer; taken modulo L).
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L, C)
+        The shifted maps, of ``attr``'s dtype.
+
+    Raises
+    ------
+    ValueError
+        If ``attr`` is not 3-D or ``shifts`` does not hold one integer per map.
+    """
+    attr = np.asarray(attr)
+    if attr.ndim != 3:
+        raise ValueError(f"attr must have shape (N, L, C); got {attr.shape}")
+    shifts = validate_input(shifts, "shifts", shape=(len(attr),), dtype=np.float64)
+    if (shifts != np.round(shifts)).any():
+        raise ValueError("shifts must be integers")
+    length = attr.shape[1]
+    index = (np.arange(length)[None, :] - shifts.astype(np.int64)[:, None]) % length
+    return np.take_along_axis(attr, index[:, :, None], axis=1)
+
+
+def kmer_kld_grid(attr, x, ks, percentiles, extend: int = 2, correct: bool = True):
+    """``kmer_kld`` (METHODS.md section 7) at every combination of k and threshold percentile.
+
+    Parameters
+    ----------
+    attr : array_like, shape (N, L, 4)
+        Attribution maps.
+    x : array_like, shape (N, L, 4)
+        The one-hot sequences they explain.
+    ks : sequence of int
+        k-mer lengths, each in [1, min(L, 15)].
+    percentiles : sequence of float
+        Threshold percentiles, each in [0, 100).
+    extend, correct : passed to ``kmer_kld``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The score (nats) with one row per k (index named ``k``) and one column per percentile
+        (named ``percentile``); NaN where no sequence has an attributed segment of at least k
+        positions, so that the score is undefined.
+
+    Raises
+    ------
+    ValueError
+        If the maps or sequences are invalid, or a k or a percentile is out of range.
+    """
+    import pandas as pd
+
+    attr, x = _check_pair(attr, x)
+    if int(extend) != extend or extend < 0:
+        raise ValueError(f"extend must be a non-negative integer; got {extend!r}")
+    ks, percentiles = list(ks), list(percentiles)
+    if not ks or not percentiles:
+        raise ValueError("give at least one k and one percentile")
+    for k in ks:
+        if int(k) != k or not 1 <= k <= min(x.shape[1], 15):
+            raise ValueError(
+                f"k must be an integer in [1, {min(x.shape[1], 15)}]; got {k!r}"
+            )
+    for pc in percentiles:
+        if not 0 <= pc < 100:
+            raise ValueError(f"percentile must be in [0, 100); got {pc!r}")
+
+    def score(k, percentile):
+        try:
+            return _kmer_kld(attr, x, k, percentile, extend, correct)
+        except ValueError:  # no attributed segment of length >= k in any sequence
+            return np.nan
+
+    return pd.DataFrame(
+        [[score(k, pc) for pc in percentiles] for k in ks],
+        index=pd.Index(ks, name="k"),
+        columns=pd.Index(percentiles, name="percentile"),
+    )
+
+
+def kmer_kld_report(details: dict) -> str:
+    """One line per model: how many attributed k-mers ``kmer_kld`` counted, from how many
+    sequences, how many distinct, and the score.
+
+    Parameters
+    ----------
+    details : dict
+        Model name -> ``KmerDetails`` (``kmer_kld(..., return_details=True)``).
+
+    Returns
+    -------
+    str
+        Lines such as ``"relu   1,234 attributed 6-mers from 38 sequences, 274 distinct of
+        4,096;  KL(p || q) = 2.357 nats"`` (names padded to 17 characters).
+
+    Raises
+    ------
+    ValueError
+        If ``details`` is empty.
+    """
+    if not details:
+        raise ValueError("details is empty: give at least one model")
+    lines = []
+    for name, d in details.items():
+        n_seq = int((kmers_per_sequence(d.segments, d.k) > 0).sum())
+        lines.append(
+            f"{name:<17} {int(d.counts.sum()):>8,} attributed {d.k}-mers from {n_seq:,} "
+            f"sequences, {int((d.p > 0).sum()):,} distinct of {4**d.k:,};  KL(p || q) = "
+            f"{d.score:.3f} nats"
+        )
+    return "\n".join(lines)
+
+
+def top_kmer_hits_report(tables: dict, null_scores, percentile: float = 99) -> str:
+    """Per table of ``top_kmer_table``: how many of its k-mers match a motif better than
+    ``percentile`` % of all k-mers do, and which motifs they match.
+
+    Parameters
+    ----------
+    tables : dict
+        Model name -> ``top_kmer_table`` result.
+    null_scores : array_like
+        Best-match log-odds of all k-mers (as passed to ``top_kmer_table``); the cut is their
+        ``percentile`` (linear interpolation).
+    percentile : float
+        In [0, 100].
+
+    Returns
+    -------
+    str
+        One line per model: the number of its k-mers with log-odds strictly above the cut,
+        and the names of their best motifs (strand dropped, sorted), or "none".
+
+    Raises
+    ------
+    ValueError
+        If ``tables`` is empty or ``percentile`` is outside [0, 100].
+    """
+    if not tables:
+        raise ValueError("tables is empty: give at least one table")
+    if not 0 <= percentile <= 100:
+        raise ValueError(f"percentile must be in [0, 100]; got {percentile!r}")
+    cut = np.percentile(np.asarray(null_scores, dtype=np.float64), percentile)
+    lines = []
+    for name, table in tables.items():
+        k = len(table.index[0]) if len(table) else 0
+        hits = table[table["log-odds (bits)"] > cut]
+        motifs_hit = sorted({m.split("(")[0] for m in hits["best motif"]})  # no strand
+        lines.append(
+            f"{name}: {len(hits)} of its top {len(table)} {k}-mers score above the "
+            f"{percentile:g}th percentile of all {k}-mers ({cut:.1f} bits); motifs "
+            f"represented: {', '.join(motifs_hit) or 'none'}"
+        )
+    return "\n".join(lines)
+
+
+def ranked_mass_report(distributions: dict, tops=(10, 100)) -> str:
+    """One line per distribution: the share of its mass held by its most probable k-mers.
+
+    Parameters
+    ----------
+    distributions : dict
+        Label -> probability vector (``KmerDetails.p`` or ``.q``), summing to 1.
+    tops : pair of int
+        The two numbers of most probable k-mers to report.
+
+    Returns
+    -------
+    str
+        Lines such as ``"relu   top 10 k-mers hold   6.7% of the mass, top 100 hold  38.5%"``
+        (labels padded to 17 characters).
+
+    Raises
+    ------
+    ValueError
+        If ``distributions`` is empty or ``tops`` is not two positive integers.
+    """
+    if not distributions:
+        raise ValueError("distributions is empty")
+    tops = tuple(tops)
+    if len(tops) != 2 or any(int(t) != t or t < 1 for t in tops):
+        raise ValueError(f"tops must be two positive integers; got {tops!r}")
+    a, b = (int(t) for t in tops)
+    lines = []
+    for label, dist in distributions.items():
+        ranked = np.sort(np.asarray(dist, dtype=np.float64).reshape(-1))[::-1]
+        lines.append(
+            f"{label:<17} top {a} k-mers hold {ranked[:a].sum():6.1%} of the mass, top {b} "
+            f"hold {ranked[:b].sum():6.1%}"
+        )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# helpers of chapter 6 (k-attr-mean KLD)
+# --------------------------------------------------------------------------------------------
+
+
+def angle_between(u, v) -> np.ndarray:
+    """The angle, in degrees, between corresponding rows of ``u`` and ``v``.
+
+    Parameters
+    ----------
+    u, v : array_like, shape (M, D)
+        Non-zero vectors.
+
+    Returns
+    -------
+    numpy.ndarray, shape (M,)
+        Angles in [0, 180] (the cosine is clipped to [-1, 1] against round-off).
+
+    Raises
+    ------
+    ValueError
+        If ``u`` and ``v`` are not 2-D arrays of the same shape, or a row is zero.
+    """
+    u = validate_input(u, "u", shape=("M", "D"), dtype=np.float64, allow_empty=True)
+    v = validate_input(v, "v", shape=u.shape, dtype=np.float64, allow_empty=True)
+    nu, nv = np.linalg.norm(u, axis=1), np.linalg.norm(v, axis=1)
+    if (nu == 0).any() or (nv == 0).any():
+        raise ValueError("the angle of a zero vector is undefined")
+    cos = (u * v).sum(1) / nu / nv
+    return np.degrees(np.arccos(np.clip(cos, -1, 1)))
+
+
+def angular_peaks(details: KattrDetails, size: int = 5):
+    """The local maxima of ``kattr_mean_kld``'s angular density ``p``, densest first.
+
+    A peak is a non-empty bin that holds the maximum of the ``size`` x ``size`` bins around it
+    (with the boundaries of the prior's smoothing: periodic in phi, mirrored in theta;
+    METHODS.md section 8, step 7). Ties in mass keep the bins' row-major order.
+
+    Parameters
+    ----------
+    details : KattrDetails
+        ``kattr_mean_kld(..., return_details=True)``.
+    size : int
+        The neighbourhood, in bins (the boxcar's footprint, ``smooth_width / bin_width``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per peak, with columns ``theta_bin`` and ``phi_bin`` (indices into ``p``),
+        ``theta`` and ``phi`` (the bin's centre, radians), ``p`` (its mass) and ``A``, ``C``,
+        ``G``, ``T``: the unit vector at the bin's centre written back in the four channels
+        (``SIMPLEX_BASIS.T @ u``; positive entries are the nucleotides the direction favours).
+
+    Raises
+    ------
+    ValueError
+        If ``size`` is not a positive integer.
+    """
+    import pandas as pd
+    from scipy import ndimage
+
+    if int(size) != size or size < 1:
+        raise ValueError(f"size must be a positive integer; got {size!r}")
+    p = details.p
+    local_max = ndimage.maximum_filter(p, size=int(size), mode=("reflect", "wrap"))
+    peak = (p > 0) & (p == local_max)
+    order = np.argsort(-np.where(peak, p, 0), axis=None, kind="stable")[
+        : int(peak.sum())
+    ]
+    rows = []
+    for t, f in (np.unravel_index(k, p.shape) for k in order):
+        th = (details.theta_edges[t] + details.theta_edges[t + 1]) / 2
+        ph = (details.phi_edges[f] + details.phi_edges[f + 1]) / 2
+        direction = SIMPLEX_BASIS.T @ np.array(
+            [np.sin(th) * np.cos(ph), np.sin(th) * np.sin(ph), np.cos(th)]
+        )
+        rows.append(
+            {
+                "theta_bin": int(t),
+                "phi_bin": int(f),
+                "theta": th,
+                "phi": ph,
+                "p": p[t, f],
+                **dict(zip("ACGT", direction)),
+            }
+        )
+    columns = ["theta_bin", "phi_bin", "theta", "phi", "p", "A", "C", "G", "T"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def strongest_windows(
+    details: KattrDetails, points, n: int = 4
+) -> list[tuple[int, int]]:
+    """The windows of the strongest of the given kept points, at most one per sequence.
+
+    Parameters
+    ----------
+    details : KattrDetails
+        ``kattr_mean_kld(..., return_details=True)``.
+    points : array_like of int, shape (K,)
+        Indices of kept points (rows of ``details.points``), e.g. the members of one bin.
+    n : int
+        The largest number of windows returned.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(sequence, position)`` of the windows: the point of largest weight ``r^2`` of each
+        sequence, those sequences in order of decreasing weight (ties: the order of
+        ``points``), the first ``n``.
+
+    Raises
+    ------
+    ValueError
+        If an index is not a kept point, or ``n`` is not a positive integer.
+    """
+    points = validate_input(
+        points, "points", shape=("K",), dtype=np.int64, allow_empty=True
+    )
+    if points.size and not (0 <= points.min() and points.max() < len(details.weight)):
+        raise ValueError(f"points must index the {len(details.weight)} kept points")
+    if int(n) != n or n < 1:
+        raise ValueError(f"n must be a positive integer; got {n!r}")
+    order = points[np.argsort(-details.weight[points], kind="stable")]
+    _, first = np.unique(details.sequence[order], return_index=True)
+    shown = order[np.sort(first)][: int(n)]
+    return [(int(details.sequence[k]), int(details.position[k])) for k in shown]
+
+
+def kattr_mean_kld_by_window(maps: dict, windows, **options):
+    """``kattr_mean_kld`` (METHODS.md section 8) of several sets of maps at several windows.
+
+    Parameters
+    ----------
+    maps : dict
+        Name -> attribution maps, array_like of shape (N, L, 4).
+    windows : sequence of int
+        The windows k, each at most L.
+    **options
+        Passed to ``kattr_mean_kld`` (``percentile``, ``bin_width``, ``smooth_width``,
+        ``correct``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The score (nats), one row per name (in the order of ``maps``), one column per window.
+
+    Raises
+    ------
+    ValueError
+        If ``maps`` or ``windows`` is empty, or from ``kattr_mean_kld``.
+    """
+    import pandas as pd
+
+    windows = list(windows)
+    if not maps or not windows:
+        raise ValueError("give at least one set of maps and one window")
+    return pd.DataFrame(
+        {
+            k: {
+                name: kattr_mean_kld(attr, window=k, **options)
+                for name, attr in maps.items()
+            }
+            for k in windows
+        }
+    )
+
+
+def linear_distortion(points, matrix, n_pairs: int = 20_000, seed: int = 0):
+    """How a linear map changes the lengths of vectors and the angles between them.
+
+    Chapter 6 measures what the reference code's non-orthonormal basis does to the local
+    means: ``matrix`` takes the book's coordinates to the reference coordinates.
+
+    Parameters
+    ----------
+    points : array_like, shape (M, D)
+        Non-zero vectors (e.g. ``KattrDetails.points``), M >= 1.
+    matrix : array_like, shape (D, D)
+        The linear map, applied as ``points @ matrix.T``.
+    n_pairs : int
+        Random pairs of points (drawn with replacement) whose angle is compared.
+    seed : int
+        Seed of ``numpy.random.default_rng`` for the pairs.
+
+    Returns
+    -------
+    ratio : numpy.ndarray, shape (M,)
+        Length after the map over length before, per point.
+    change : numpy.ndarray, shape (n_pairs,)
+        Absolute change of the angle (degrees) between the two points of each pair.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not match, a point is zero, or ``n_pairs`` is not a positive integer.
+    """
+    points = validate_input(points, "points", shape=("M", "D"), dtype=np.float64)
+    d = points.shape[1]
+    matrix = validate_input(matrix, "matrix", shape=(d, d), dtype=np.float64)
+    if int(n_pairs) != n_pairs or n_pairs < 1:
+        raise ValueError(f"n_pairs must be a positive integer; got {n_pairs!r}")
+    mapped = points @ matrix.T
+    ratio = np.linalg.norm(mapped, axis=1) / np.linalg.norm(points, axis=1)
+    pairs = np.random.default_rng(seed).integers(0, len(points), size=(int(n_pairs), 2))
+    i, j = pairs.T
+    change = np.abs(
+        angle_between(mapped[i], mapped[j]) - angle_between(points[i], points[j])
+    )
+    return ratio, change
+
+
+def kept_motif_report(details: dict, in_motif: dict, pwm, window: int) -> str:
+    """How many of each model's kept local means come from windows on the planted motifs,
+    against the share of all windows that touch a motif.
+
+    Parameters
+    ----------
+    details : dict
+        Model name -> ``KattrDetails``.
+    in_motif : dict
+        Model name -> bool array, one per kept point: does its window overlap a motif
+        position (``data.window_overlaps_motif``)?
+    pwm : array_like, shape (N, L, 4)
+        The ground-truth PWMs of the scored sequences (``Split.pwm``).
+    window : int
+        The local-mean window.
+
+    Returns
+    -------
+    str
+        One line per model (the share of its kept points, and of their r^2 weight, on a
+        motif; names padded to 18 characters), then the share of all windows of ``window``
+        positions that hold a motif position (``data.motif_mask``).
+
+    Raises
+    ------
+    ValueError
+        If ``details`` is empty, a model lacks ``in_motif`` or its length differs, or
+        ``window`` does not fit the sequences.
+    """
+    from .data import motif_mask
+
+    if not details or set(details) - set(in_motif):
+        raise ValueError("details must be non-empty, with in_motif for every model")
+    pwm = validate_input(pwm, "pwm", shape=("N", "L", 4))
+    if int(window) != window or not 1 <= window <= pwm.shape[1]:
+        raise ValueError(f"window must be an integer in [1, {pwm.shape[1]}]")
+    lines = []
+    for label, det in details.items():
+        motif = np.asarray(in_motif[label], dtype=bool)
+        if motif.shape != det.weight.shape:
+            raise ValueError(f"in_motif[{label!r}] must hold one value per kept point")
+        lines.append(
+            f"{label:<18} kept points overlapping a motif: {motif.mean():.1%} "
+            f"({(det.weight * motif).sum() / det.weight.sum():.1%} of the r^2 weight)"
+        )
+    cum = np.concatenate(
+        [np.zeros((len(pwm), 1)), np.cumsum(motif_mask(pwm), axis=1)], axis=1
+    )
+    share = np.mean(cum[:, window:] - cum[:, :-window] > 0)
+    lines.append(
+        f"for comparison, share of all windows that overlap a motif position: {share:.1%}"
+    )
+    return "\n".join(lines)
+
+
+def kattr_mean_kld_report(details: dict, top: int = 10) -> str:
+    """One line per model: its k-attr-mean KLD and how concentrated its angular density is.
+
+    Parameters
+    ----------
+    details : dict
+        Model name -> ``KattrDetails`` (``kattr_mean_kld(..., return_details=True)``).
+    top : int
+        The number of densest bins whose share of ``p`` is reported.
+
+    Returns
+    -------
+    str
+        Lines such as ``"relu   score 1.034 nats; the 10 densest of 2016 bins hold 5.2% of p;
+        614 bins are non-empty"`` (names padded to 18 characters).
+
+    Raises
+    ------
+    ValueError
+        If ``details`` is empty or ``top`` is not a positive integer.
+    """
+    if not details:
+        raise ValueError("details is empty: give at least one model")
+    if int(top) != top or top < 1:
+        raise ValueError(f"top must be a positive integer; got {top!r}")
+    lines = []
+    for label, det in details.items():
+        densest = np.sort(det.p, axis=None)[::-1][: int(top)].sum()
+        lines.append(
+            f"{label:<18} score {det.score:.3f} nats; the {int(top)} densest of "
+            f"{det.p.size} bins hold {densest:.1%} of p; {(det.p > 0).sum()} bins are "
+            "non-empty"
+        )
+    return "\n".join(lines)
+
+
+def angular_peaks_report(details: KattrDetails, peaks, members, overlaps) -> str:
+    """Three lines per peak of ``angular_peaks``: where it is, its mass and points, the
+    direction it stands for, and the planted motifs its points' windows overlap.
+
+    Parameters
+    ----------
+    details : KattrDetails
+        ``kattr_mean_kld(..., return_details=True)``.
+    peaks : pandas.DataFrame
+        Rows of ``angular_peaks`` to report, ranked 1, 2, ... in order.
+    members : sequence of int arrays
+        For each peak, the indices of the kept points in its bin.
+    overlaps : sequence of sequences of str
+        For each peak, what each member's window overlaps (``data.planted_overlap``: a motif
+        label or ``"none"``).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If ``peaks``, ``members`` and ``overlaps`` differ in length, or a peak's overlaps do
+        not match its members.
+    """
+    import pandas as pd
+
+    if not len(peaks) == len(members) == len(overlaps):
+        raise ValueError("peaks, members and overlaps must have the same length")
+    lines = []
+    for rank, (peak, m, labels) in enumerate(
+        zip(peaks.itertuples(), members, overlaps), start=1
+    ):
+        m = np.asarray(m, dtype=np.int64)
+        if len(labels) != len(m):
+            raise ValueError(
+                f"peak {rank}: {len(labels)} overlaps for {len(m)} members"
+            )
+        lines.append(
+            f"peak {rank}: theta {peak.theta:.2f}, phi {peak.phi:+.2f}, p = {peak.p:.4f}, "
+            f"{len(m)} points from {np.unique(details.sequence[m]).size} sequences"
+        )
+        direction = ", ".join(f"{b} {getattr(peak, b):+.2f}" for b in "ACGT")
+        lines.append(f"   direction: {direction}")
+        counts = pd.Series(labels).value_counts().items()
+        shares = ", ".join(f"{name} {n} ({n / len(m):.0%})" for name, n in counts)
+        lines.append(f"   windows overlap: {shares}")
+    return "\n".join(lines)

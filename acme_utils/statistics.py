@@ -32,6 +32,11 @@ __all__ = [
     "correlations",
     "ranking_agreement",
     "correlation_report",
+    "ranking_stability",
+    "ranking_stability_report",
+    "closest_to_median",
+    "model_order_report",
+    "ranking_by_setting_report",
 ]
 
 
@@ -589,3 +594,205 @@ def correlation_report(views: dict, pair_labels: dict | None = None):
     if not rows:
         return pd.DataFrame()
     return pd.DataFrame(rows).set_index(["set", "pair"])
+
+
+def ranking_stability(scores: dict, reference):
+    """How often the best model, and the order of all models, at a ``reference`` setting of a
+    metric hold at its other settings (from ``ranking_agreement``).
+
+    Parameters
+    ----------
+    scores : dict
+        Label (e.g. ``"k-mer KLD"``) -> a score table as ``ranking_agreement`` takes it: model
+        name -> ``pandas.DataFrame`` of the model's score at every setting.
+    reference : tuple
+        ``(row label, column label)`` of the reference setting.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per label, with columns ``best`` (the best model at the reference),
+        ``n_best`` (the settings where that model is best), ``n_same_order`` (the settings
+        where Spearman's rho with the reference is 1: the models in the reference's order),
+        ``n_settings`` (all settings) and ``n_models``.
+
+    Raises
+    ------
+    ValueError
+        If ``scores`` is empty, or from ``ranking_agreement``.
+    """
+    import pandas as pd
+
+    if not scores:
+        raise ValueError("scores is empty: give at least one score table")
+    rows = {}
+    for label, table in scores.items():
+        rho, best = ranking_agreement(table, reference)
+        default_best = best.loc[reference]
+        rows[label] = {
+            "best": default_best,
+            "n_best": int((best == default_best).to_numpy().sum()),
+            "n_same_order": int(np.isclose(rho.to_numpy(), 1.0).sum()),
+            "n_settings": int(best.size),
+            "n_models": len(table),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+_NUMBER_WORDS = "zero one two three four five six seven eight nine ten".split()
+
+
+def ranking_stability_report(stability) -> str:
+    """``ranking_stability``'s table in words, one sentence per row, as chapter 5 prints it.
+
+    Parameters
+    ----------
+    stability : pandas.DataFrame
+        The result of ``ranking_stability``.
+
+    Returns
+    -------
+    str
+        For every row: "<label>: the default setting's best model (<best>) is best at <n_best>
+        of <n_settings> settings; the order of all <n_models> models is the same as at the
+        default at <n_same_order> of <n_settings>." (the number of models in words up to ten).
+
+    Raises
+    ------
+    ValueError
+        If ``stability`` lacks a column of ``ranking_stability``'s result.
+    """
+    needed = {"best", "n_best", "n_same_order", "n_settings", "n_models"}
+    if missing := needed - set(stability.columns):
+        raise ValueError(f"stability lacks the columns {sorted(missing)}")
+    lines = []
+    for label, s in stability.iterrows():
+        n = int(s["n_models"])
+        models = _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
+        lines.append(
+            f"{label}: the default setting's best model ({s['best']}) is best at "
+            f"{s['n_best']} of {s['n_settings']} settings; the order of all {models} "
+            f"models is the same as at the default at {s['n_same_order']} of "
+            f"{s['n_settings']}."
+        )
+    return "\n".join(lines)
+
+
+def closest_to_median(values, default: int | None = None) -> int:
+    """Index of the value closest to the median of ``values``, NaN ignored (the first on a tie).
+
+    The chapters draw a metric's steps on the sequence whose per-sequence SNR is closest to the
+    median: a typical example, neither the best nor the worst.
+
+    Parameters
+    ----------
+    values : array_like, shape (N,)
+        Numbers; NaN entries are ignored.
+    default : int, optional
+        Returned when no value is finite; without it that raises.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is not 1-D, or no value is finite and no ``default`` is given.
+    """
+    values = np.asarray(values, dtype=np.float64)  # NaN allowed: no validate_input
+    if values.ndim != 1:
+        raise ValueError(f"values must be 1-D; got shape {values.shape}")
+    if not np.isfinite(values).any():
+        if default is None:
+            raise ValueError("no value is finite: there is no median")
+        return int(default)
+    return int(np.nanargmin(np.abs(values - np.nanmedian(values))))
+
+
+def model_order_report(
+    table, columns, reference: str = "snr", reference_name: str = "SNR"
+) -> str:
+    """How each score orders a few models (highest first), against a reference score.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per model (index: names), with the ``columns`` and ``reference``.
+    columns : sequence of str
+        The scores to compare.
+    reference : str
+        The reference score's column (default the ground-truth attribution SNR).
+    reference_name : str
+        Its name in the text.
+
+    Returns
+    -------
+    str
+        One line per score: the models in its order (``a > b > ...``), whether the order is
+        the reference's and whether the top model is; then the reference's order.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing or the table is empty.
+    """
+    columns = list(columns)
+    for column in (*columns, reference):
+        if column not in table.columns:
+            raise ValueError(f"table has no column {column!r}")
+    if len(table) == 0:
+        raise ValueError("table is empty: there is nothing to order")
+    by_ref = list(table[reference].sort_values(ascending=False).index)
+    lines = []
+    for metric in columns:
+        by_metric = list(table[metric].sort_values(ascending=False).index)
+        lines.append(
+            f"{metric}: orders the models {' > '.join(by_metric)}; same order as "
+            f"{reference_name}: {by_metric == by_ref}; same top model: "
+            f"{by_metric[0] == by_ref[0]}"
+        )
+    lines.append(f"{reference_name} orders them {' > '.join(by_ref)}")
+    return "\n".join(lines)
+
+
+def ranking_by_setting_report(
+    ranks, reference, name: str = "k", settings: str = "windows"
+) -> str:
+    """Whether the ranking of models at each setting of a metric is the one at ``reference``.
+
+    Parameters
+    ----------
+    ranks : pandas.DataFrame
+        The models' ranks (1 = highest), one row per model, one column per setting.
+    reference
+        The column of the reference setting.
+    name : str
+        The setting's name in the text (``"k = 3"``).
+    settings : str
+        What the settings are, in the closing line (``"ranking stable across all windows"``).
+
+    Returns
+    -------
+    str
+        One line per setting: identical to or different from the reference's ranking, and the
+        top model there; then whether the ranking is the same at every setting.
+
+    Raises
+    ------
+    ValueError
+        If ``reference`` is not a column of ``ranks``.
+    """
+    if reference not in ranks.columns:
+        raise ValueError(f"reference {reference!r} is not a setting of ranks")
+    reference_order = ranks[reference]
+    lines = []
+    for k in ranks.columns:
+        same_order = bool((ranks[k] == reference_order).all())
+        lines.append(
+            f"{name} = {k}: ranking {'identical to' if same_order else 'differs from'} "
+            f"that of {name} = {reference}; top model {ranks[k].idxmin()}"
+        )
+    stable = bool((ranks.nunique(axis=1) == 1).all())
+    lines.append(f"ranking stable across all {settings}: {stable}")
+    return "\n".join(lines)

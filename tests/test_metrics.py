@@ -296,3 +296,349 @@ def test_kmers_per_sequence_rejects_bad_input():
         metrics.kmers_per_sequence(np.zeros((2, 3, 4)), 3)
     with pytest.raises(ValueError, match="k must be"):
         metrics.kmers_per_sequence(np.zeros((2, 3), bool), 0)
+
+
+# ------------------------------------------------------------------ chapter 5 helpers
+
+
+def _hand_details():
+    """The hand-worked example of ``test_kmer_kld_hand_worked``: 2-mers CC, CG, GG."""
+    x = one_hot("AACCGGTTAC")[None]
+    attr = np.zeros((1, 10, 4))
+    attr[0, 2] = 5 * E1
+    attr[0, 3] = 6 * E1
+    return metrics.kmer_kld(attr, x, k=2, percentile=50, return_details=True)
+
+
+def test_segment_kmers_hand_made():
+    segments = np.zeros(10, bool)
+    segments[2:6] = True  # CCGG: 3 2-mers
+    segments[8:10] = True  # AC: 1 2-mer
+    table = metrics.segment_kmers(
+        segments, 2, "AACCGGTTAC", starts=[3], lengths=[2], labels=["M(+)"]
+    )
+    assert table[["first", "last", "length", "n_kmers"]].values.tolist() == [
+        [2, 5, 4, 3],
+        [8, 9, 2, 1],
+    ]
+    assert table["sequence"].tolist() == ["CCGG", "AC"]
+    assert table["kmers"].tolist() == [("CC", "CG", "GG"), ("AC",)]
+    assert table["overlaps"].tolist() == ["M(+)", "(background)"]
+    # with k = 3 the second segment is too short: no k-mers
+    assert metrics.segment_kmers(segments, 3, "AACCGGTTAC")["n_kmers"].tolist() == [
+        2,
+        0,
+    ]
+    with pytest.raises(ValueError, match="segments"):
+        metrics.segment_kmers(segments[:-1], 2, "AACCGGTTAC")
+    with pytest.raises(ValueError, match="k must"):
+        metrics.segment_kmers(segments, 0, "AACCGGTTAC")
+    with pytest.raises(ValueError, match="same length"):
+        metrics.segment_kmers(segments, 2, "AACCGGTTAC", starts=[3])
+
+
+def test_segment_kmers_agrees_with_kmer_kld_counts():
+    d = _hand_details()
+    table = metrics.segment_kmers(d.segments[0], 2, "AACCGGTTAC")
+    assert table["n_kmers"].sum() == metrics.kmers_per_sequence(d.segments, 2)[0] == 3
+    assert sorted(table["kmers"].iloc[0]) == [t[0] for t in d.top_kmers(5)]
+
+
+def test_segment_kmers_report_text():
+    segments = np.zeros(10, bool)
+    segments[2:6] = True
+    table = metrics.segment_kmers(segments, 2, "AACCGGTTAC")
+    text = metrics.segment_kmers_report(table, 2, index=7)
+    lines = text.splitlines()
+    assert lines[0].split() == ["segment", "length", "sequence", "2-mers", "overlaps"]
+    assert lines[1].split() == ["2-5", "4", "CCGG", "3", "(background)"]
+    assert lines[-1] == (
+        "3 k-mers counted from sequence 7; the first segment with k-mers spells: "
+        "CC, CG, GG"
+    )
+    short = metrics.segment_kmers(segments, 5, "AACCGGTTAC")
+    assert metrics.segment_kmers_report(short, 5, 0).endswith(
+        "spells: (no segment is long enough)"
+    )
+    with pytest.raises(ValueError, match="lacks"):
+        metrics.segment_kmers_report(table.drop(columns="kmers"), 2, 0)
+
+
+def test_top_kmer_table_hand_worked():
+    d = _hand_details()
+    pwm = np.eye(4)[[1, 1, 2, 2]]  # consensus CCGG
+    table = metrics.top_kmer_table(d, [pwm], n=5)
+    assert list(table.index) == ["CC", "CG", "GG"]
+    assert list(table.columns) == [
+        "count",
+        "p",
+        "q",
+        "p / q",
+        "best motif",
+        "consensus",
+        "mismatches",
+        "log-odds (bits)",
+        "percentile",
+    ]
+    assert table["count"].tolist() == [1, 1, 1]
+    assert np.allclose(table["p / q"], 3.0)  # p = 1/3, q = 1/9 each
+    assert table["mismatches"].tolist() == [0, 0, 0]
+    # every top 2-mer matches CCGG exactly: only other exact pieces of it score as high
+    every = [metrics.kmer_string(j, 2) for j in range(16)]
+    null = metrics.match_kmers(every, [pwm])["log_odds"].to_numpy()
+    for kmer, row in table.iterrows():
+        assert row["percentile"] == pytest.approx(
+            100 * (null < row["log-odds (bits)"]).mean()
+        )
+    given = metrics.top_kmer_table(d, [pwm], n=5, null_scores=null)
+    assert given.equals(table)
+    assert len(metrics.top_kmer_table(d, [pwm], n=2)) == 2
+    with pytest.raises(ValueError, match="n must"):
+        metrics.top_kmer_table(d, [pwm], n=0)
+
+
+def test_circular_shift_moves_each_map_along_its_sequence():
+    rng = np.random.default_rng(0)
+    attr = rng.normal(size=(3, 7, 4)).astype(np.float32)
+    shifts = np.array([0, 2, 9])
+    out = metrics.circular_shift(attr, shifts)
+    assert out.dtype == np.float32
+    for n, s in enumerate(shifts):
+        assert np.array_equal(out[n], np.roll(attr[n], s, axis=0))
+    assert np.array_equal(metrics.circular_shift(attr, [7, 14, -7]), attr)
+    with pytest.raises(ValueError, match="integers"):
+        metrics.circular_shift(attr, [0.5, 1, 2])
+    with pytest.raises(ValueError, match="shifts"):
+        metrics.circular_shift(attr, [1, 2])
+
+
+def test_kmer_kld_grid_equals_kmer_kld_and_marks_undefined_cells():
+    rng = np.random.default_rng(1)
+    x = np.eye(4, dtype=np.float32)[rng.integers(0, 4, (8, 40))]
+    attr = rng.normal(size=(8, 40, 4))
+    grid = metrics.kmer_kld_grid(attr, x, [2, 3], [80, 90], extend=1)
+    assert grid.index.name == "k" and grid.columns.name == "percentile"
+    for k in (2, 3):
+        for pc in (80, 90):
+            assert grid.loc[k, pc] == metrics.kmer_kld(
+                attr, x, k=k, percentile=pc, extend=1
+            )
+    # one spike per sequence and no extension: segments of one position, no 2-mer
+    spikes = np.zeros((8, 40, 4))
+    spikes[:, 5] = E1
+    sparse = metrics.kmer_kld_grid(spikes, x, [1, 2], [50], extend=0)
+    assert np.isfinite(sparse.loc[1, 50]) and np.isnan(sparse.loc[2, 50])
+    with pytest.raises(ValueError, match="k must"):
+        metrics.kmer_kld_grid(attr, x, [41], [90])
+    with pytest.raises(ValueError, match="percentile"):
+        metrics.kmer_kld_grid(attr, x, [3], [100])
+    with pytest.raises(ValueError, match="extend"):
+        metrics.kmer_kld_grid(attr, x, [3], [90], extend=-1)
+
+
+def test_kmer_kld_report_hand_worked():
+    d = _hand_details()
+    text = metrics.kmer_kld_report({"m": d})
+    assert text == (
+        f"{'m':<17} {3:>8,} attributed 2-mers from 1 sequences, 3 distinct of 16;  "
+        f"KL(p || q) = {np.log(3):.3f} nats"
+    )
+    with pytest.raises(ValueError, match="empty"):
+        metrics.kmer_kld_report({})
+
+
+def test_top_kmer_hits_report_counts_kmers_above_the_cut():
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {
+            "best motif": ["MAX(+)", "YY1(-)", "MAX(-)"],
+            "log-odds (bits)": [9.0, 2.0, 8.0],
+        },
+        index=pd.Index(["AAAAAA", "CCCCCC", "GGGGGG"], name="kmer"),
+    )
+    null = np.arange(11.0)  # 0 .. 10; its 50th percentile is 5
+    text = metrics.top_kmer_hits_report({"m": table}, null, percentile=50)
+    assert text == (
+        "m: 2 of its top 3 6-mers score above the 50th percentile of all 6-mers "
+        "(5.0 bits); motifs represented: MAX"
+    )
+    assert metrics.top_kmer_hits_report({"m": table}, null, percentile=85) == (
+        "m: 1 of its top 3 6-mers score above the 85th percentile of all 6-mers "
+        "(8.5 bits); motifs represented: MAX"
+    )
+    assert metrics.top_kmer_hits_report({"m": table}, null, percentile=100).endswith(
+        "none"
+    )
+    with pytest.raises(ValueError, match="percentile"):
+        metrics.top_kmer_hits_report({"m": table}, null, percentile=101)
+
+
+def test_ranked_mass_report():
+    text = metrics.ranked_mass_report({"p": [0.2, 0.5, 0.0, 0.3]}, tops=(1, 2))
+    assert text == f"{'p':<17} top 1 k-mers hold  50.0% of the mass, top 2 hold  80.0%"
+    with pytest.raises(ValueError, match="tops"):
+        metrics.ranked_mass_report({"p": [1.0]}, tops=(0, 2))
+
+
+# ------------------------------------------------------------------ chapter 6 helpers
+
+
+def _kattr_details(seed=0):
+    rng = np.random.default_rng(seed)
+    return metrics.kattr_mean_kld(rng.normal(size=(20, 30, 4)), return_details=True)
+
+
+def test_angle_between_closed_forms():
+    u = np.array([[1.0, 0, 0], [1, 0, 0], [1, 0, 0], [1, 1, 0]])
+    v = np.array([[0.0, 2, 0], [3, 0, 0], [-1, 0, 0], [1, 0, 0]])
+    assert np.allclose(metrics.angle_between(u, v), [90, 0, 180, 45])
+    with pytest.raises(ValueError, match="zero"):
+        metrics.angle_between(u, np.zeros_like(u))
+    with pytest.raises(ValueError, match="shape"):
+        metrics.angle_between(u, v[:2])
+
+
+def test_angular_peaks_finds_local_maxima_with_periodic_phi():
+    from dataclasses import replace
+
+    d = _kattr_details()
+    p = np.zeros_like(d.p)
+    n_phi = p.shape[1]
+    p[5, 10] = 0.5  # an isolated peak
+    p[20, 0] = 0.3  # a peak whose neighbour across the phi seam ...
+    p[20, n_phi - 1] = 0.1  # ... is smaller, so not a peak
+    p[10, 30] = 0.05  # two bins two apart: only the larger is a peak
+    p[10, 32] = 0.05 / 2
+    p[30, 30] = 0.025
+    peaks = metrics.angular_peaks(replace(d, p=p), size=5)
+    assert peaks[["theta_bin", "phi_bin"]].values.tolist() == [
+        [5, 10],
+        [20, 0],
+        [10, 30],
+        [30, 30],
+    ]
+    assert peaks["p"].tolist() == [0.5, 0.3, 0.05, 0.025]
+    # with a 1-bin neighbourhood every non-empty bin is a peak
+    assert len(metrics.angular_peaks(replace(d, p=p), size=1)) == 6
+    # the direction is a unit sum-zero vector that embeds back to the bin's centre
+    row = peaks.iloc[0]
+    direction = row[["A", "C", "G", "T"]].to_numpy(dtype=float)
+    assert direction.sum() == pytest.approx(0, abs=1e-12)
+    assert np.linalg.norm(direction) == pytest.approx(1)
+    _, theta, phi = metrics.spherical(metrics.embed(direction))
+    assert theta == pytest.approx(row["theta"]) and phi == pytest.approx(row["phi"])
+    assert d.theta_edges[5] < row["theta"] < d.theta_edges[6]
+    with pytest.raises(ValueError, match="size"):
+        metrics.angular_peaks(d, size=0)
+
+
+def test_strongest_windows_one_per_sequence_by_weight():
+    from dataclasses import replace
+
+    d = _kattr_details()
+    sequence = np.array([3, 3, 1, 2, 1])
+    position = np.array([10, 11, 4, 7, 5])
+    weight = np.array([0.5, 0.9, 0.2, 0.7, 0.3])
+    d = replace(d, sequence=sequence, position=position, weight=weight)
+    # sequence 3 (0.9 at 11), then 2 (0.7 at 7), then 1 (0.3 at 5)
+    assert metrics.strongest_windows(d, [0, 1, 2, 3, 4]) == [(3, 11), (2, 7), (1, 5)]
+    # weights 0.5, 0.2, 0.7: sequence 2 first, then 3 (its only point here, at 10)
+    assert metrics.strongest_windows(d, [0, 2, 3], n=2) == [(2, 7), (3, 10)]
+    assert metrics.strongest_windows(d, []) == []
+    with pytest.raises(ValueError, match="kept points"):
+        metrics.strongest_windows(d, [5])
+
+
+def test_kattr_mean_kld_by_window_equals_single_scores():
+    rng = np.random.default_rng(3)
+    maps = {"a": rng.normal(size=(10, 25, 4)), "b": rng.normal(size=(10, 25, 4))}
+    table = metrics.kattr_mean_kld_by_window(maps, [1, 3], bin_width=0.1)
+    assert list(table.index) == ["a", "b"] and list(table.columns) == [1, 3]
+    for name, attr in maps.items():
+        for k in (1, 3):
+            assert table.loc[name, k] == metrics.kattr_mean_kld(attr, window=k)
+    with pytest.raises(ValueError, match="at least one"):
+        metrics.kattr_mean_kld_by_window({}, [3])
+
+
+def test_linear_distortion_of_rotations_and_scalings():
+    rng = np.random.default_rng(4)
+    points = rng.normal(size=(50, 3))
+    c, s = np.cos(0.7), np.sin(0.7)
+    rotation = np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
+    ratio, change = metrics.linear_distortion(points, rotation, n_pairs=100)
+    assert np.allclose(ratio, 1) and np.allclose(change, 0, atol=1e-5)
+    assert change.shape == (100,)
+    ratio, change = metrics.linear_distortion(points, 2 * np.eye(3), n_pairs=100)
+    assert np.allclose(ratio, 2) and np.allclose(change, 0, atol=1e-5)
+    # squash the third axis: (1, 0, 1) and (0, 1, 1) go from 60 degrees apart to 90
+    ratio, change = metrics.linear_distortion(
+        np.array([[1.0, 0, 1], [0, 1, 1]]), np.diag([1.0, 1, 0]), n_pairs=200
+    )
+    assert np.allclose(ratio, 1 / np.sqrt(2))
+    same = np.isclose(change, 0, atol=1e-5)  # a pair of one point twice
+    assert np.allclose(change[~same], 30) and (~same).any()
+    with pytest.raises(ValueError, match="matrix"):
+        metrics.linear_distortion(points, np.eye(2))
+
+
+def test_kept_motif_report_hand_made():
+    from dataclasses import replace
+
+    d = replace(_kattr_details(), weight=np.array([1.0, 3.0, 4.0, 2.0]))
+    in_motif = np.array([True, False, True, False])  # half the points, 50% of weight
+    pwm = np.full((2, 6, 4), 0.25, np.float32)
+    pwm[0, 2] = [1, 0, 0, 0]  # one motif position: windows of 2 at 1, 2 hold it
+    text = metrics.kept_motif_report({"m": d}, {"m": in_motif}, pwm, window=2)
+    assert text.splitlines() == [
+        f"{'m':<18} kept points overlapping a motif: 50.0% (50.0% of the r^2 weight)",
+        "for comparison, share of all windows that overlap a motif position: 20.0%",
+    ]
+    with pytest.raises(ValueError, match="one value per kept point"):
+        metrics.kept_motif_report({"m": d}, {"m": in_motif[:3]}, pwm, window=2)
+
+
+def test_angular_peaks_report_text():
+    import pandas as pd
+    from dataclasses import replace
+
+    d = replace(_kattr_details(), sequence=np.array([0, 0, 4, 7]))
+    peaks = pd.DataFrame(
+        [
+            {
+                "theta": 1.25,
+                "phi": -0.35,
+                "p": 0.0123,
+                "A": 0.5,
+                "C": -0.5,
+                "G": 0,
+                "T": 0,
+            }
+        ]
+    )
+    text = metrics.angular_peaks_report(
+        d, peaks, [np.array([0, 1, 2, 3])], [["MAX(+)", "none", "MAX(+)", "MAX(+)"]]
+    )
+    assert text.splitlines() == [
+        "peak 1: theta 1.25, phi -0.35, p = 0.0123, 4 points from 3 sequences",
+        "   direction: A +0.50, C -0.50, G +0.00, T +0.00",
+        "   windows overlap: MAX(+) 3 (75%), none 1 (25%)",
+    ]
+    with pytest.raises(ValueError, match="same length"):
+        metrics.angular_peaks_report(d, peaks, [], [])
+
+
+def test_kattr_mean_kld_report_hand_made():
+    from dataclasses import replace
+
+    d = _kattr_details()
+    p = np.zeros_like(d.p)
+    p[0, :4] = [0.4, 0.3, 0.2, 0.1]
+    text = metrics.kattr_mean_kld_report({"m": replace(d, p=p, score=1.23456)}, top=2)
+    assert text == (
+        f"{'m':<18} score 1.235 nats; the 2 densest of {p.size} bins hold 70.0% of p; "
+        "4 bins are non-empty"
+    )
+    with pytest.raises(ValueError, match="top"):
+        metrics.kattr_mean_kld_report({"m": d}, top=0)

@@ -940,3 +940,87 @@ def test_plot_planted_window_crops_around_the_motif_starts():
     assert fig.axes[0].get_xlim() == (-0.5, 99.5)  # clipped to the sequence
     with pytest.raises(ValueError, match="starts is empty"):
         plotting.plot_planted_window(maps, pwm, [])
+
+
+def _kmer_details():
+    from acme_utils import metrics
+
+    rng = np.random.default_rng(2)
+    x = np.eye(4, dtype=np.float32)[rng.integers(0, 4, (3, 30))]
+    attr = rng.normal(size=(3, 30, 4))
+    return attr, metrics.kmer_kld(attr, x, k=3, return_details=True)
+
+
+def test_plot_kmer_norm_tracks_one_row_per_model():
+    attr, d = _kmer_details()
+    motif_mask = np.zeros(30, bool)
+    motif_mask[2:7] = True
+    fig = plotting.plot_kmer_norm_tracks(
+        {"a": attr, "b": 2 * attr},
+        {"a": d, "b": d},
+        1,
+        motif_mask,
+        [2],
+        [5],
+        90,
+        snr={"a": 0.5, "b": 0.25},
+    )
+    assert len(fig.axes) == 2
+    assert fig.axes[0].get_title(loc="left").startswith("a (SNR 0.50): ")
+    assert "of the attributed positions are motif positions" in fig.axes[1].get_title(
+        loc="left"
+    )
+    assert fig.axes[1].get_xlabel().startswith("position (nt)")
+    with pytest.raises(ValueError, match="details"):
+        plotting.plot_kmer_norm_tracks({"a": attr}, {}, 0, motif_mask)
+    with pytest.raises(ValueError, match="motif_mask"):
+        plotting.plot_kmer_norm_tracks({"a": attr}, {"a": d}, 0, motif_mask[:-1])
+
+
+def test_plot_kmer_distributions_draws_p_q_and_uniform():
+    _, d = _kmer_details()
+    ax = plotting.plot_kmer_distributions({"p, a": d.p, "p, b": d.p}, d.q, 3)
+    labels = [line.get_label() for line in ax.lines]
+    assert len(ax.lines) == 4  # two p, the prior q, the uniform level
+    assert labels[2].startswith("q, prior (all positions)")
+    assert ax.get_title() == "Attributed 3-mer distributions against the prior"
+    with pytest.raises(ValueError, match="k must"):
+        plotting.plot_kmer_distributions({"p": d.p}, d.q, 0)
+
+
+def test_plot_scores_against_snr_one_panel_per_score():
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {"snr": [1.0, 2.0], "x": [0.3, 0.1], "y": [0.2, 0.4]}, index=["a", "b"]
+    )
+    fig = plotting.plot_scores_against_snr(
+        table, ["x", "y"], floors={"y": 0.05}, ylabels={"x": "X (nats)"}
+    )
+    assert len(fig.axes) == 2
+    assert [ax.get_ylabel() for ax in fig.axes] == ["X (nats)", "y (nats)"]
+    assert len(fig.axes[0].lines) == 0 and len(fig.axes[1].lines) == 1  # the floor
+    assert all(len(ax.collections) == 2 for ax in fig.axes)
+    with pytest.raises(ValueError, match="at least one"):
+        plotting.plot_scores_against_snr(table, [])
+
+
+def test_kattr_panel_figures_draw():
+    from acme_utils import metrics
+
+    rng = np.random.default_rng(3)
+    d = metrics.kattr_mean_kld(rng.normal(size=(10, 20, 4)), return_details=True)
+    in_motif = rng.random(len(d.points)) > 0.5
+    fig = plotting.plot_kept_local_means(
+        {"a": d, "b": d}, {"a": in_motif, "b": in_motif}, snr={"a": 1.0, "b": 0.5}
+    )
+    assert len(fig.axes) == 2 and all(ax.name == "3d" for ax in fig.axes)
+    assert fig.axes[1].get_title().startswith("b (SNR 0.50): ")
+    fig = plotting.plot_angular_densities({"a": d, "b": d})
+    assert len(fig.axes) == 2 * 2 + 2  # p and q per model, one colour bar per row
+    texts = [t.get_text() for t in fig.axes[1].texts]
+    assert f"KL(p || q) = {d.score:.3f} nats" in texts and "A" in texts
+    with pytest.raises(ValueError, match="in_motif"):
+        plotting.plot_kept_local_means({"a": d}, {})
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_angular_densities({})

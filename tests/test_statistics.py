@@ -475,3 +475,92 @@ def test_correlation_report_puts_every_set_and_pair_in_one_table():
     mixed["Pearson"] = mixed["Pearson"].iloc[::-1].reset_index(drop=True)
     with pytest.raises(ValueError, match="different pairs"):
         statistics.correlation_report({"x": mixed})
+
+
+def _settings_table(values):
+    return pd.DataFrame(
+        values,
+        index=pd.Index([3, 4], name="k"),
+        columns=pd.Index([80, 90], name="percentile"),
+    )
+
+
+def test_ranking_stability_hand_made():
+    """Three models on 2 x 2 settings: at (3, 80) the order is a < b < c."""
+    scores = {
+        "a": _settings_table([[1.0, 3.0], [5.0, 0.0]]),
+        "b": _settings_table([[2.0, 2.0], [6.0, 1.0]]),
+        "c": _settings_table([[3.0, 1.0], [7.0, 2.0]]),
+    }
+    reverse = {n: -t for n, t in scores.items()}  # the reference's best is a
+    table = statistics.ranking_stability({"score": scores, "minus": reverse}, (3, 80))
+    assert list(table.index) == ["score", "minus"]
+    # c is best at (3, 80), (4, 80), (4, 90); the order a < b < c holds at those three
+    assert table.loc["score"].to_dict() == {
+        "best": "c",
+        "n_best": 3,
+        "n_same_order": 3,
+        "n_settings": 4,
+        "n_models": 3,
+    }
+    assert table.loc["minus", "best"] == "a" and table.loc["minus", "n_same_order"] == 3
+    with pytest.raises(ValueError, match="empty"):
+        statistics.ranking_stability({}, (3, 80))
+    with pytest.raises(ValueError, match="reference"):
+        statistics.ranking_stability({"score": scores}, (5, 80))
+
+
+def test_ranking_stability_report_text():
+    table = pd.DataFrame(
+        [{"best": "c", "n_best": 3, "n_same_order": 2, "n_settings": 4, "n_models": 4}],
+        index=["score"],
+    )
+    assert statistics.ranking_stability_report(table) == (
+        "score: the default setting's best model (c) is best at 3 of 4 settings; the "
+        "order of all four models is the same as at the default at 2 of 4."
+    )
+    many = table.assign(n_models=12)
+    assert "all 12 models" in statistics.ranking_stability_report(many)
+    with pytest.raises(ValueError, match="lacks"):
+        statistics.ranking_stability_report(table.drop(columns="best"))
+
+
+def test_closest_to_median_ignores_nan_and_takes_the_first_tie():
+    # median of 1, 5, 3, 10 is 4: 5 (index 1) and 3 (index 2) are both 1 away
+    assert statistics.closest_to_median([1.0, 5.0, 3.0, np.nan, 10.0]) == 1
+    assert statistics.closest_to_median([7.0]) == 0
+    assert statistics.closest_to_median([np.nan, np.nan], default=0) == 0
+    with pytest.raises(ValueError, match="finite"):
+        statistics.closest_to_median([np.nan, np.nan])
+    with pytest.raises(ValueError, match="1-D"):
+        statistics.closest_to_median([[1.0, 2.0]])
+
+
+def test_model_order_report_hand_made():
+    table = pd.DataFrame(
+        {"snr": [0.1, 0.3, 0.2], "x": [1.0, 3.0, 2.0], "y": [3.0, 2.0, 1.0]},
+        index=["a", "b", "c"],
+    )
+    assert statistics.model_order_report(table, ["x", "y"]).splitlines() == [
+        "x: orders the models b > c > a; same order as SNR: True; same top model: True",
+        "y: orders the models a > b > c; same order as SNR: False; same top model: False",
+        "SNR orders them b > c > a",
+    ]
+    with pytest.raises(ValueError, match="no column"):
+        statistics.model_order_report(table, ["z"])
+
+
+def test_ranking_by_setting_report_hand_made():
+    ranks = pd.DataFrame({1: [2, 1, 3], 3: [1, 2, 3], 5: [1, 2, 3]}, index=list("abc"))
+    assert statistics.ranking_by_setting_report(ranks, 3).splitlines() == [
+        "k = 1: ranking differs from that of k = 3; top model b",
+        "k = 3: ranking identical to that of k = 3; top model a",
+        "k = 5: ranking identical to that of k = 3; top model a",
+        "ranking stable across all windows: False",
+    ]
+    stable = ranks.drop(columns=1)
+    assert statistics.ranking_by_setting_report(stable, 5, settings="sizes").endswith(
+        "ranking stable across all sizes: True"
+    )
+    with pytest.raises(ValueError, match="reference"):
+        statistics.ranking_by_setting_report(ranks, 7)

@@ -10,7 +10,8 @@ chapters call them as ``from acme_utils import plotting; plotting.plot_logo(...)
 - ``training``     learning curves and filter-motif matches (chapters 2, 7, 8)
 - ``attribution``  attribution panels, gradient angles, before/after slopes, shaded runs
                    (chapters 3, 4, 5, 7, 8, 9)
-- ``consistency``  the distributions behind the k-mer and k-attr-mean KLDs (chapters 5, 9)
+- ``consistency``  the distributions behind the k-mer and k-attr-mean KLDs, and the steps
+                   and scores of the two metrics (chapters 5, 6, 9)
 - ``sweeps``       scores compared across models: grouped bars, score scatter, correlation
                    forest (chapters 3, 7, 8, 9)
 """
@@ -32,15 +33,20 @@ from .attribution import (
     shade_runs,
 )
 from .consistency import (
+    plot_angular_densities,
     plot_angular_density,
     plot_angular_density_comparison,
     plot_kattr_steps,
     plot_kmer_comparison,
+    plot_kept_local_means,
+    plot_kmer_distributions,
+    plot_kmer_norm_tracks,
     plot_kmer_sensitivity_grid,
     plot_kmer_steps,
     plot_local_means_3d,
     plot_metric_sensitivity,
     plot_ranked_kmers,
+    plot_scores_against_snr,
 )
 from .sequences import (
     information_matrix,
@@ -105,6 +111,11 @@ __all__ = [
     "plot_metric_sensitivity",
     "plot_kmer_comparison",
     "plot_angular_density_comparison",
+    "plot_kmer_norm_tracks",
+    "plot_kmer_distributions",
+    "plot_scores_against_snr",
+    "plot_kept_local_means",
+    "plot_angular_densities",
     # sweeps
     "plot_grouped_bars",
     "plot_score_scatter",

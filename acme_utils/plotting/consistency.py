@@ -6,7 +6,14 @@ Figures: :func:`plot_ranked_kmers` (the k-mer distributions behind the k-mer KLD
 :func:`plot_kmer_sensitivity_grid` (the k-mer KLD over k and the percentile; chapter 5),
 :func:`plot_kattr_steps` (the k-attr-mean KLD's local means on one sequence; chapter 6),
 :func:`plot_local_means_3d` (kept local means in the embedding; chapter 6) and
-:func:`plot_metric_sensitivity` (a score per model against a setting; chapter 6).
+:func:`plot_metric_sensitivity` (a score per model against a setting; chapter 6);
+:func:`plot_kmer_norm_tracks` (one sequence's norm track under several models; chapter 5),
+:func:`plot_kmer_distributions` (attributed k-mer distributions against the prior; chapter 5),
+:func:`plot_scores_against_snr` (consistency scores against the attribution SNR; chapters 5
+and 6), :func:`plot_kept_local_means` (the embedding of several models; chapter 6) and
+:func:`plot_angular_densities` (p beside q for several models; chapter 6);
+:func:`plot_kmer_comparison` and :func:`plot_angular_density_comparison` (several models'
+distributions side by side; chapter 9).
 """
 
 from __future__ import annotations
@@ -18,19 +25,23 @@ from ..validation import validate_input
 from ._style import _axes, _despine, _title
 from .attribution import mask_runs, plot_norm_track, shade_runs
 from .sequences import plot_logo, plot_motif_layout, plot_sequence_pwm
+from .sweeps import plot_labelled_scatter
 
 __all__ = [
     "plot_ranked_kmers",
     "plot_angular_density",
-    # chapters 5-6
     "plot_kmer_steps",
     "plot_kmer_sensitivity_grid",
     "plot_kattr_steps",
     "plot_local_means_3d",
     "plot_metric_sensitivity",
-    # chapter 9
     "plot_kmer_comparison",
     "plot_angular_density_comparison",
+    "plot_kmer_norm_tracks",
+    "plot_kmer_distributions",
+    "plot_scores_against_snr",
+    "plot_kept_local_means",
+    "plot_angular_densities",
 ]
 
 
@@ -779,4 +790,270 @@ def plot_angular_density_comparison(details: dict):
             title=f"{name}: KLD {d.score:.3f} nats",
         )
     fig.colorbar(mesh, ax=axes, label="share of r² weight per bin", shrink=0.9)
+    return fig
+
+
+def plot_kmer_norm_tracks(
+    maps: dict,
+    details: dict,
+    index: int,
+    motif_mask,
+    starts=(),
+    lengths=(),
+    percentile: float = 90.0,
+    snr: dict | None = None,
+):
+    """The same sequence's norm track (``plot_norm_track``) under several models, one row each.
+
+    Each row's title gives the share of the model's attributed positions that are motif
+    positions; the attributed segments (after the 3' extension) are shaded orange.
+
+    Parameters
+    ----------
+    maps : dict
+        Model name -> attribution maps, array of shape (N, L, 4); one row per model, in order.
+    details : dict
+        Model name -> its ``metrics.KmerDetails`` (``attributed`` and ``segments``).
+    index : int
+        The sequence, in [0, N).
+    motif_mask : bool array, shape (L,)
+        The sequence's motif positions (``Split.motif_mask[index]``).
+    starts, lengths : sequences of int
+        The planted motifs to shade grey.
+    percentile : float
+        The threshold percentile of the norms.
+    snr : dict, optional
+        Model name -> attribution SNR, for the titles.
+
+    Returns
+    -------
+    The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``maps`` is empty or a model lacks its details, or ``motif_mask`` does not fit.
+    """
+    if not maps or set(maps) - set(details):
+        raise ValueError("maps must be non-empty, with details for every model")
+    length = np.shape(next(iter(maps.values())))[1]
+    motif_mask = validate_input(motif_mask, "motif_mask", shape=(length,), dtype=bool)
+    fig, axes = plt.subplots(
+        len(maps), 1, figsize=(11, 1.4 * len(maps)), sharex=True, layout="constrained"
+    )
+    axes = np.atleast_1d(axes)
+    for ax, name in zip(axes, maps):
+        d = details[name]
+        share = (d.attributed[index] & motif_mask).sum() / max(
+            d.attributed[index].sum(), 1
+        )
+        head = name if snr is None else f"{name} (SNR {snr[name]:.2f})"
+        plot_norm_track(
+            maps[name][index],
+            percentile,
+            starts,
+            lengths,
+            segments=d.segments[index],
+            ax=ax,
+            title=f"{head}: {share:.0%} of the attributed positions are motif positions",
+        )
+    axes[-1].set_xlabel("position (nt)  (grey: planted motifs; orange: segments)")
+    return fig
+
+
+def plot_kmer_distributions(p: dict, q, k: int, ax=None):
+    """Attributed k-mer distributions against their prior, ranked (``plot_ranked_kmers``).
+
+    Parameters
+    ----------
+    p : dict
+        Label -> attributed k-mer distribution (``metrics.KmerDetails.p``), shape (4**k,).
+    q : array, shape (4**k,)
+        The prior (``metrics.KmerDetails.q``), drawn as a black dashed line labelled
+        "q, prior (all positions)".
+    k : int
+        The k-mer length: the uniform level ``1 / 4**k`` is drawn, and named in the title.
+    ax : matplotlib Axes, optional
+        Default a new 6 x 4 in figure.
+
+    Returns
+    -------
+    The axes.
+
+    Raises
+    ------
+    ValueError
+        If ``k`` is not a positive integer, or from ``plot_ranked_kmers``.
+    """
+    if int(k) != k or k < 1:
+        raise ValueError(f"k must be a positive integer; got {k!r}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    prior = "q, prior (all positions)"
+    plot_ranked_kmers(
+        {**p, prior: q},
+        ax=ax,
+        uniform=4 ** int(k),
+        styles={prior: {"color": "black", "ls": "--", "lw": 1}},
+    )
+    ax.set_title(
+        f"Attributed {int(k)}-mer distributions against the prior", fontsize=10
+    )
+    return ax
+
+
+def plot_scores_against_snr(
+    table,
+    scores,
+    floors: dict | None = None,
+    ylabels: dict | None = None,
+    figsize=None,
+    **options,
+):
+    """Consistency scores against the ground-truth attribution SNR, one panel per score.
+
+    Each panel is ``plot_labelled_scatter`` of column ``snr`` (x) and one score (y).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per model (index: names), with column ``snr`` and the ``scores``.
+    scores : sequence of str
+        The score columns, one panel each, left to right.
+    floors : dict, optional
+        Score -> the score of noise maps, drawn as a dashed line.
+    ylabels : dict, optional
+        Score -> y label; default ``"<score> (nats)"``.
+    figsize : (float, float), optional
+        Default 4.8 x 3.6 in per panel.
+    **options
+        Passed to ``plot_labelled_scatter`` (``stagger_by``, ``above``, ``margins``, ...).
+
+    Returns
+    -------
+    The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``scores`` is empty, or from ``plot_labelled_scatter`` (a missing column).
+    """
+    scores = list(scores)
+    if not scores:
+        raise ValueError("give at least one score column")
+    floors, ylabels = floors or {}, ylabels or {}
+    fig, axes = plt.subplots(
+        1,
+        len(scores),
+        figsize=figsize or (4.8 * len(scores), 3.6),
+        layout="constrained",
+        squeeze=False,
+    )
+    for ax, score in zip(axes[0], scores):
+        plot_labelled_scatter(
+            table,
+            "snr",
+            score,
+            ax=ax,
+            floor=floors.get(score),
+            xlabel="attribution SNR (ground truth)",
+            ylabel=ylabels.get(score, f"{score} (nats)"),
+            **options,
+        )
+    return fig
+
+
+def plot_kept_local_means(details: dict, in_motif: dict, snr: dict | None = None):
+    """The kept local means of several models in the 3-D embedding, one panel each
+    (``plot_local_means_3d``).
+
+    Parameters
+    ----------
+    details : dict
+        Model name -> ``metrics.KattrDetails``; one panel per model, in order.
+    in_motif : dict
+        Model name -> bool array (one per kept point): does its window overlap a motif
+        (``data.window_overlaps_motif``)?
+    snr : dict, optional
+        Model name -> attribution SNR, for the titles.
+
+    Returns
+    -------
+    The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``details`` is empty or a model lacks ``in_motif``.
+    """
+    if not details or set(details) - set(in_motif):
+        raise ValueError("details must be non-empty, with in_motif for every model")
+    fig = plt.figure(figsize=(5.5 * len(details), 5.4), layout="constrained")
+    for k, (name, det) in enumerate(details.items()):
+        head = name if snr is None else f"{name} (SNR {snr[name]:.2f})"
+        plot_local_means_3d(
+            det.points,
+            in_motif[name],
+            ax=fig.add_subplot(1, len(details), k + 1, projection="3d"),
+            title=f"{head}: {len(det.points):,} kept local means",
+        )
+    return fig
+
+
+def plot_angular_densities(details: dict):
+    """Each model's angular density ``p`` beside its prior ``q`` (``plot_angular_density``).
+
+    One row per model: ``p`` left, ``q`` right with the score ``KL(p || q)``, on the colour
+    scale of ``p``, with one colour bar per row; the nucleotide directions
+    (``metrics.embed(np.eye(4) - 0.25)``) are marked A, C, G, T.
+
+    Parameters
+    ----------
+    details : dict
+        Model name -> ``metrics.KattrDetails``.
+
+    Returns
+    -------
+    The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``details`` is empty.
+    """
+    from ..data import ALPHABET
+    from ..metrics import embed, spherical
+
+    if not details:
+        raise ValueError("details is empty: give at least one model")
+    _, nuc_theta, nuc_phi = spherical(embed(np.eye(4) - 0.25))
+    landmarks = {base: (t, f) for base, t, f in zip(ALPHABET, nuc_theta, nuc_phi)}
+    fig, axes = plt.subplots(
+        len(details),
+        2,
+        figsize=(11, 3.2 * len(details)),
+        sharex=True,
+        sharey=True,
+        layout="constrained",
+        squeeze=False,
+    )
+    for row, (name, det) in zip(axes, details.items()):
+        for ax, density, what in zip(
+            row, (det.p, det.q), ("empirical density p", "prior q (p smoothed)")
+        ):
+            mesh = plot_angular_density(
+                det.theta_edges,
+                det.phi_edges,
+                density,
+                ax=ax,
+                title=f"{name}: {what}",
+                vmax=det.p.max(),
+                landmarks=landmarks,
+                axis_labels=False,
+                note=f"KL(p || q) = {det.score:.3f} nats" if density is det.q else None,
+            )
+        fig.colorbar(mesh, ax=row, label="share of r² weight per bin", shrink=0.9)
+        row[0].set_ylabel(r"polar angle $\theta$ (rad)")
+    for ax in axes[-1]:
+        ax.set_xlabel(r"azimuth $\varphi$ (rad)")
     return fig
