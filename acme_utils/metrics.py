@@ -1047,7 +1047,9 @@ def kmer_kld_grid(attr, x, ks, percentiles, extend: int = 2, correct: bool = Tru
 
 
 def kmer_kld_report(details: dict) -> str:
-    """One line per model: how many attributed k-mers ``kmer_kld`` counted, from how many
+    """One line per model on its k-mer KLD, as text.
+
+    How many attributed k-mers ``kmer_kld`` counted, from how many
     sequences, how many distinct, and the score.
 
     Parameters
@@ -1080,7 +1082,9 @@ def kmer_kld_report(details: dict) -> str:
 
 
 def top_kmer_hits_report(tables: dict, null_scores, percentile: float = 99) -> str:
-    """Per table of ``top_kmer_table``: how many of its k-mers match a motif better than
+    """How many top k-mers match a planted motif, per model, as text.
+
+    Per table of ``top_kmer_table``: how many of its k-mers match a motif better than
     ``percentile`` % of all k-mers do, and which motifs they match.
 
     Parameters
@@ -1373,7 +1377,9 @@ def linear_distortion(points, matrix, n_pairs: int = 20_000, seed: int = 0):
 
 
 def kept_motif_report(details: dict, in_motif: dict, pwm, window: int) -> str:
-    """How many of each model's kept local means come from windows on the planted motifs,
+    """How many of each model's kept local means lie on planted motifs, as text.
+
+    Counts the kept local means that come from windows on the planted motifs,
     against the share of all windows that touch a motif.
 
     Parameters
@@ -1464,7 +1470,9 @@ def kattr_mean_kld_report(details: dict, top: int = 10) -> str:
 
 
 def angular_peaks_report(details: KattrDetails, peaks, members, overlaps) -> str:
-    """Three lines per peak of ``angular_peaks``: where it is, its mass and points, the
+    """The peaks of ``angular_peaks`` described in words, as text.
+
+    Three lines per peak: where it is, its mass and points, the
     direction it stands for, and the planted motifs its points' windows overlap.
 
     Parameters

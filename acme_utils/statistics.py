@@ -597,7 +597,9 @@ def correlation_report(views: dict, pair_labels: dict | None = None):
 
 
 def ranking_stability(scores: dict, reference):
-    """How often the best model, and the order of all models, at a ``reference`` setting of a
+    """How stable a metric's ranking of models is across its settings.
+
+    How often the best model, and the order of all models, at a ``reference`` setting of a
     metric hold at its other settings (from ``ranking_agreement``).
 
     Parameters

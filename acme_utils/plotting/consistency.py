@@ -964,8 +964,9 @@ def plot_scores_against_snr(
 
 
 def plot_kept_local_means(details: dict, in_motif: dict, snr: dict | None = None):
-    """The kept local means of several models in the 3-D embedding, one panel each
-    (``plot_local_means_3d``).
+    """The kept local means of several models in the 3-D embedding, one panel each.
+
+    Each panel is a :func:`plot_local_means_3d`.
 
     Parameters
     ----------
