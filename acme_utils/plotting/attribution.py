@@ -835,6 +835,12 @@ def plot_quality_by_method(
     Returns
     -------
     The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``scores`` is not such a table, lacks a column of ``metrics``, or ``metrics`` is
+        empty.
     """
     if not isinstance(scores, pd.DataFrame):
         raise ValueError(
@@ -902,6 +908,12 @@ def plot_angle_histogram_grid(
     Returns
     -------
     The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``angles`` or ``regions`` is empty, a key is not a pair, a model lacks a method, or
+        (from ``plot_angle_histogram``) a mask does not fit or an angle is not finite.
     """
     if not angles or not regions:
         raise ValueError("angles and regions must both be non-empty")
@@ -976,6 +988,12 @@ def plot_correction_panel(
     Returns
     -------
     The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``gradient``, ``x`` or ``pwm`` is not a finite ``(L, 4)`` array, ``x`` is not one-hot,
+        or ``window`` or ``lead`` is not a positive (non-negative) integer.
     """
     g = np.asarray(gradient)
     g = validate_input(
@@ -1045,6 +1063,13 @@ def plot_correction_scores(
     Returns
     -------
     The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``scores`` is not indexed by ``(model, method, corrected)``, lacks a column of
+        ``metrics`` or the raw or corrected row of a model and method, or ``methods``,
+        ``models`` or ``metrics`` is empty.
     """
     if not isinstance(scores, pd.DataFrame):
         raise ValueError(
