@@ -9,7 +9,7 @@ Modules, one concept each:
 - ``regularizers`` regularisers and attribution priors that the train step applies (section 3)
 - ``attribution``  saliency, gradient x input, integrated gradients, SmoothGrad, ISM (section 4);
                    re-exports gradient correction
-- ``correction``   gradient correction, NumPy only (section 5)
+- ``correction``   gradient correction and its diagnostics, without TensorFlow (section 5)
 - ``quality``      attribution quality against the ground truth: SNR, AUROC, AUPR (section 6)
 - ``metrics``      the consistency metrics: k-mer KLD and k-attr-mean KLD (sections 7-8)
 - ``scorecard``    every score of a trained model in one row

@@ -21,6 +21,7 @@ import time
 import weakref
 
 import numpy as np
+import pandas as pd
 
 from ._tensorflow import keras, tf
 from .cache import atomic_directory, cache_key, resolve_cache_dir, write_json
@@ -48,6 +49,7 @@ __all__ = [
     "ism",
     "METHODS",
     "explain",
+    "completeness_report",
 ]
 
 
@@ -885,3 +887,56 @@ def _explain(
             {"model": model_key, "method": method, "options": options},
         )
     return attr
+
+
+def completeness_report(gaps, tolerance: float = 0.01) -> str:
+    """The fewest integrated-gradients steps whose completeness gap is below ``tolerance``.
+
+    The completeness gap ``sum attr - (f(x) - f(x'))`` of integrated gradients is pure
+    quadrature error (METHODS.md section 4); this reads, for each model and quadrature rule,
+    the smallest step count of a gap table whose relative gap is below ``tolerance``.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        One row per (model, rule, step count), with the columns ``model``, ``rule``, ``steps``
+        (int) and ``relative gap`` (mean absolute gap over mean absolute ``f(x) - f(x')``), as
+        built in chapter 3 from ``integrated_gradients(..., return_gap=True)``.
+    tolerance : float
+        The relative gap to stay below, in (0, 1].
+
+    Returns
+    -------
+    str
+        One line per (model, rule), in order of appearance: the first step count below the
+        tolerance, or the largest step count tried if none is.
+
+    Raises
+    ------
+    ValueError
+        If ``gaps`` is not such a table or is empty, or ``tolerance`` is out of range.
+    """
+    if not isinstance(gaps, pd.DataFrame):
+        raise ValueError(f"gaps must be a pandas DataFrame; got {type(gaps).__name__}")
+    missing = {"model", "rule", "steps", "relative gap"} - set(gaps.columns)
+    if missing:
+        raise ValueError(f"gaps lacks the columns {sorted(missing)}")
+    if gaps.empty:
+        raise ValueError("gaps is empty")
+    if not 0 < tolerance <= 1:
+        raise ValueError(f"tolerance must be in (0, 1]; got {tolerance!r}")
+    model_width = max(len(str(m)) for m in gaps["model"]) + 1
+    rule_width = max(len(str(r)) for r in gaps["rule"]) + 1
+    lines = []
+    for (label, rule), g in gaps.groupby(["model", "rule"], sort=False):
+        ok = g[g["relative gap"] < tolerance]
+        lines.append(
+            f"{label!s:<{model_width}} {rule!s:<{rule_width}} relative gap below "
+            f"{tolerance * 100:g}%: "
+            + (
+                f"first at {ok['steps'].min()} steps"
+                if len(ok)
+                else f"not reached by {g['steps'].max()} steps"
+            )
+        )
+    return "\n".join(lines)

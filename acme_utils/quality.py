@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from .data import IC_THRESHOLD, information_content
 from .evaluation import rowwise_auroc, rowwise_average_precision
@@ -31,6 +32,10 @@ __all__ = [
     "attribution_aupr_per_sequence",
     "AttributionQuality",
     "attribution_quality",
+    "attribution_quality_table",
+    "chance_aupr",
+    "ranking_report",
+    "model_versus_method_report",
 ]
 
 
@@ -305,4 +310,292 @@ def _attribution_quality(
         aupr=float(np.nanmean(ap)) if np.isfinite(ap).any() else float("nan"),
         n_sequences=int(len(snr)),
         n_left_out_snr=int(np.isnan(snr).sum()),
+    )
+
+
+#: Columns of ``attribution_quality_table``, in order.
+_TABLE_COLUMNS = ("SNR", "AUROC", "AUPR", "sequences", "left out of SNR")
+
+
+def attribution_quality_table(
+    maps: dict,
+    x,
+    pwm,
+    names=None,
+    top_k: int = 10,
+    threshold: float = IC_THRESHOLD,
+) -> pd.DataFrame:
+    """``attribution_quality`` of several sets of maps, one row each (METHODS.md section 6).
+
+    Each set of maps explains the first ``len(map)`` sequences of ``x`` (so a method run on
+    fewer sequences, such as ISM, is scored on those), against the same rows of ``pwm``.
+
+    Parameters
+    ----------
+    maps : dict
+        Key -> attribution maps, array_like of shape (n, L, 4) with ``n <= N``, finite. Keys are
+        tuples of the same length (one index level each) or single labels.
+    x : array_like, shape (N, L, 4)
+        The one-hot sequences the maps explain.
+    pwm : array_like, shape (N, L, 4)
+        Their ground-truth PWMs.
+    names : sequence of str, optional
+        Names of the index levels, one per element of a key (default ``"key"`` for single
+        labels, ``"key0"``, ``"key1"``, ... for tuples).
+    top_k, threshold : as ``attribution_snr_per_sequence``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per key, in the order of ``maps``, indexed by the keys (a MultiIndex for tuple
+        keys). Columns: ``SNR``, ``AUROC``, ``AUPR`` (means over sequences, NaN where no
+        sequence has a value), ``sequences`` (int, how many were scored) and
+        ``left out of SNR`` (int).
+
+    Raises
+    ------
+    ValueError
+        If ``maps`` is empty, its keys are not alike, ``names`` does not match them, a map is not
+        finite or its shape does not fit ``x``, or ``x`` or ``pwm`` is invalid.
+    """
+    if not maps:
+        raise ValueError("maps is empty: give at least one set of attribution maps")
+    keys = [k if isinstance(k, tuple) else (k,) for k in maps]
+    is_tuple = isinstance(next(iter(maps)), tuple)
+    if (
+        any(isinstance(k, tuple) != is_tuple for k in maps)
+        or len(set(map(len, keys))) > 1
+    ):
+        raise ValueError(
+            "the keys of maps must all be tuples of the same length, or all single labels"
+        )
+    n_levels = len(keys[0])
+    if names is None:
+        names = [f"key{i}" for i in range(n_levels)] if is_tuple else ["key"]
+    names = list(names)
+    if len(names) != n_levels:
+        raise ValueError(
+            f"names has {len(names)} entries but the keys have {n_levels} element(s)"
+        )
+    x = check_one_hot(x)
+    ic = _pwm_information(pwm, x.shape)
+    rows = []
+    for key, (label, m) in zip(keys, maps.items()):
+        attr = check_map(m, f"attribution map {label!r}")
+        if attr.shape[1:] != x.shape[1:] or len(attr) > len(x):
+            raise ValueError(
+                f"attribution map {label!r} has shape {attr.shape}; it must explain the first "
+                f"n <= {len(x)} of the sequences, of shape (n, {x.shape[1]}, 4)"
+            )
+        n = len(attr)
+        q = _attribution_quality(attr, x[:n], ic[:n], top_k, threshold)
+        values = (q.snr, q.auroc, q.aupr, q.n_sequences, q.n_left_out_snr)
+        rows.append(
+            {
+                **dict(zip(names, key)),
+                **dict(zip(_TABLE_COLUMNS, values)),
+            }
+        )
+    return pd.DataFrame(rows).set_index(names)
+
+
+def chance_aupr(pwm, threshold: float = IC_THRESHOLD) -> float:
+    """The chance level of the attribution AUPR: the share of motif positions among the scored.
+
+    Scores that carry no information rank motif positions among background positions at random,
+    so their precision at any threshold is on average the share of motif positions among the
+    positions scored (motif, IC > ``threshold``, or background, IC = 0); the average precision
+    of such scores approaches it as sequences grow (it is a little higher when a sequence has
+    few motif positions). It is computed per sequence and averaged, as
+    ``attribution_aupr_per_sequence`` averages (METHODS.md section 6). The chance level of the
+    attribution AUROC is 0.5.
+
+    Parameters
+    ----------
+    pwm : array_like, shape (N, L, 4)
+        Ground-truth PWMs, finite.
+    threshold : float
+        Information content (bits) above which a position is a motif position.
+
+    Returns
+    -------
+    float
+        NaN if no sequence has a scored position.
+
+    Raises
+    ------
+    ValueError
+        If ``pwm`` is not a finite, non-empty ``(N, L, 4)`` array.
+    """
+    pwm = np.asarray(pwm)
+    pwm = validate_input(pwm, "ground-truth PWM", shape=("N", "L", 4), dtype=pwm.dtype)
+    ic = information_content(pwm)
+    is_motif = ic > threshold
+    scored = is_motif | (ic == 0)  # motif or background, not the weak flanks
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = is_motif.sum(1) / scored.sum(1)
+    finite = np.isfinite(share)
+    if finite.all():
+        return float(np.mean(share))
+    return float(np.mean(share[finite])) if finite.any() else float("nan")
+
+
+def _check_scores(scores, columns) -> None:
+    """A quality table indexed by ``method`` and ``model`` with the given columns."""
+    if not isinstance(scores, pd.DataFrame):
+        raise ValueError(
+            f"scores must be a pandas DataFrame; got {type(scores).__name__}"
+        )
+    levels = list(scores.index.names)
+    if "method" not in levels or "model" not in levels:
+        raise ValueError(
+            f"scores must be indexed by the levels 'method' and 'model'; got {levels}"
+        )
+    missing = [c for c in columns if c not in scores.columns]
+    if missing:
+        raise ValueError(f"scores lacks the columns {missing}")
+    if scores.empty:
+        raise ValueError("scores is empty")
+
+
+def _best(values: pd.Series):
+    """The index label of the largest non-NaN value, or None if all are NaN."""
+    return values.idxmax() if values.notna().any() else None
+
+
+def ranking_report(
+    scores: pd.DataFrame,
+    metrics=("SNR", "AUROC", "AUPR"),
+    per_model=("SNR", "AUROC"),
+    contrast: tuple | None = None,
+    contrast_name: str | None = None,
+) -> str:
+    """Which method and model score highest in a quality table, as lines of text.
+
+    The lines are: the highest value of each of ``metrics`` with its method and model; for
+    each model (in order of appearance), its best method by each of ``per_model``; with
+    ``contrast = (a, b)``, for how many methods model ``a`` has the higher SNR than model
+    ``b``; and every (method, model) with a negative SNR (motif positions scoring below zero
+    on average). NaN values are skipped (a metric with none is "undefined").
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Indexed by the levels ``method`` and ``model`` (as ``attribution_quality_table`` with
+        ``names=["method", "model"]``), with the columns of ``metrics``, ``per_model`` and
+        ``SNR``.
+    metrics, per_model : sequence of str
+        Columns reported overall and per model.
+    contrast : (str, str), optional
+        Two models compared method by method on the SNR.
+    contrast_name : str, optional
+        How the text names ``contrast[0]`` ("the {contrast_name} model"); default its label.
+
+    Returns
+    -------
+    str
+        The lines, joined by newlines (no trailing newline).
+
+    Raises
+    ------
+    ValueError
+        If ``scores`` is not such a table, or a model of ``contrast`` is not in it.
+    """
+    _check_scores(scores, [*metrics, *per_model, "SNR"])
+    models = list(dict.fromkeys(scores.index.get_level_values("model")))
+    lines = []
+    width = max(len(m) for m in map(str, metrics))
+    for metric in metrics:
+        best = _best(scores[metric])
+        if best is None:
+            lines.append(f"highest {metric:<{width}}: undefined")
+            continue
+        idx = dict(zip(scores.index.names, best))
+        lines.append(
+            f"highest {metric:<{width}}: {idx['method']} with the {idx['model']} model "
+            f"({scores[metric].max():.3f})"
+        )
+    lines.append("")
+    width = max(len(str(m)) for m in models) + 1
+    for model in models:
+        s = scores.xs(model, level="model")
+        best = [f"by {metric}: {_best(s[metric])}" for metric in per_model]
+        lines.append(f"{model!s:<{width}} best method " + "; ".join(best))
+    if contrast is not None:
+        missing = [m for m in contrast if m not in models]
+        if missing:
+            raise ValueError(f"contrast names models not in scores: {missing}")
+        wide = scores["SNR"].unstack("model")
+        wins = int((wide[contrast[0]] > wide[contrast[1]]).sum())
+        name = contrast[0] if contrast_name is None else contrast_name
+        lines.append(
+            f"\nthe {name} model has the higher SNR for {wins} of {len(wide)} methods"
+        )
+    negative = scores.index[scores["SNR"] < 0]
+    position = {level: i for i, level in enumerate(scores.index.names)}
+    listed = [
+        f"{key[position['method']]} ({key[position['model']]})" for key in negative
+    ]
+    lines.append(
+        "negative SNR (motif positions score below zero on average): "
+        + (", ".join(listed) or "none")
+    )
+    return "\n".join(lines)
+
+
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve".split()
+)
+
+
+def _number_word(n: int) -> str:
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+def model_versus_method_report(scores: pd.DataFrame, metric: str = "SNR") -> str:
+    """Does the choice of model or the choice of method move a score more? As text.
+
+    For a quality table of two models, three lines: the gap between the two models under
+    each method (absolute difference of ``metric``), the spread across methods for each model
+    (largest minus smallest), and which of the two is larger on average. Methods and models
+    are listed in order of appearance.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Indexed by the levels ``method`` and ``model`` (as ``attribution_quality_table`` with
+        ``names=["method", "model"]``), with the column ``metric``; exactly two models.
+    metric : str
+        The column compared.
+
+    Returns
+    -------
+    str
+        The lines, joined by newlines (no trailing newline).
+
+    Raises
+    ------
+    ValueError
+        If ``scores`` is not such a table or has not exactly two models.
+    """
+    _check_scores(scores, [metric])
+    methods = list(dict.fromkeys(scores.index.get_level_values("method")))
+    models = list(dict.fromkeys(scores.index.get_level_values("model")))
+    if len(models) != 2:
+        raise ValueError(f"scores must hold exactly two models; got {models}")
+    wide = scores[metric].unstack("model")
+    model_gap = (wide[models[1]] - wide[models[0]]).abs()
+    method_spread = wide.max() - wide.min()
+    larger = "model" if model_gap.mean() > method_spread.mean() else "method"
+    return "\n".join(
+        [
+            f"{metric} gap between the two models, per method: "
+            + ", ".join(f"{name} {model_gap[name]:.2f}" for name in methods),
+            f"{metric} spread across the {_number_word(len(methods))} methods, per "
+            "model: "
+            + ", ".join(f"{label} {method_spread[label]:.2f}" for label in models),
+            f"mean gap between models {model_gap.mean():.2f} vs mean spread across "
+            f"methods {method_spread.mean():.2f}: the choice of {larger} moves the "
+            f"{metric} more here",
+        ]
     )

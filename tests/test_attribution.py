@@ -369,3 +369,27 @@ def test_explain_refuses_return_gap(model, x, tmp_path):
     """explain returns a map whether or not it goes through the cache, never a (map, gap) pair."""
     with pytest.raises(ValueError, match="integrated_gradients"):
         A.explain(model, x, "integrated_gradients", return_gap=True)
+
+
+def test_completeness_report_reads_the_first_step_count_below_the_tolerance():
+    import pandas as pd
+
+    gaps = pd.DataFrame(
+        {
+            "model": ["ReLU"] * 4 + ["exponential"] * 4,
+            "rule": ["trapezoid", "trapezoid", "gauss-legendre", "gauss-legendre"] * 2,
+            "steps": [5, 25] * 4,
+            "relative gap": [0.2, 0.005, 0.001, 0.0001, 0.3, 0.02, 0.05, 0.009],
+        }
+    )
+    assert A.completeness_report(gaps, tolerance=0.01).splitlines() == [
+        "ReLU         trapezoid       relative gap below 1%: first at 25 steps",
+        "ReLU         gauss-legendre  relative gap below 1%: first at 5 steps",
+        "exponential  trapezoid       relative gap below 1%: not reached by 25 steps",
+        "exponential  gauss-legendre  relative gap below 1%: first at 25 steps",
+    ]
+    assert "below 0.5%" in A.completeness_report(gaps, tolerance=0.005)
+    with pytest.raises(ValueError, match="columns"):
+        A.completeness_report(gaps.drop(columns="steps"))
+    with pytest.raises(ValueError, match="tolerance"):
+        A.completeness_report(gaps, tolerance=0)

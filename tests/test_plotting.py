@@ -1024,3 +1024,142 @@ def test_kattr_panel_figures_draw():
         plotting.plot_kept_local_means({"a": d}, {})
     with pytest.raises(ValueError, match="empty"):
         plotting.plot_angular_densities({})
+
+
+def _pwm(n=3, length=30):
+    pwm = np.full((n, length, 4), 0.25)
+    pwm[:, 12:17] = np.eye(4)[[0, 1, 2, 3, 0]]
+    return pwm
+
+
+def test_plot_attribution_examples_one_figure_per_sequence_and_model():
+    rng = np.random.default_rng(0)
+    maps = {
+        model: {
+            "saliency": rng.normal(size=(3, 30, 4)),
+            "ism": rng.normal(size=(2, 30, 4)),
+        }
+        for model in ("m1", "m2")
+    }
+    figs = plotting.plot_attribution_examples(
+        maps, _pwm(), n_examples=5, title="seq {i}: {model}"
+    )
+    assert len(figs) == 4  # ISM explains only 2 sequences
+    assert [f._suptitle.get_text() for f in figs] == [
+        "seq 0: m1",
+        "seq 0: m2",
+        "seq 1: m1",
+        "seq 1: m2",
+    ]
+    assert all(len(f.axes) == 3 for f in figs)  # ground truth + two maps
+    assert figs[0].axes[-1].get_xlabel() == "position (nt)"
+    with pytest.raises(ValueError, match="expected"):
+        plotting.plot_attribution_examples({"m": {"s": np.zeros((3, 29, 4))}}, _pwm())
+
+
+def test_plot_quality_by_method_one_panel_per_score():
+    import pandas as pd
+
+    scores = pd.DataFrame(
+        {
+            "method": ["sal", "ig", "sal", "ig"],
+            "model": ["A", "A", "B", "B"],
+            "SNR": [1.0, -0.5, 2.0, 1.5],
+            "AUROC": [0.6, 0.7, 0.8, 0.9],
+            "AUPR": [0.3, 0.4, 0.5, 0.6],
+        }
+    ).set_index(["method", "model"])
+    fig = plotting.plot_quality_by_method(
+        scores, chance={"AUROC": 0.5}, colors={"A": "k"}, title="quality"
+    )
+    assert len(fig.axes) == 3 and fig._suptitle.get_text() == "quality"
+    assert [ax.get_ylabel() for ax in fig.axes] == ["SNR", "AUROC", "AUPR"]
+    assert len(fig.axes[0].patches) == 4  # two methods x two models
+    assert fig.axes[1].get_ylim() == (0, 1)  # a score with a chance level: 0-1 axis
+    assert fig.axes[0].get_legend() is not None and fig.axes[1].get_legend() is None
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["sal", "ig"]
+    with pytest.raises(ValueError, match="columns"):
+        plotting.plot_quality_by_method(scores, metrics=("SNR", "F1"))
+    with pytest.raises(ValueError, match="indexed"):
+        plotting.plot_quality_by_method(scores.reset_index())
+
+
+def test_plot_angle_histogram_grid_rows_methods_columns_regions():
+    rng = np.random.default_rng(0)
+    angles = {
+        (model, method): rng.uniform(-90, 90, (3, 30))
+        for model in ("A", "B")
+        for method in ("saliency", "smoothgrad")
+    }
+    motif = np.zeros((3, 30), bool)
+    motif[:, 10:15] = True
+    fig = plotting.plot_angle_histogram_grid(
+        angles,
+        {"motif": motif, "background": ~motif},
+        method_names={"smoothgrad": "SmoothGrad"},
+        marks=(-30, 30),
+    )
+    assert len(fig.axes) == 4
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "saliency, motif positions",
+        "saliency, background positions",
+        "SmoothGrad, motif positions",
+        "SmoothGrad, background positions",
+    ]
+    assert fig.axes[0].get_xlabel() == "" and fig.axes[2].get_xlabel() != ""
+    assert fig.axes[1].get_ylabel() == ""
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["A", "B"]
+    with pytest.raises(ValueError, match="every model needs every method"):
+        plotting.plot_angle_histogram_grid(
+            {
+                ("A", "saliency"): angles["A", "saliency"],
+                ("B", "smoothgrad"): angles["B", "smoothgrad"],
+            },
+            {"motif": motif},
+        )
+
+
+def test_plot_correction_panel_pairs_share_their_y_limits():
+    rng = np.random.default_rng(0)
+    pwm = np.full((200, 4), 0.25)
+    pwm[50:55] = np.eye(4)[[0, 1, 2, 3, 0]]
+    x = np.eye(4, dtype=np.float32)[rng.integers(0, 4, 200)]
+    g = rng.normal(size=(200, 4)).astype(np.float32)
+    fig = plotting.plot_correction_panel(g, x, pwm, window=100, lead=10, title="t")
+    assert len(fig.axes) == 5  # ground truth and four maps
+    assert fig.axes[0].get_xlim() == pytest.approx((39.5, 139.5))  # from 10 before 50
+    assert fig.axes[1].get_ylim() == fig.axes[2].get_ylim()
+    assert fig.axes[3].get_ylim() == fig.axes[4].get_ylim()
+    assert fig.axes[-1].get_xlabel() == "position (nt)"
+    # a window longer than the sequence is clipped to it
+    short = plotting.plot_correction_panel(g[:60], x[:60], pwm[:60], window=100)
+    assert short.axes[0].get_xlim() == pytest.approx((-0.5, 59.5))
+    with pytest.raises(ValueError, match="one-hot"):
+        plotting.plot_correction_panel(g, np.full((200, 4), 0.25), pwm)
+
+
+def test_plot_correction_scores_one_line_per_method_in_each_panel():
+    import pandas as pd
+
+    rows = [
+        (model, method, corrected, 1.0 + corrected, 0.6, 0.3)
+        for model in ("B", "A")
+        for method in ("sal", "ig", "ism")
+        for corrected in (False, True)
+    ]
+    scores = (
+        pd.DataFrame(
+            rows, columns=["model", "method", "corrected", "snr", "auroc", "aupr"]
+        )
+        .set_index(["model", "method", "corrected"])
+        .sort_index()
+    )
+    fig = plotting.plot_correction_scores(scores, ["sal", "ig"], models=["B", "A"])
+    assert len(fig.axes) == 6
+    assert fig.axes[0].get_title(loc="left") == "B: attribution SNR"
+    assert len(fig.axes[0].get_lines()) == 2  # one line per method shown
+    assert fig.axes[0].get_legend() is not None and fig.axes[1].get_legend() is None
+    one = plotting.plot_correction_scores(scores, ["sal"], models=["A"])
+    assert len(one.axes) == 3
+    with pytest.raises(ValueError, match="lacks"):
+        plotting.plot_correction_scores(scores, ["sal", "deeplift"])

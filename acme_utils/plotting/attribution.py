@@ -22,6 +22,9 @@ import pandas as pd
 from ..validation import validate_input
 from ._style import _axes, _despine, _title
 from .sequences import plot_logo, plot_pwm_logo
+from ..correction import correct_gradients
+from ..data import motif_mask
+from .sweeps import plot_grouped_bars
 
 __all__ = [
     "plot_attribution_panel",
@@ -34,8 +37,12 @@ __all__ = [
     "plot_simplex_decomposition",
     "plot_norm_track",
     "plot_window_logos",
-    # chapter 9
     "plot_planted_window",
+    "plot_attribution_examples",
+    "plot_quality_by_method",
+    "plot_angle_histogram_grid",
+    "plot_correction_panel",
+    "plot_correction_scores",
 ]
 
 
@@ -873,3 +880,381 @@ def plot_planted_window(
         title=title,
         xlabel="position (nt)",
     )
+
+
+def plot_attribution_examples(
+    maps: dict, pwm, n_examples: int = 2, title: str = "sequence {i}: {model}"
+) -> list:
+    """One ``plot_attribution_panel`` per example sequence and model: every method's map of it.
+
+    Parameters
+    ----------
+    maps : dict
+        Model label -> dict of map name -> maps, array_like of shape (n, L, 4), one logo row
+        each (in this order).
+    pwm : array_like, shape (N, L, 4)
+        The ground-truth PWMs of the sequences.
+    n_examples : int
+        The first ``n_examples`` sequences are drawn (fewer if a set of maps has fewer).
+    title : str
+        Title of each figure, formatted with ``i`` (the sequence) and ``model``.
+
+    Returns
+    -------
+    list of matplotlib Figure
+        Sequence by sequence, model by model within a sequence.
+
+    Raises
+    ------
+    ValueError
+        If ``maps`` or one of its dicts is empty, ``n_examples`` is not a positive integer, or
+        a map does not fit ``pwm``.
+    """
+    if not maps or not all(maps.values()):
+        raise ValueError("maps must map each model label to a non-empty dict of maps")
+    if int(n_examples) != n_examples or n_examples < 1:
+        raise ValueError(f"n_examples must be a positive integer; got {n_examples!r}")
+    pwm = np.asarray(pwm)
+    if pwm.ndim != 3 or pwm.shape[2] != 4:
+        raise ValueError(f"pwm must have shape (N, L, 4); got {pwm.shape}")
+    for model, named in maps.items():
+        for name, m in named.items():
+            shape = np.shape(m)
+            if len(shape) != 3 or shape[1:] != pwm.shape[1:] or shape[0] > len(pwm):
+                raise ValueError(
+                    f"map {name!r} of {model!r} has shape {shape}; expected (n, "
+                    f"{pwm.shape[1]}, 4) with n <= {len(pwm)}"
+                )
+    n = min(int(n_examples), *(len(m) for d in maps.values() for m in d.values()))
+    figures = []
+    for i in range(n):
+        for model, named in maps.items():
+            figures.append(
+                plot_attribution_panel(
+                    {name: np.asarray(m)[i] for name, m in named.items()},
+                    pwm[i],
+                    height=0.95,
+                    compact=True,
+                    xlabel="position (nt)",
+                    title=title.format(i=i, model=model),
+                )
+            )
+    return figures
+
+
+def plot_quality_by_method(
+    scores,
+    chance: dict | None = None,
+    colors: dict | None = None,
+    title: str | None = None,
+    metrics=("SNR", "AUROC", "AUPR"),
+):
+    """Ground-truth attribution quality as grouped bars: one panel per score, methods along x.
+
+    Parameters
+    ----------
+    scores : pandas DataFrame
+        Indexed by the levels ``method`` and ``model`` (``quality.attribution_quality_table``
+        with ``names=["method", "model"]``), with a column per entry of ``metrics``. Methods
+        and models are drawn in order of appearance.
+    chance : dict, optional
+        Score -> its chance level (e.g. ``{"AUROC": 0.5, "AUPR": 0.2}``), drawn as a labelled
+        dashed line on a 0-1 axis; a score without one gets a black zero line instead.
+    colors : dict, optional
+        Model -> colour.
+    title : str, optional
+        Figure title.
+    metrics : sequence of str
+        The columns drawn, one panel each; the first panel carries the legend.
+
+    Returns
+    -------
+    The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``scores`` is not such a table, lacks a column of ``metrics``, or ``metrics`` is
+        empty.
+    """
+    if not isinstance(scores, pd.DataFrame):
+        raise ValueError(
+            f"scores must be a pandas DataFrame; got {type(scores).__name__}"
+        )
+    if not {"method", "model"} <= set(scores.index.names):
+        raise ValueError(
+            f"scores must be indexed by 'method' and 'model'; got {list(scores.index.names)}"
+        )
+    missing = [m for m in metrics if m not in scores.columns]
+    if missing:
+        raise ValueError(f"scores lacks the columns {missing}")
+    if len(metrics) == 0:
+        raise ValueError("metrics is empty: give at least one score")
+    chance = chance or {}
+    methods = list(dict.fromkeys(scores.index.get_level_values("method")))
+    models = list(dict.fromkeys(scores.index.get_level_values("model")))
+    fig, axes = plt.subplots(
+        1, len(metrics), figsize=(11 * len(metrics) / 3, 3.3), layout="constrained"
+    )
+    for ax, metric in zip(np.atleast_1d(axes), metrics):
+        table = scores[metric].unstack("model").loc[methods, models]
+        reference = {"chance": chance[metric]} if metric in chance else None
+        plot_grouped_bars(
+            table,
+            ax=ax,
+            ylabel=metric,
+            colors=colors,
+            legend=metric == metrics[0],
+            reference=reference,
+        )
+        plt.setp(ax.get_xticklabels(), rotation=30, ha="right", fontsize=8)
+        if metric in chance:
+            ax.set_ylim(0, 1)
+        else:
+            ax.axhline(0, color="black", lw=0.6)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def plot_angle_histogram_grid(
+    angles: dict,
+    regions: dict,
+    method_names: dict | None = None,
+    reference=None,
+    marks=(),
+):
+    """``plot_angle_histogram`` per method (rows) and region of positions (columns).
+
+    Each panel overlays the models' histograms of the angles of one method at one region's
+    positions.
+
+    Parameters
+    ----------
+    angles : dict
+        ``(model, method) -> `` angles in degrees, shape (N, L) (``attribution.gradient_angles``);
+        every model needs every method.
+    regions : dict
+        Region name -> boolean mask of shape (N, L), e.g. motif and background positions.
+    method_names : dict, optional
+        Method -> its name in the panel titles; default the method itself.
+    reference, marks : as ``plot_angle_histogram``.
+
+    Returns
+    -------
+    The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``angles`` or ``regions`` is empty, a key is not a pair, a model lacks a method, or
+        (from ``plot_angle_histogram``) a mask does not fit or an angle is not finite.
+    """
+    if not angles or not regions:
+        raise ValueError("angles and regions must both be non-empty")
+    if not all(isinstance(k, tuple) and len(k) == 2 for k in angles):
+        raise ValueError("the keys of angles must be (model, method) pairs")
+    models = list(dict.fromkeys(k[0] for k in angles))
+    methods = list(dict.fromkeys(k[1] for k in angles))
+    absent = [(a, m) for a in models for m in methods if (a, m) not in angles]
+    if absent:
+        raise ValueError(f"angles lacks {absent}: every model needs every method")
+    method_names = method_names or {}
+    fig, axes = plt.subplots(
+        len(methods),
+        len(regions),
+        figsize=(5 * len(regions), 3 * len(methods)),
+        sharex=True,
+        sharey="row",
+        layout="constrained",
+        squeeze=False,
+    )
+    for i, method in enumerate(methods):
+        for j, (region, mask) in enumerate(regions.items()):
+            ax = plot_angle_histogram(
+                {model: angles[model, method] for model in models},
+                ax=axes[i, j],
+                mask=mask,
+                reference=reference,
+                marks=marks,
+            )
+            ax.legend(frameon=False, fontsize=7, loc="upper left")
+            name = method_names.get(method, method)
+            ax.set_title(f"{name}, {region} positions", fontsize=10, loc="left")
+            ax.set_xticks(np.arange(-90, 91, 30))
+            if i < len(methods) - 1:
+                ax.set_xlabel("")
+            if j > 0:
+                ax.set_ylabel("")
+    return fig
+
+
+def plot_correction_panel(
+    gradient,
+    x,
+    pwm,
+    window: int = 100,
+    lead: int = 10,
+    title: str | None = None,
+    name: str = "saliency",
+):
+    """One sequence's gradient and gradient × input, raw and corrected, under its ground truth.
+
+    Rows: the gradient, the corrected gradient (``correct_gradients``), gradient × input and
+    gradient × input from the corrected gradient; each raw row and its corrected row share
+    their y limits. Drawn in a window of ``window`` positions that starts ``lead`` positions
+    before the first motif position (clipped to the sequence).
+
+    Parameters
+    ----------
+    gradient : array_like, shape (L, 4)
+        The sequence's gradient map (e.g. saliency), finite.
+    x : array_like, shape (L, 4)
+        The one-hot sequence.
+    pwm : array_like, shape (L, 4)
+        Its ground-truth PWM.
+    window, lead : int
+        Positions drawn (at most L), and how many before the first motif position.
+    title : str, optional
+        Figure title.
+    name : str
+        Name of the gradient method in the row titles.
+
+    Returns
+    -------
+    The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``gradient``, ``x`` or ``pwm`` is not a finite ``(L, 4)`` array, ``x`` is not one-hot,
+        or ``window`` or ``lead`` is not a positive (non-negative) integer.
+    """
+    g = np.asarray(gradient)
+    g = validate_input(
+        g, "gradient", shape=("L", 4), dtype=g.dtype if g.dtype.kind == "f" else float
+    )
+    x = validate_input(x, "x", shape=g.shape, ohe=True)
+    pwm = np.asarray(pwm)
+    pwm = validate_input(
+        pwm, "pwm", shape=g.shape, dtype=pwm.dtype if pwm.dtype.kind == "f" else float
+    )
+    if int(window) != window or window < 1 or int(lead) != lead or lead < 0:
+        raise ValueError(
+            f"window must be a positive and lead a non-negative integer; got {window!r}, "
+            f"{lead!r}"
+        )
+    length = g.shape[0]
+    window = min(int(window), length)
+    motif_positions = np.flatnonzero(motif_mask(pwm))
+    first = motif_positions[0] - lead if motif_positions.size else 0
+    begin = int(np.clip(first, 0, length - window))
+    g_corr = correct_gradients(g[None])[0]
+    panel = {
+        name: g,
+        f"{name}, corrected": g_corr,
+        "gradient × input": g * x,
+        "gradient × input, corrected": g_corr * x,
+    }
+    fig = plot_attribution_panel(
+        panel, pwm, start=begin, end=begin + window, height=0.95, width=10, title=title
+    )
+    for pair in ((1, 2), (3, 4)):  # axes 0 is the ground truth
+        lo = min(fig.axes[k].get_ylim()[0] for k in pair)
+        hi = max(fig.axes[k].get_ylim()[1] for k in pair)
+        for k in pair:
+            fig.axes[k].set_ylim(lo, hi)
+    fig.axes[-1].set_xlabel("position (nt)")
+    return fig
+
+
+def plot_correction_scores(
+    scores,
+    methods,
+    models=None,
+    metrics: dict | None = None,
+    labels=("raw", "corrected"),
+):
+    """Slope charts of ground-truth scores before and after correction, per model and score.
+
+    One row of panels per model, one column per score; in each panel one line per method,
+    from its raw to its corrected score (``plot_before_after``), each panel on its own y axis.
+
+    Parameters
+    ----------
+    scores : pandas DataFrame
+        Indexed by ``(model, method, corrected)`` with a column per key of ``metrics``, as the
+        ground-truth table of chapter 4.
+    methods : sequence of str
+        The methods drawn, coloured ``C0``, ``C1``, ... in this order.
+    models : sequence, optional
+        The rows of panels; default every model, in order of appearance.
+    metrics : dict, optional
+        Column -> its axis name; default ``snr``, ``auroc`` and ``aupr`` as attribution SNR,
+        AUROC and AUPR.
+    labels : (str, str)
+        Tick labels of the two columns of each panel.
+
+    Returns
+    -------
+    The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``scores`` is not indexed by ``(model, method, corrected)``, lacks a column of
+        ``metrics`` or the raw or corrected row of a model and method, or ``methods``,
+        ``models`` or ``metrics`` is empty.
+    """
+    if not isinstance(scores, pd.DataFrame):
+        raise ValueError(
+            f"scores must be a pandas DataFrame; got {type(scores).__name__}"
+        )
+    if list(scores.index.names) != ["model", "method", "corrected"]:
+        raise ValueError(
+            "scores must be indexed by (model, method, corrected); got "
+            f"{list(scores.index.names)}"
+        )
+    if metrics is None:
+        metrics = {
+            "snr": "attribution SNR",
+            "auroc": "attribution AUROC",
+            "aupr": "attribution AUPR",
+        }
+    if models is None:
+        models = list(dict.fromkeys(scores.index.get_level_values("model")))
+    if len(methods) == 0 or len(models) == 0 or not metrics:
+        raise ValueError("methods, models and metrics must all be non-empty")
+    missing = [m for m in metrics if m not in scores.columns]
+    missing += [
+        key
+        for key in ((a, m, c) for a in models for m in methods for c in (False, True))
+        if key not in scores.index
+    ]
+    if missing:
+        raise ValueError(f"scores lacks {missing}")
+    colors = {name: f"C{i}" for i, name in enumerate(methods)}
+    fig, axes = plt.subplots(
+        len(models),
+        len(metrics),
+        figsize=(10 * len(metrics) / 3, 3.2 * len(models)),
+        layout="constrained",
+        squeeze=False,
+    )
+    for i, model in enumerate(models):
+        for j, (metric, metric_name) in enumerate(metrics.items()):
+            before = {
+                name: scores.loc[(model, name, False), metric] for name in methods
+            }
+            after = {name: scores.loc[(model, name, True), metric] for name in methods}
+            plot_before_after(
+                before,
+                after,
+                ax=axes[i, j],
+                labels=labels,
+                ylabel=metric_name if j == 0 else None,
+                colors=colors,
+                legend=(i == 0 and j == 0),
+                title=f"{model}: {metric_name}",
+            )
+    return fig
