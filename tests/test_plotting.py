@@ -791,3 +791,67 @@ def test_plot_angular_density_landmarks_and_note():
     )
     assert sorted(t.get_text() for t in ax.texts) == ["A", "KL", "T (θ = 0)"]
     assert ax.get_xlabel() == "" and ax.yaxis_inverted()
+
+
+# ---------------------------------------------------------------------------- chapter 1
+
+
+def _toy_motifs(n):
+    from acme_utils.data import Motif
+
+    return [Motif(f"M{k}", f"MA{k}", "+", _toy_pwm(20 + k)) for k in range(n)]
+
+
+def test_plot_motif_logos_one_titled_logo_per_motif_rest_blank():
+    fig = plotting.plot_motif_logos(_toy_motifs(3), ncols=2, show_length=True)
+    axes = fig.axes
+    assert len(axes) == 4  # two rows of two
+    assert [ax.get_title(loc="left") for ax in axes[:3]] == [
+        "M0(+)  MA0  (20 nt)",
+        "M1(+)  MA1  (21 nt)",
+        "M2(+)  MA2  (22 nt)",
+    ]
+    assert not axes[3].axison  # the unused panel
+    fig = plotting.plot_motif_logos(_toy_motifs(2), ncols=2)
+    assert fig.axes[0].get_title(loc="left") == "M0(+)  MA0"
+    with pytest.raises(ValueError, match="Motif"):
+        plotting.plot_motif_logos([np.eye(4)])
+    with pytest.raises(ValueError, match="ncols"):
+        plotting.plot_motif_logos(_toy_motifs(2), ncols=0)
+
+
+def test_plot_sequence_anatomy_layout_above_logo():
+    fig = plotting.plot_sequence_anatomy(
+        _toy_pwm(), [5, 12], [4, 6], ["A(+)", "B(-)"], title="toy"
+    )
+    ax_layout, ax_logo = fig.axes
+    assert ax_layout.get_title(loc="left") == "toy"
+    assert len(ax_layout.patches) == 2  # a box per motif
+    assert ax_logo.get_title(loc="left").startswith("its ground-truth PWM")
+    with pytest.raises(ValueError, match="shape"):
+        plotting.plot_sequence_anatomy(np.zeros((5, 3)), [], [])
+
+
+def test_dataset_figures_of_chapter_1(small_data):
+    test = small_data.test
+    fig = plotting.plot_example_sequences(test, [0, 1, 2])
+    assert len(fig.axes) == 3
+    for ax, j in zip(fig.axes, [0, 1, 2]):
+        kind = "positive" if test.y[j, 0] == 1 else "negative"
+        assert ax.get_title(loc="left").startswith(f"test sequence {j} ({kind}, ")
+    assert fig.axes[-1].get_xlabel() == "position (nt)"
+    ax = plotting.plot_dataset_balance(small_data)
+    assert len(ax.patches) == 6  # positives and negatives of three splits
+    assert sum(p.get_height() for p in ax.patches) == 1000  # 500 per class
+    ax = plotting.plot_dataset_motif_counts(small_data)
+    assert sum(p.get_height() for p in ax.patches) == pytest.approx(1.0)
+    fig = plotting.plot_dataset_motif_usage(small_data)
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "Motif usage, positives",
+        "Motif usage, negatives",
+    ]
+    assert len(fig.axes[1].patches) == len(small_data.motifs) // 2  # a bar per motif
+    with pytest.raises(ValueError, match="SyntheticDataset"):
+        plotting.plot_dataset_balance(test)
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_example_sequences(test, [])
