@@ -59,6 +59,9 @@ __all__ = [
     "provenance",
     "row_history",
     "main",
+    # chapter 2
+    "recipe_table",
+    "recipe_effects",
 ]
 
 
@@ -887,6 +890,83 @@ def provenance(
 def row_history(row) -> dict:
     """The learning curves stored in a results row: ``{"loss": [...], "val_auroc": [...], ...}``."""
     return json.loads(row["history"])
+
+
+# ---- chapter 2: the training-recipe comparison (moved out of the chapter, issue #12) ----
+
+
+def _check_recipes(recipes: pd.DataFrame, columns) -> None:
+    if not isinstance(recipes, pd.DataFrame):
+        raise ValueError(
+            f"recipes must be a pandas DataFrame; got {type(recipes).__name__}"
+        )
+    missing = [c for c in ("recipe", "activation", *columns) if c not in recipes]
+    if missing:
+        raise ValueError(f"the table lacks the columns {missing}")
+    if not len(recipes):
+        raise ValueError("the table is empty")
+
+
+def recipe_table(recipes: pd.DataFrame, values=("test_auroc", "snr", "best_epoch")):
+    """A results table reshaped to one row per training recipe, one column per score and
+    first-layer activation (the mean over the recipe's models of that activation).
+
+    Parameters
+    ----------
+    recipes : pandas.DataFrame
+        A sweep's results (e.g. ``committed_results("recipes")[0]``), with columns ``recipe``,
+        ``activation`` and every column of ``values``.
+    values : sequence of str
+        The scores to show.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: the recipes of the table, in the order of ``training.RECIPES``; columns: a
+        ``(score, activation)`` MultiIndex.
+    """
+    _check_recipes(recipes, values)
+    order = [r for r in training.RECIPES if r in set(recipes.recipe)]
+    return recipes.pivot_table(
+        index="recipe", columns="activation", values=list(values)
+    ).reindex(order)
+
+
+def recipe_effects(recipes: pd.DataFrame, baseline: str = "methods") -> str:
+    """How each training recipe moves test AUROC and attribution SNR against a baseline recipe.
+
+    Parameters
+    ----------
+    recipes : pandas.DataFrame
+        A sweep's results with columns ``recipe``, ``activation``, ``test_auroc`` and ``snr``,
+        one model per recipe and activation.
+    baseline : str
+        The recipe compared against (METHODS.md section 2 as written: ``"methods"``).
+
+    Returns
+    -------
+    str
+        One line per other recipe of the table (in the order of ``training.RECIPES``): for each
+        activation that both recipes have, the difference in test AUROC (4 decimals) and in SNR
+        (2 decimals), recipe minus baseline.
+    """
+    _check_recipes(recipes, ("test_auroc", "snr"))
+    if baseline not in set(recipes.recipe):
+        raise ValueError(f"the baseline recipe {baseline!r} is not in the table")
+    base = recipes[recipes.recipe == baseline].set_index("activation")
+    lines = []
+    for name in training.RECIPES:
+        if name == baseline or name not in set(recipes.recipe):
+            continue
+        rows = recipes[recipes.recipe == name].set_index("activation")
+        shifts = ", ".join(
+            f"{a}: AUROC {rows.loc[a, 'test_auroc'] - base.loc[a, 'test_auroc']:+.4f}, "
+            f"SNR {rows.loc[a, 'snr'] - base.loc[a, 'snr']:+.2f}"
+            for a in rows.index
+            if a in base.index
+        )
+        lines.append(f"{name:>12} vs {baseline}  {shifts}")
+    return "\n".join(lines)
 
 
 def main(argv=None) -> pd.DataFrame:

@@ -855,3 +855,60 @@ def test_dataset_figures_of_chapter_1(small_data):
         plotting.plot_dataset_balance(test)
     with pytest.raises(ValueError, match="empty"):
         plotting.plot_example_sequences(test, [])
+
+
+# ---------------------------------------------------------------------------- chapter 2
+
+
+def test_plot_recipe_comparison_a_bar_per_recipe_and_activation():
+    import pandas as pd
+
+    columns = pd.MultiIndex.from_product(
+        [["snr", "test_auroc"], ["exponential", "relu"]]
+    )
+    table = pd.DataFrame(
+        [[1.0, 0.5, 0.95, 0.94], [2.0, 1.5, 0.97, 0.975], [2.5, 1.4, 0.972, 0.971]],
+        index=["methods", "l2", "authors"],
+        columns=columns,
+    )
+    ax_auroc, ax_snr = plotting.plot_recipe_comparison(table)
+    assert len(ax_auroc.patches) == len(ax_snr.patches) == 6
+    assert [t.get_text() for t in ax_auroc.get_xticklabels()] == list(table.index)
+    assert ax_auroc.get_lines()[0].get_ydata()[0] == 0.97  # the study's filter
+    assert [t.get_text() for t in ax_snr.get_legend().get_texts()] == [
+        "relu",
+        "exponential",
+    ]
+    with pytest.raises(ValueError, match="no \\(score, activation\\)"):
+        plotting.plot_recipe_comparison(table.loc[:, ["snr"]].droplevel(0, axis=1))
+
+
+def test_plot_recipe_histories_one_line_per_model_per_panel():
+    import json
+
+    import pandas as pd
+
+    def history(n):
+        return json.dumps(
+            {
+                "val_loss": [0.5] * n,
+                "val_auroc": [0.9] * n,
+                "learning_rate": [1e-3] * n,
+            }
+        )
+
+    recipes = pd.DataFrame(
+        {
+            "recipe": ["methods", "authors", "l2"],
+            "activation": ["relu", "relu", "relu"],
+            "best_epoch": [2, 3, 1],
+            "history": [history(3), history(4), history(2)],
+        }
+    )
+    axes = plotting.plot_recipe_histories(recipes)
+    assert len(axes) == 3
+    labels = [line.get_label() for line in axes[0].get_lines()]
+    assert labels == ["relu, methods", "relu, authors"]  # l2 is not shown
+    assert [line.get_linestyle() for line in axes[0].get_lines()] == [":", "-"]
+    with pytest.raises(ValueError, match="no model"):
+        plotting.plot_recipe_histories(recipes, shown=("batch32",))

@@ -924,3 +924,41 @@ def test_rescore_row_gives_back_the_committed_scores(
         sweep.rescore_row(
             row, tiny, FAST["epochs"], FAST["patience"], cache_dir=tmp_path
         )
+
+
+# --- the training-recipe comparison (chapter 2) --------------------------------------
+
+
+def _recipes_table():
+    """Three recipes (listed out of RECIPES order) x two activations, known scores."""
+    rows = [
+        ("authors", "relu", 0.970, 1.50, 30),
+        ("authors", "exponential", 0.975, 2.40, 20),
+        ("methods", "relu", 0.950, 0.50, 40),
+        ("methods", "exponential", 0.955, 1.00, 50),
+        ("l2", "relu", 0.951, 0.75, 41),
+    ]
+    return pd.DataFrame(
+        rows, columns=["recipe", "activation", "test_auroc", "snr", "best_epoch"]
+    )
+
+
+def test_recipe_table_one_row_per_recipe_in_recipes_order():
+    table = sweep.recipe_table(_recipes_table())
+    assert list(table.index) == ["methods", "l2", "authors"]  # the order of RECIPES
+    assert table.loc["authors", ("snr", "exponential")] == 2.40
+    assert table.loc["methods", ("best_epoch", "relu")] == 40
+    assert np.isnan(table.loc["l2", ("test_auroc", "exponential")])  # no such model
+    with pytest.raises(ValueError, match="lacks the columns"):
+        sweep.recipe_table(_recipes_table().drop(columns="snr"))
+
+
+def test_recipe_effects_differences_against_the_baseline():
+    lines = sweep.recipe_effects(_recipes_table()).splitlines()
+    assert lines == [
+        "          l2 vs methods  relu: AUROC +0.0010, SNR +0.25",
+        "     authors vs methods  relu: AUROC +0.0200, SNR +1.00, "
+        "exponential: AUROC +0.0200, SNR +1.40",
+    ]
+    with pytest.raises(ValueError, match="baseline"):
+        sweep.recipe_effects(_recipes_table(), baseline="batch32")

@@ -62,9 +62,15 @@ from .sweeps import (
     plot_grouped_bars,
     plot_labelled_scatter,
     plot_paper_comparison,
+    plot_recipe_comparison,
     plot_score_scatter,
 )
-from .training import plot_filter_matches, plot_learning_curves, plot_training_histories
+from .training import (
+    plot_filter_matches,
+    plot_learning_curves,
+    plot_recipe_histories,
+    plot_training_histories,
+)
 
 # Written out (not computed from the modules' lists) so that static tools see the re-exports;
 # tests/test_plotting.py checks that it is exactly the union of the family modules' ``__all__``.
@@ -88,6 +94,7 @@ __all__ = [
     "plot_learning_curves",
     "plot_filter_matches",
     "plot_training_histories",
+    "plot_recipe_histories",
     # attribution
     "plot_attribution_panel",
     "plot_angle_histogram",
@@ -115,4 +122,5 @@ __all__ = [
     "ACTIVATION_MARKERS",
     "CORRELATION_COLUMNS",
     "plot_labelled_scatter",
+    "plot_recipe_comparison",
 ]

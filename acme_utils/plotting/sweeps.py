@@ -5,7 +5,8 @@ chapters 3, 7 and 8), :func:`plot_score_scatter` (one point per model of a sweep
 :func:`plot_correlation_forest` (correlations between scores with confidence intervals;
 chapter 9), :func:`plot_paper_comparison` (our configuration means against the paper's;
 chapter 9) and :func:`plot_labelled_scatter` (a few named models, one score against another;
-chapters 5 and 6).
+chapters 5 and 6), :func:`plot_recipe_comparison` (test AUROC and SNR per training recipe;
+chapter 2).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ __all__ = [
     "CORRELATION_COLUMNS",
     # chapters 5-6
     "plot_labelled_scatter",
+    # chapter 2
+    "plot_recipe_comparison",
 ]
 
 
@@ -498,3 +501,59 @@ def plot_labelled_scatter(
     ax.margins(margins)
     _despine(ax)
     return ax
+
+
+# ---- chapter 2: training recipes compared (moved out of the chapter, issue #12) ----
+
+
+def plot_recipe_comparison(
+    table,
+    min_test_auroc: float = 0.97,
+    auroc_ylim=(0.93, 0.98),
+    activations=("relu", "exponential"),
+):
+    """Test AUROC (left) and attribution SNR (right) per training recipe, a bar per activation.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``sweep.recipe_table``: one row per recipe (drawn left to right), a ``(score,
+        activation)`` column for ``"test_auroc"`` and ``"snr"``; a missing activation is left
+        out.
+    min_test_auroc : float
+        The study's performance filter, drawn as a dashed line on the AUROC panel.
+    auroc_ylim : (float, float)
+        Y limits of the AUROC panel.
+    activations : sequence of str
+        The bars of each group, in order.
+
+    Returns
+    -------
+    The two axes.
+    """
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        raise ValueError("table must be a non-empty DataFrame (sweep.recipe_table)")
+    if not any((s, a) in table for s in ("test_auroc", "snr") for a in activations):
+        raise ValueError("table has no (score, activation) column to draw")
+    order = list(table.index)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained")
+    pos, width = np.arange(len(order)), 0.38
+    for ax, score in zip(axes, ("test_auroc", "snr")):
+        for k, activation in enumerate(activations):
+            if (score, activation) in table:
+                values = table[(score, activation)]
+                ax.bar(pos + (k - 0.5) * width, values, width, label=activation)
+        ax.set_xticks(pos, order, rotation=30, ha="right")
+    axes[0].set(ylabel="test AUROC", ylim=auroc_ylim)
+    axes[0].axhline(min_test_auroc, color="k", ls="--", lw=0.8)
+    axes[0].text(
+        pos[-1] + 0.5,
+        min_test_auroc + 0.001,
+        "study's filter",
+        ha="right",
+        va="bottom",
+        fontsize=8,
+    )
+    axes[1].set_ylabel("attribution SNR")
+    axes[1].legend(title="first layer (+ batch norm)")
+    return axes

@@ -1,11 +1,13 @@
 """Figures of training: learning curves and first-layer filters matched to known motifs.
 
 Figures: :func:`plot_learning_curves` (chapters 2, 7 and 8), :func:`plot_filter_matches`
-(chapter 2) and :func:`plot_training_histories` (any per-epoch series side by side; chapter 2).
+(chapter 2) and :func:`plot_training_histories` (any per-epoch series side by side; chapter 2),
+with :func:`plot_recipe_histories` (the histories of a results table's recipes; chapter 2).
 """
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import matplotlib.pyplot as plt
@@ -15,7 +17,13 @@ import pandas as pd
 from ._style import _despine
 from .sequences import plot_pwm_logo
 
-__all__ = ["plot_learning_curves", "plot_filter_matches", "plot_training_histories"]
+__all__ = [
+    "plot_learning_curves",
+    "plot_filter_matches",
+    "plot_training_histories",
+    # chapter 2
+    "plot_recipe_histories",
+]
 
 
 def plot_learning_curves(histories: dict, axes=None, colors=None):
@@ -270,3 +278,67 @@ def plot_training_histories(
             ax.set(ylim=ylims[key])
     axes[0].legend(fontsize=8)
     return axes
+
+
+# ---- chapter 2: learning curves of the training recipes (moved out of the chapter) ----
+
+
+def plot_recipe_histories(
+    recipes,
+    shown=("methods", "authors"),
+    solid: str = "authors",
+    keys=("val_loss", "val_auroc", "learning_rate"),
+    figsize=(13, 3.4),
+):
+    """Per-epoch histories stored in a results table, for the models of some training recipes.
+
+    :func:`plot_training_histories` of validation loss, validation AUROC (best epoch starred)
+    and learning rate, one line per model, labelled ``"activation, recipe"``.
+
+    Parameters
+    ----------
+    recipes : pandas.DataFrame
+        A sweep's results (e.g. ``sweep.committed_results("recipes")[0]``) with columns
+        ``recipe``, ``activation``, ``best_epoch`` and ``history`` (the JSON of the model's
+        per-epoch history, as ``sweep.row_history`` reads it).
+    shown : sequence of str
+        The recipes whose models are drawn (in the table's row order).
+    solid : str
+        The recipe drawn with solid lines; the others are dotted.
+    keys : sequence of str
+        The series to draw, one panel each.
+    figsize : (float, float)
+
+    Returns
+    -------
+    The axes, one per key.
+    """
+    if not isinstance(recipes, pd.DataFrame):
+        raise ValueError(
+            f"recipes must be a pandas DataFrame; got {type(recipes).__name__}"
+        )
+    missing = [
+        c for c in ("recipe", "activation", "best_epoch", "history") if c not in recipes
+    ]
+    if missing:
+        raise ValueError(f"the table lacks the columns {missing}")
+    rows = recipes[recipes.recipe.isin(list(shown))]
+    if not len(rows):
+        raise ValueError(f"no model of the recipes {list(shown)} in the table")
+    histories, styles = {}, {}
+    for i, (_, row) in enumerate(rows.iterrows()):
+        label = f"{row.activation}, {row.recipe}"
+        histories[label] = {**json.loads(row["history"]), "best_epoch": row.best_epoch}
+        styles[label] = {"color": f"C{i}", "ls": "-" if row.recipe == solid else ":"}
+    return plot_training_histories(
+        histories,
+        keys,
+        styles,
+        figsize=figsize,
+        ylabels={
+            "val_loss": "validation loss",
+            "val_auroc": "validation AUROC (★ kept)",
+            "learning_rate": "learning rate",
+        },
+        ylims={"val_loss": (0, 1.5), "val_auroc": (0.85, 1.0)},
+    )
