@@ -62,6 +62,10 @@ __all__ = [
     # chapter 2
     "recipe_table",
     "recipe_effects",
+    # chapters 7 and 8
+    "score_table",
+    "score_spread",
+    "score_changes",
 ]
 
 
@@ -727,6 +731,114 @@ def regularizer_ranking(table: pd.DataFrame, score: str = "snr") -> pd.Series:
     if not len(table):
         raise ValueError("the results table is empty")
     return table.groupby("regularizer")[score].mean().sort_values(ascending=False)
+
+
+# ---- chapters 7 and 8: scores of regularisers side by side (moved out of the chapters) ----
+
+
+def _check_scores(table: pd.DataFrame, columns) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError(
+            f"table must be a pandas DataFrame; got {type(table).__name__}"
+        )
+    missing = [c for c in ("regularizer", "activation", *columns) if c not in table]
+    if missing:
+        raise ValueError(f"the table lacks the columns {missing}")
+    if not len(table):
+        raise ValueError("the results table is empty")
+
+
+def score_table(table: pd.DataFrame, columns: dict, order) -> pd.DataFrame:
+    """A sweep's scores with one row per regulariser and one column per score and activation.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A sweep's results (``run_sweep``), one model per regulariser and activation.
+    columns : dict
+        Score column -> its display name (e.g. ``{"snr": "SNR"}``), in the order shown.
+    order : sequence of str
+        The regularisers, top to bottom (missing ones give rows of NaN).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: ``order``; columns: a ``(display name, activation)`` MultiIndex.
+    """
+    _check_scores(table, columns)
+    wide = table.pivot(
+        index="regularizer", columns="activation", values=list(columns)
+    ).reindex(list(order))
+    return wide.rename(columns=columns, level=0)
+
+
+def score_spread(
+    table: pd.DataFrame,
+    columns: dict | None = None,
+) -> pd.DataFrame:
+    """How much the regularisers move each score: its maximum minus its minimum over the models
+    of each first-layer activation.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A sweep's results with an ``activation`` column.
+    columns : dict, optional
+        Score column -> display name; default test AUROC and SNR
+        (``{"test_auroc": "test AUROC spread", "snr": "SNR spread"}``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per activation (sorted), one column per score.
+    """
+    if columns is None:
+        columns = {"test_auroc": "test AUROC spread", "snr": "SNR spread"}
+    _check_scores(table, columns)
+    spread = table.groupby("activation")[list(columns)].agg(lambda s: s.max() - s.min())
+    return spread.rename(columns=columns)
+
+
+def score_changes(
+    table: pd.DataFrame, columns: dict, order, baseline: str = "none"
+) -> str:
+    """Every score of every regulariser minus the baseline's, per first-layer activation.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A sweep's results, one model per regulariser and activation.
+    columns : dict
+        Score column -> display name, in the order printed.
+    order : sequence of str
+        The regularisers; the baseline is left out of the lines.
+    baseline : str
+        The regulariser compared against (``"none"``: the unregularised model).
+
+    Returns
+    -------
+    str
+        For each activation of the table (in order of appearance), a heading line and one
+        line per regulariser of ``order``: each score's difference from the baseline's, with
+        a sign and 3 decimals.
+    """
+    _check_scores(table, columns)
+    if baseline not in set(table.regularizer):
+        raise ValueError(f"the baseline {baseline!r} is not in the table")
+    lines = []
+    for activation in table.activation.unique():
+        t = table[table.activation == activation].set_index("regularizer")
+        against = "the unregularised baseline" if baseline == "none" else baseline
+        lines.append(f"{activation} models, change against {against}:")
+        for reg in order:
+            if reg == baseline:
+                continue
+            d = t.loc[reg, list(columns)] - t.loc[baseline, list(columns)]
+            lines.append(
+                f"  {reg:<15} "
+                + ", ".join(f"{columns[k]} {d[k]:+.3f}" for k in columns)
+            )
+    return "\n".join(lines)
 
 
 def contrasting_pair(

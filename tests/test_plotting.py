@@ -912,3 +912,97 @@ def test_plot_recipe_histories_one_line_per_model_per_panel():
     assert [line.get_linestyle() for line in axes[0].get_lines()] == [":", "-"]
     with pytest.raises(ValueError, match="no model"):
         plotting.plot_recipe_histories(recipes, shown=("batch32",))
+
+
+# ---------------------------------------------------------------------------- chapters 7 and 8
+
+
+class _Trained:
+    """What the learning-curve figures read of a training.TrainedModel."""
+
+    def __init__(self, n, best):
+        self.history = {
+            "loss": list(np.linspace(0.7, 0.3, n)),
+            "val_auroc": list(np.linspace(0.6, 0.9, n)),
+            "best_epoch": best,
+        }
+
+
+def test_plot_model_and_adversarial_learning_curves():
+    trained = {"a": _Trained(8, 6), "b": _Trained(7, 7)}
+    ax_loss, ax_auc = plotting.plot_model_learning_curves(trained)
+    assert len(ax_loss.get_lines()) == 4  # a curve and a star per model
+    assert ax_loss.figure.get_size_inches().tolist() == [10, 3.4]
+    ax_loss, ax_auc = plotting.plot_adversarial_curves(trained, clean_epochs=5)
+    for ax in (ax_loss, ax_auc):
+        (span,) = ax.patches  # the clean warm-up, epochs 1-5
+        assert span.get_x() == 0.5 and span.get_width() == 5
+    assert ax_loss.get_lines()[-1].get_ydata()[0] == pytest.approx(np.log(2))
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_model_learning_curves({})
+    with pytest.raises(ValueError, match="clean_epochs"):
+        plotting.plot_adversarial_curves(trained, clean_epochs=-1)
+
+
+def test_plot_attack_accuracy_curve_radius_and_chance():
+    ax = plotting.plot_attack_accuracy([0.01, 0.05, 0.1], [0.9, 0.4, 0.1], epsilon=0.05)
+    curve, radius, chance = ax.get_lines()
+    assert curve.get_ydata().tolist() == [0.9, 0.4, 0.1]
+    assert radius.get_xdata()[0] == 0.05 and chance.get_ydata()[0] == 0.5
+    assert ax.get_xscale() == "log" and ax.get_ylim() == (0, 1)
+    with pytest.raises(ValueError, match="one length"):
+        plotting.plot_attack_accuracy([0.01, 0.05], [0.9])
+    with pytest.raises(ValueError, match="positive"):
+        plotting.plot_attack_accuracy([0.0], [0.9])
+
+
+def test_plot_score_bars_a_panel_per_score_a_bar_per_model():
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {
+            "regularizer": ["none", "none", "mixup", "mixup", "l2", "l2"],
+            "activation": ["relu", "exponential"] * 3,
+            "test_auroc": [0.95, 0.96, 0.94, 0.97, 0.93, 0.95],
+            "snr": [1.0, 2.0, 1.5, 1.25, 0.5, 0.7],
+        }
+    )
+    axes = plotting.plot_score_bars(
+        table, {"test_auroc": "AUROC", "snr": "SNR"}, ["none", "mixup", "l2"]
+    )
+    assert len(axes) == 2
+    for ax in axes:
+        assert len(ax.patches) == 6
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["none", "mixup", "l2"]
+    assert axes[0].get_ylim() == pytest.approx((0.92, 0.975))  # zoomed to the AUROCs
+    assert axes[0].get_legend() is None and axes[1].get_legend() is not None
+    with pytest.raises(ValueError, match="lacks the columns"):
+        plotting.plot_score_bars(table, {"kmer_kld": "KLD"}, ["none"])
+
+
+def test_plot_prior_spectra_a_panel_per_activation():
+    spectrum = np.full(11, 0.1)
+    spectra = {
+        (reg, act): spectrum
+        for act in ("relu", "exponential")
+        for reg in ("none", "mixup", "tv_prior")
+    }
+    axes = plotting.plot_prior_spectra(spectra, truth=spectrum, cutoff=3)
+    assert len(axes) == 2
+    for ax in axes:
+        assert len(ax.get_lines()) == 1 + 3 + 1  # truth, three models, the cutoff
+    assert axes[0].get_title() == "relu models, batch norm on"
+    assert axes[0].get_legend() is None and axes[1].get_legend() is not None
+    with pytest.raises(ValueError, match="no spectrum"):
+        plotting.plot_prior_spectra(spectra, order=["none", "l2"])
+
+
+def test_plot_logo_stack_one_row_per_matrix():
+    x = np.eye(4)[np.arange(30) % 4]
+    fig = plotting.plot_logo_stack({"input": x, "perturbed": 0.1 * x}, start=5, end=20)
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["input", "perturbed"]
+    assert fig.axes[-1].get_xlabel() == "position (nt)"
+    with pytest.raises(ValueError, match="outside"):
+        plotting.plot_logo_stack({"input": x}, start=20, end=40)
+    with pytest.raises(ValueError, match="same shape"):
+        plotting.plot_logo_stack({"a": x, "b": x[:10]})

@@ -962,3 +962,52 @@ def test_recipe_effects_differences_against_the_baseline():
     ]
     with pytest.raises(ValueError, match="baseline"):
         sweep.recipe_effects(_recipes_table(), baseline="batch32")
+
+
+# --- scores of regularisers side by side (chapters 7 and 8) --------------------------
+
+
+def _scores_table():
+    rows = [
+        ("none", "relu", 0.95, 1.00),
+        ("none", "exponential", 0.96, 2.00),
+        ("mixup", "relu", 0.94, 1.50),
+        ("mixup", "exponential", 0.97, 1.25),
+    ]
+    return pd.DataFrame(
+        rows, columns=["regularizer", "activation", "test_auroc", "snr"]
+    )
+
+
+def test_score_table_a_row_per_regulariser_in_the_given_order():
+    wide = sweep.score_table(
+        _scores_table(), {"snr": "SNR", "test_auroc": "AUROC"}, ["mixup", "none", "l2"]
+    )
+    assert list(wide.index) == ["mixup", "none", "l2"]
+    assert list(wide.columns.get_level_values(0).unique()) == ["SNR", "AUROC"]
+    assert wide.loc["mixup", ("SNR", "exponential")] == 1.25
+    assert wide.loc["none", ("AUROC", "relu")] == 0.95
+    assert wide.loc["l2"].isna().all()  # no such model
+    with pytest.raises(ValueError, match="lacks the columns"):
+        sweep.score_table(_scores_table(), {"kmer_kld": "k-mer KLD"}, ["none"])
+
+
+def test_score_spread_is_max_minus_min_per_activation():
+    spread = sweep.score_spread(_scores_table())
+    assert list(spread.columns) == ["test AUROC spread", "SNR spread"]
+    assert spread.loc["relu"].tolist() == pytest.approx([0.01, 0.5])
+    assert spread.loc["exponential"].tolist() == pytest.approx([0.01, 0.75])
+
+
+def test_score_changes_against_the_baseline():
+    text = sweep.score_changes(
+        _scores_table(), {"test_auroc": "AUROC", "snr": "SNR"}, ["none", "mixup"]
+    )
+    assert text.splitlines() == [
+        "relu models, change against the unregularised baseline:",
+        "  mixup           AUROC -0.010, SNR +0.500",
+        "exponential models, change against the unregularised baseline:",
+        "  mixup           AUROC +0.010, SNR -0.750",
+    ]
+    with pytest.raises(ValueError, match="baseline"):
+        sweep.score_changes(_scores_table(), {"snr": "SNR"}, ["mixup"], baseline="l2")

@@ -26,6 +26,7 @@ from .attribution import (
     plot_before_after,
     plot_completeness_gap,
     plot_norm_track,
+    plot_prior_spectra,
     plot_simplex_decomposition,
     plot_window_logos,
     shade_runs,
@@ -48,6 +49,7 @@ from .sequences import (
     plot_dataset_motif_usage,
     plot_example_sequences,
     plot_logo,
+    plot_logo_stack,
     plot_motif_layout,
     plot_motif_logos,
     plot_motif_usage,
@@ -63,11 +65,15 @@ from .sweeps import (
     plot_labelled_scatter,
     plot_paper_comparison,
     plot_recipe_comparison,
+    plot_score_bars,
     plot_score_scatter,
 )
 from .training import (
+    plot_adversarial_curves,
+    plot_attack_accuracy,
     plot_filter_matches,
     plot_learning_curves,
+    plot_model_learning_curves,
     plot_recipe_histories,
     plot_training_histories,
 )
@@ -90,11 +96,15 @@ __all__ = [
     "plot_dataset_balance",
     "plot_dataset_motif_counts",
     "plot_dataset_motif_usage",
+    "plot_logo_stack",
     # training
     "plot_learning_curves",
     "plot_filter_matches",
     "plot_training_histories",
     "plot_recipe_histories",
+    "plot_model_learning_curves",
+    "plot_adversarial_curves",
+    "plot_attack_accuracy",
     # attribution
     "plot_attribution_panel",
     "plot_angle_histogram",
@@ -106,6 +116,7 @@ __all__ = [
     "plot_simplex_decomposition",
     "plot_norm_track",
     "plot_window_logos",
+    "plot_prior_spectra",
     # consistency
     "plot_ranked_kmers",
     "plot_angular_density",
@@ -123,4 +134,5 @@ __all__ = [
     "CORRELATION_COLUMNS",
     "plot_labelled_scatter",
     "plot_recipe_comparison",
+    "plot_score_bars",
 ]

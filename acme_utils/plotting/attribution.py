@@ -10,7 +10,7 @@ attribution tracks with the Fourier prior's cutoff; chapter 8), :func:`plot_comp
 :func:`plot_simplex_decomposition` (a gradient split into its in-plane and normal parts, for two
 and three letters; chapter 4), :func:`plot_norm_track` (a map's per-position L2 norm against its
 percentile threshold; chapter 5) and :func:`plot_window_logos` (windows of maps above their
-sequences; chapter 6).
+sequences; chapter 6), with :func:`plot_prior_spectra` (the spectra per activation; chapter 8).
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ __all__ = [
     "plot_simplex_decomposition",
     "plot_norm_track",
     "plot_window_logos",
+    # chapter 8
+    "plot_prior_spectra",
 ]
 
 
@@ -730,3 +732,65 @@ def plot_window_logos(
     axes[0, 0].set_ylabel(ylabel, fontsize=8)
     axes[1, 0].set_ylabel("sequence", fontsize=8)
     return fig
+
+
+# ---- chapter 8: spectra with and without the priors (moved out of the chapter, issue #12) ----
+
+
+def plot_prior_spectra(
+    spectra: dict,
+    truth=None,
+    cutoff: int | None = None,
+    order=None,
+    activations=("relu", "exponential"),
+    colors=("0.3", "tab:blue", "tab:red", "tab:green"),
+    title: str = "{activation} models, batch norm on",
+):
+    """:func:`plot_attribution_spectra` side by side, one panel per first-layer activation.
+
+    Parameters
+    ----------
+    spectra : dict
+        ``(regulariser, activation)`` -> mean normalised spectrum, shape ``(F + 1,)``.
+    truth : array, shape (F + 1,), optional
+        The ground truth's mean spectrum, on every panel.
+    cutoff : int, optional
+        The Fourier prior's cutoff, marked on every panel.
+    order : sequence of str, optional
+        The regularisers, in the order of the curves and the legend; default their order of
+        appearance in ``spectra``.
+    activations : sequence of str
+        One panel each, left to right (y axes shared).
+    colors : sequence
+        Colours of the regularisers, in ``order``.
+    title : str
+        Panel title, formatted with ``activation``.
+
+    Returns
+    -------
+    The axes. The first panel carries the y label, the last the legend.
+    """
+    if not spectra:
+        raise ValueError("spectra is empty: give at least one spectrum")
+    if order is None:
+        order = list(dict.fromkeys(reg for reg, _ in spectra))
+    missing = [(r, a) for a in activations for r in order if (r, a) not in spectra]
+    if missing:
+        raise ValueError(f"no spectrum for {missing}")
+    colors = dict(zip(order, colors))
+    fig, axes = plt.subplots(
+        1, len(activations), figsize=(11, 3.6), sharey=True, constrained_layout=True
+    )
+    axes = np.atleast_1d(axes)
+    for ax, activation in zip(axes, activations):
+        plot_attribution_spectra(
+            {reg: spectra[reg, activation] for reg in order},
+            truth=truth,
+            cutoff=cutoff,
+            ax=ax,
+            colors=colors,
+            title=title.format(activation=activation),
+            ylabel="mean normalised |rFFT| (smoothed track)" if ax is axes[0] else None,
+            legend=ax is axes[-1],
+        )
+    return axes

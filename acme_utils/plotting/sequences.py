@@ -5,7 +5,8 @@ every family and by chapters 1, 5, 6 and 7), :func:`plot_motif_layout` (chapters
 :func:`plot_sequence_pwm` (chapters 1 and 5), and the dataset summaries of chapter 1:
 :func:`plot_class_balance`, :func:`plot_count_histogram` and :func:`plot_motif_usage`, with
 the whole figures of chapter 1 built from them (:func:`plot_motif_logos`,
-:func:`plot_sequence_anatomy`, :func:`plot_example_sequences` and the ``plot_dataset_*`` checks).
+:func:`plot_sequence_anatomy`, :func:`plot_example_sequences` and the ``plot_dataset_*`` checks),
+and :func:`plot_logo_stack` (several inputs as logos, one row each; chapter 7).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ __all__ = [
     "plot_dataset_balance",
     "plot_dataset_motif_counts",
     "plot_dataset_motif_usage",
+    # chapter 7
+    "plot_logo_stack",
 ]
 
 
@@ -724,4 +727,55 @@ def plot_dataset_motif_usage(ds: SyntheticDataset):
             highlight=core,
             title=f"Motif usage, {label}",
         )
+    return fig
+
+
+# ---- chapter 7: inputs as logos, one row each (moved out of the chapter, issue #12) ----
+
+
+def plot_logo_stack(
+    matrices: dict,
+    start: int = 0,
+    end: int | None = None,
+    width: float = 9,
+    row_height: float = 1.3,
+):
+    """Several ``(L, 4)`` matrices as logos (:func:`plot_logo`), one row each, cropped to the
+    same window and sharing the x axis.
+
+    Parameters
+    ----------
+    matrices : dict
+        Title -> ``(L, 4)`` matrix (e.g. an input, a mixed input, a perturbation), all of one
+        length.
+    start, end : int
+        The window ``[start, end)``; default the whole length.
+    width, row_height : float
+        Figure width and height of one row (inches).
+
+    Returns
+    -------
+    The figure; the bottom row's x axis is labelled "position (nt)".
+    """
+    if not matrices:
+        raise ValueError("matrices is empty: give at least one matrix")
+    shapes = {np.shape(m) for m in matrices.values()}
+    if len(shapes) != 1:
+        raise ValueError(f"every matrix must have the same shape; got {shapes}")
+    length = shapes.pop()[0]
+    end = length if end is None else end
+    if not 0 <= start < end <= length:
+        raise ValueError(f"window [{start}, {end}) is outside the length {length}")
+    fig, axes = plt.subplots(
+        len(matrices),
+        1,
+        figsize=(width, row_height * len(matrices)),
+        sharex=True,
+        squeeze=False,
+    )
+    axes = axes[:, 0]
+    for ax, (title, m) in zip(axes, matrices.items()):
+        plot_logo(np.asarray(m)[start:end], ax=ax, title=title, start=start)
+    axes[-1].set_xlabel("position (nt)")
+    fig.tight_layout()
     return fig

@@ -6,7 +6,7 @@ chapters 3, 7 and 8), :func:`plot_score_scatter` (one point per model of a sweep
 chapter 9), :func:`plot_paper_comparison` (our configuration means against the paper's;
 chapter 9) and :func:`plot_labelled_scatter` (a few named models, one score against another;
 chapters 5 and 6), :func:`plot_recipe_comparison` (test AUROC and SNR per training recipe;
-chapter 2).
+chapter 2) and :func:`plot_score_bars` (scores per regulariser, a panel each; chapters 7 and 8).
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ __all__ = [
     "plot_labelled_scatter",
     # chapter 2
     "plot_recipe_comparison",
+    # chapters 7 and 8
+    "plot_score_bars",
 ]
 
 
@@ -556,4 +558,60 @@ def plot_recipe_comparison(
     )
     axes[1].set_ylabel("attribution SNR")
     axes[1].legend(title="first layer (+ batch norm)")
+    return axes
+
+
+# ---- chapters 7 and 8: scores per regulariser (moved out of the chapters, issue #12) ----
+
+
+def plot_score_bars(
+    table,
+    scores: dict,
+    order,
+    activations=("relu", "exponential"),
+    figsize=(11, 3.4),
+    rotation: float = 30,
+    legend_on: str = "snr",
+):
+    """One panel per score of a sweep, a group of bars per regulariser, a bar per activation.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A sweep's results: columns ``regularizer``, ``activation`` and every key of ``scores``;
+        one model per regulariser and activation.
+    scores : dict
+        Score column -> y label, one panel each, left to right.
+    order : sequence of str
+        The regularisers, left to right.
+    activations : sequence of str
+        The bars of each group (:func:`plot_grouped_bars`).
+    figsize : (float, float)
+    rotation : float
+        Angle of the regulariser names.
+    legend_on : str
+        The score whose panel carries the legend.
+
+    Returns
+    -------
+    The axes, one per score. The test-AUROC panel (``test_auroc``) is zoomed to its values.
+    """
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        raise ValueError("table must be a non-empty DataFrame of a sweep's results")
+    missing = [c for c in ("regularizer", "activation", *scores) if c not in table]
+    if missing:
+        raise ValueError(f"the table lacks the columns {missing}")
+    if not scores:
+        raise ValueError("scores is empty: give at least one score")
+    fig, axes = plt.subplots(1, len(scores), figsize=figsize, constrained_layout=True)
+    axes = np.atleast_1d(axes)
+    for ax, (col, label) in zip(axes, scores.items()):
+        values = table.pivot(index="regularizer", columns="activation", values=col)
+        values = values.reindex(list(order))
+        plot_grouped_bars(
+            values[list(activations)], ax=ax, ylabel=label, legend=col == legend_on
+        )
+        if col == "test_auroc":
+            ax.set_ylim(values.min().min() - 0.01, min(1.0, values.max().max() + 0.005))
+        ax.tick_params(axis="x", labelrotation=rotation)
     return axes
