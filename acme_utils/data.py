@@ -676,6 +676,11 @@ def motif_table(motifs: list[Motif]) -> str:
         A header line, then one line per motif: its ``label``, ``jaspar_id``, length (nt), the
         total information content of its PWM (bits, one decimal; METHODS.md section 1) and its
         :func:`consensus`.
+
+    Raises
+    ------
+    ValueError
+        If ``motifs`` is empty or holds something other than a ``Motif``.
     """
     if not motifs or not all(isinstance(m, Motif) for m in motifs):
         raise ValueError("motifs must be a non-empty list of data.Motif")
@@ -703,6 +708,11 @@ def motif_role(name: str, background: list[Motif] | None = None) -> str:
     Returns
     -------
     str
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a non-empty string.
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty string; got {name!r}")
@@ -730,6 +740,11 @@ def planted_table(split: Split, i: int, motifs: list[Motif]) -> str:
         A header line, then one line per planted instance: its row of ``split.planted``
         (sequence, motif index, start), the motif index, label and JASPAR ID, and the start and
         end (exclusive) of the instance.
+
+    Raises
+    ------
+    ValueError
+        If ``i`` is not the index of a sequence of the split.
     """
     i = _check_index(split, i)
     lines = [
@@ -759,6 +774,12 @@ def mark_motifs(sequence: str, starts, lengths) -> str:
     -------
     str
         ``sequence`` with ``[start, start + length)`` of every motif upper-cased, the rest lower.
+
+    Raises
+    ------
+    ValueError
+        If ``starts`` and ``lengths`` are not 1-D integer arrays of one size, or a motif
+        does not lie inside the sequence.
     """
     starts = validate_input(
         starts, "starts", shape=("n",), dtype=np.int64, allow_empty=True
@@ -793,6 +814,11 @@ def instance_table(split: Split, i: int, motifs: list[Motif]) -> str:
         A header line, then one line per planted instance, left to right: the motif's label,
         the nucleotides sampled at the instance, the motif's :func:`consensus` and the number of
         positions where the two differ.
+
+    Raises
+    ------
+    ValueError
+        If ``i`` is not the index of a sequence of the split.
     """
     i = _check_index(split, i)
     sequence = one_hot_to_string(split.x[i])
@@ -815,6 +841,11 @@ def motifs_per_sequence(split: Split) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (N,), int
+
+    Raises
+    ------
+    ValueError
+        If ``split`` is not a ``Split``.
     """
     if not isinstance(split, Split):
         raise ValueError(f"split must be a data.Split; got {type(split).__name__}")
@@ -834,6 +865,11 @@ def planted_instances(ds: SyntheticDataset) -> tuple[np.ndarray, np.ndarray]:
         Index of each instance's motif in ``ds.motifs``.
     label : float array, shape (M,)
         Class (1 positive, 0 negative) of the sequence the instance was planted in.
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``SyntheticDataset``.
     """
     _check_dataset(ds)
     splits = _splits(ds).values()
@@ -855,6 +891,11 @@ def class_balance_table(ds: SyntheticDataset) -> str:
         A header line, one line per split (train, valid, test) and one for all of them:
         sequences, positives, negatives and the percentage of positives (METHODS.md section 1:
         half of the sequences are positives).
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``SyntheticDataset``.
     """
     _check_dataset(ds)
     splits = _splits(ds)
@@ -889,6 +930,11 @@ def motif_count_table(ds: SyntheticDataset) -> str:
         ``motif_count_probs`` (METHODS.md section 1) and the observed fraction of all sequences,
         of the positives and of the negatives (three splits pooled); then the expected and the
         observed mean number of motifs per sequence.
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``SyntheticDataset``.
     """
     _check_dataset(ds)
     splits = _splits(ds).values()
@@ -931,6 +977,11 @@ def motif_share_table(ds: SyntheticDataset) -> str:
         pool, the observed and the expected share of motif positions, the share of weak motif
         positions (0 < IC <= threshold) and of background positions (IC = 0), the three splits
         pooled; then a line explaining the first column.
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``SyntheticDataset``.
     """
     _check_dataset(ds)
     splits = _splits(ds).values()
@@ -978,6 +1029,11 @@ def motif_usage_report(ds: SyntheticDataset) -> str:
         the number of negatives without a single background motif, against its expectation
         ``N_neg * sum_k P(k) * p_core**k`` with ``p_core`` the core PWMs' share of the pool
         (METHODS.md section 1): such a negative looks exactly like a positive.
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``SyntheticDataset``.
     """
     _check_dataset(ds)
     splits = _splits(ds).values()

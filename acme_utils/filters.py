@@ -307,6 +307,12 @@ def analyse_filters(
     -------
     FilterAnalysis
         ``(pwms, n_sites, best_any, best_core)``.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is not a ``data.SyntheticDataset``; and as :func:`filter_pwms` and
+        :func:`match_filters` (e.g. a ``threshold`` outside [0, 1)).
     """
     if not isinstance(data, SyntheticDataset):
         raise ValueError(
@@ -340,6 +346,11 @@ def filter_summary(results: dict, match_r: float, naive_r: float = 0.6) -> pd.Da
         ``core r > MATCH_R`` (filters whose best core correlation exceeds each threshold) and
         ``core motifs recovered`` (the names, strand dropped and sorted, of the core motifs
         matched above ``match_r``, or ``"none"``).
+
+    Raises
+    ------
+    ValueError
+        If ``results`` is empty or a threshold is not finite.
     """
     if not results:
         raise ValueError("results is empty: give at least one model")
@@ -380,6 +391,11 @@ def core_match_report(summary: pd.DataFrame, specs: dict) -> str:
         One line per activation, in order of first appearance: how many of its models' filters
         match a core motif, pooled over its models with and/or without batch norm; then the
         model(s) with the most matches.
+
+    Raises
+    ------
+    ValueError
+        If ``summary`` lacks a column or a model of it has no spec.
     """
     for col in ("filters", "core r > MATCH_R"):
         if col not in summary.columns:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._tensorflow import keras, tf
+from .validation import validate_input
 
 __all__ = [
     "REGULARIZERS",
@@ -377,6 +378,12 @@ def adversarial_examples(
     -------
     numpy.ndarray, shape (B, L, 4), float32
         The adversarial inputs, each within ``epsilon`` of its input in every entry.
+
+    Raises
+    ------
+    ValueError
+        If ``epsilon`` is negative, ``step`` not positive, ``n_steps`` not a positive
+        integer, or ``x`` and ``y`` are not of the shapes above.
     """
     opts = REGULARIZERS["adversarial"]
     epsilon = opts["epsilon"] if epsilon is None else epsilon
@@ -416,16 +423,22 @@ def prior_table(tracks: dict, cutoff: int, softness: float = 0.2, smooth_sigma=3
         (:func:`tv_prior_loss` with and without ``normalize``), and both total variations of
         the track scaled by 0.1 (``TV (raw) of 0.1 x track``, ``TV (normalised) of 0.1 x
         track``): the raw one scales with the track, the normalised one does not.
+
+    Raises
+    ------
+    ValueError
+        If ``tracks`` is empty, or its tracks are not finite 1-D arrays of one length.
     """
     import pandas as pd
 
     if not tracks:
         raise ValueError("tracks is empty: give at least one track")
-    arrays = [np.asarray(t, dtype=np.float64) for t in tracks.values()]
-    if any(a.ndim != 1 for a in arrays) or len({a.size for a in arrays}) != 1:
-        raise ValueError("every track must be a 1-D array, all of one length")
-    if not all(np.isfinite(a).all() for a in arrays):
-        raise ValueError("tracks contain NaN or infinite values")
+    arrays = [
+        validate_input(t, f"tracks[{name!r}]", shape=("L",), dtype=np.float64)
+        for name, t in tracks.items()
+    ]
+    if len({a.size for a in arrays}) != 1:
+        raise ValueError("every track must be of one length")
     stacked = tf.constant(np.stack(list(tracks.values())), tf.float32)
     rows = []
     for i, name in enumerate(tracks):
@@ -463,14 +476,16 @@ def mass_above(spectra) -> np.ndarray:
         Element ``f - 1`` is the share of the mean spectrum's mass at frequencies 1..F that
         lies above frequency ``f``: what a Fourier prior with cutoff ``f`` down-weights. It
         falls to 0 at ``f = F``.
+
+    Raises
+    ------
+    ValueError
+        If ``spectra`` is not a finite ``(B, F + 1)`` array with ``F >= 1``, or has no
+        mass outside the DC term.
     """
-    spectra = np.asarray(spectra, dtype=np.float64)
-    if spectra.ndim != 2 or spectra.shape[0] < 1 or spectra.shape[1] < 2:
-        raise ValueError(
-            f"spectra must have shape (B, F + 1) with F >= 1; got {spectra.shape}"
-        )
-    if not np.isfinite(spectra).all():
-        raise ValueError("spectra contain NaN or infinite values")
+    spectra = validate_input(spectra, "spectra", shape=("B", "F + 1"), dtype=np.float64)
+    if spectra.shape[1] < 2:
+        raise ValueError(f"spectra need F >= 1 non-DC frequencies; got {spectra.shape}")
     mean = spectra[:, 1:].mean(axis=0)
     if mean.sum() <= 0:
         raise ValueError("the spectra have no mass outside the DC term")
@@ -494,6 +509,11 @@ def cutoff_table(spectra, candidates, length: int):
     pandas.DataFrame
         Indexed by ``cutoff c``, with the period ``L/c`` (nt) and the ground truth's share of
         non-DC mass above ``c`` (:func:`mass_above`), for each candidate.
+
+    Raises
+    ------
+    ValueError
+        If a candidate is not in ``1..F``; and as :func:`mass_above`.
     """
     import pandas as pd
 
@@ -530,6 +550,12 @@ def track_priors(
         ``{"Fourier prior": ..., "TV prior": ...}``: the mean Fourier prior (from the NumPy
         spectrum, :func:`track_spectrum` and :func:`fourier_weights`) and the normalised total
         variation (:func:`tv_prior_loss`).
+
+    Raises
+    ------
+    ValueError
+        If ``track`` is not a finite ``(B, L)`` array with ``L >= 2``
+        (:func:`track_spectrum`).
     """
     spectrum = track_spectrum(track, smooth_sigma)  # checks the shape and values
     w = fourier_weights(np.asarray(track).shape[1] // 2, cutoff, softness)

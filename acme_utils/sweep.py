@@ -764,6 +764,11 @@ def score_table(table: pd.DataFrame, columns: dict, order) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Rows: ``order``; columns: a ``(display name, activation)`` MultiIndex.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is not a non-empty DataFrame with the columns needed.
     """
     _check_scores(table, columns)
     wide = table.pivot(
@@ -791,6 +796,11 @@ def score_spread(
     -------
     pandas.DataFrame
         One row per activation (sorted), one column per score.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is not a non-empty DataFrame with the columns needed.
     """
     if columns is None:
         columns = {"test_auroc": "test AUROC spread", "snr": "SNR spread"}
@@ -821,6 +831,12 @@ def score_changes(
         For each activation of the table (in order of appearance), a heading line and one
         line per regulariser of ``order``: each score's difference from the baseline's, with
         a sign and 3 decimals.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is not a non-empty DataFrame with the columns needed, or has no
+        model of the ``baseline``.
     """
     _check_scores(table, columns)
     if baseline not in set(table.regularizer):
@@ -1036,6 +1052,11 @@ def recipe_table(recipes: pd.DataFrame, values=("test_auroc", "snr", "best_epoch
     pandas.DataFrame
         Rows: the recipes of the table, in the order of ``training.RECIPES``; columns: a
         ``(score, activation)`` MultiIndex.
+
+    Raises
+    ------
+    ValueError
+        If ``recipes`` is not a non-empty DataFrame with the columns needed.
     """
     _check_recipes(recipes, values)
     order = [r for r in training.RECIPES if r in set(recipes.recipe)]
@@ -1061,6 +1082,12 @@ def recipe_effects(recipes: pd.DataFrame, baseline: str = "methods") -> str:
         One line per other recipe of the table (in the order of ``training.RECIPES``): for each
         activation that both recipes have, the difference in test AUROC (4 decimals) and in SNR
         (2 decimals), recipe minus baseline.
+
+    Raises
+    ------
+    ValueError
+        If ``recipes`` is not a non-empty DataFrame with the columns needed, or has no
+        model of the ``baseline`` recipe.
     """
     _check_recipes(recipes, ("test_auroc", "snr"))
     if baseline not in set(recipes.recipe):

@@ -875,6 +875,12 @@ def performance_table(trained: dict, wall_seconds: dict | None = None):
         were kept) and ``epochs run``, ``training time (s)`` (the sum of the recorded per-epoch
         times, rounded to whole seconds: the same whether the model was trained now or loaded),
         ``s / epoch``, ``from cache`` and, with ``wall_seconds``, ``this run (s)`` (one decimal).
+
+    Raises
+    ------
+    ValueError
+        If ``trained`` is empty or holds something other than a ``TrainedModel``, or
+        ``wall_seconds`` does not have one entry per model.
     """
     import pandas as pd
 
@@ -929,6 +935,12 @@ def performance_summary(results, specs: dict) -> str:
         The model with the highest test AUROC and the spread (maximum minus minimum) across
         the models, then the mean test AUROC of the models without and of those with batch
         norm (a line for each that has models), 4 decimals.
+
+    Raises
+    ------
+    ValueError
+        If ``results`` is empty or has no ``test AUROC`` column, or a model of it has no
+        spec.
     """
     if "test AUROC" not in getattr(results, "columns", ()):
         raise ValueError("results needs a 'test AUROC' column (performance_table)")
@@ -976,6 +988,12 @@ def adversarial_summary(trained: dict, clean_epochs: int) -> str:
     str
         One line per model that trained past the warm-up: the mean training loss after it
         (against ln 2), the epoch whose weights were kept and the test AUROC.
+
+    Raises
+    ------
+    ValueError
+        If ``clean_epochs`` is not a non-negative integer or ``trained`` holds something
+        other than a ``TrainedModel``.
     """
     if int(clean_epochs) != clean_epochs or clean_epochs < 0:
         raise ValueError(

@@ -950,7 +950,7 @@ def test_plot_attack_accuracy_curve_radius_and_chance():
     assert curve.get_ydata().tolist() == [0.9, 0.4, 0.1]
     assert radius.get_xdata()[0] == 0.05 and chance.get_ydata()[0] == 0.5
     assert ax.get_xscale() == "log" and ax.get_ylim() == (0, 1)
-    with pytest.raises(ValueError, match="one length"):
+    with pytest.raises(ValueError, match="accuracy must have shape"):
         plotting.plot_attack_accuracy([0.01, 0.05], [0.9])
     with pytest.raises(ValueError, match="positive"):
         plotting.plot_attack_accuracy([0.0], [0.9])

@@ -453,6 +453,8 @@ def test_mass_above_and_cutoff_table_of_a_hand_made_spectrum():
         R.cutoff_table(spectra, [4], length=6)
     with pytest.raises(ValueError, match="no mass"):
         R.mass_above(np.array([[1.0, 0.0, 0.0]]))
+    with pytest.raises(ValueError, match="spectra must have shape"):
+        R.mass_above(np.ones(5))
 
 
 def test_track_priors_agree_with_the_tensorflow_losses():

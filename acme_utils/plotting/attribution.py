@@ -769,6 +769,12 @@ def plot_prior_spectra(
     Returns
     -------
     The axes. The first panel carries the y label, the last the legend.
+
+    Raises
+    ------
+    ValueError
+        If ``spectra`` is empty or lacks a regulariser and activation of ``order`` and
+        ``activations`` (and as :func:`plot_attribution_spectra`).
     """
     if not spectra:
         raise ValueError("spectra is empty: give at least one spectrum")

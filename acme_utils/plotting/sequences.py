@@ -538,6 +538,12 @@ def plot_motif_logos(motifs, ncols: int = 2, figsize=None, show_length: bool = F
     Returns
     -------
     The figure (constrained layout). Unused panels of the last row are left blank.
+
+    Raises
+    ------
+    ValueError
+        If ``motifs`` is empty or holds something other than a ``data.Motif``, or
+        ``ncols`` is not a positive integer.
     """
     if not motifs or not all(isinstance(m, Motif) for m in motifs):
         raise ValueError("motifs must be a non-empty list of data.Motif")
@@ -587,6 +593,12 @@ def plot_sequence_anatomy(
     Returns
     -------
     The figure, with two axes: the layout and the logo.
+
+    Raises
+    ------
+    ValueError
+        If ``pwm`` is not ``(L, 4)`` or the motifs are not valid placements
+        (:func:`plot_motif_layout`).
     """
     pwm = np.asarray(pwm, dtype=np.float64)
     if pwm.ndim != 2 or pwm.shape[1] != 4:
@@ -625,6 +637,12 @@ def plot_example_sequences(
     Returns
     -------
     The figure (1.5 inches per row, shared x axis labelled on the bottom row).
+
+    Raises
+    ------
+    ValueError
+        If ``split`` is not a ``data.Split``, ``indices`` is empty or holds an index
+        outside the split.
     """
     if not isinstance(split, Split):
         raise ValueError(f"split must be a data.Split; got {type(split).__name__}")
@@ -664,6 +682,11 @@ def plot_dataset_balance(ds: SyntheticDataset):
     Returns
     -------
     The axes.
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``data.SyntheticDataset``.
     """
     _check_dataset(ds)
     _, ax = plt.subplots(figsize=(4.5, 3), layout="constrained")
@@ -684,6 +707,11 @@ def plot_dataset_motif_counts(ds: SyntheticDataset):
     Returns
     -------
     The axes.
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``data.SyntheticDataset``.
     """
     _check_dataset(ds)
     n_motifs = np.concatenate(
@@ -710,6 +738,11 @@ def plot_dataset_motif_usage(ds: SyntheticDataset):
     Returns
     -------
     The figure, with two axes (positives, negatives).
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``data.SyntheticDataset``.
     """
     _check_dataset(ds)
     motif_idx, motif_cls = planted_instances(ds)
@@ -756,6 +789,12 @@ def plot_logo_stack(
     Returns
     -------
     The figure; the bottom row's x axis is labelled "position (nt)".
+
+    Raises
+    ------
+    ValueError
+        If ``matrices`` is empty, its matrices differ in shape, or the window is outside
+        them.
     """
     if not matrices:
         raise ValueError("matrices is empty: give at least one matrix")

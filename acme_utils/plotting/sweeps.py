@@ -532,6 +532,11 @@ def plot_recipe_comparison(
     Returns
     -------
     The two axes.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is empty or has no ``(score, activation)`` column to draw.
     """
     if not isinstance(table, pd.DataFrame) or table.empty:
         raise ValueError("table must be a non-empty DataFrame (sweep.recipe_table)")
@@ -595,6 +600,12 @@ def plot_score_bars(
     Returns
     -------
     The axes, one per score. The test-AUROC panel (``test_auroc``) is zoomed to its values.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is not a non-empty DataFrame with the columns needed, or ``scores``
+        is empty.
     """
     if not isinstance(table, pd.DataFrame) or table.empty:
         raise ValueError("table must be a non-empty DataFrame of a sweep's results")

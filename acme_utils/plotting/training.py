@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..validation import validate_input
 from ._style import _despine
 from .sequences import plot_pwm_logo
 
@@ -319,6 +320,12 @@ def plot_recipe_histories(
     Returns
     -------
     The axes, one per key.
+
+    Raises
+    ------
+    ValueError
+        If ``recipes`` is not a DataFrame with the columns needed, or has no model of
+        the recipes ``shown``.
     """
     if not isinstance(recipes, pd.DataFrame):
         raise ValueError(
@@ -366,6 +373,12 @@ def plot_model_learning_curves(trained: dict, figsize=(10, 3.4)):
     Returns
     -------
     The two axes: training loss and validation AUROC.
+
+    Raises
+    ------
+    ValueError
+        If ``trained`` is empty or a model has no ``history`` (and as
+        :func:`plot_learning_curves`).
     """
     if not trained:
         raise ValueError("trained is empty: give at least one model")
@@ -395,6 +408,12 @@ def plot_adversarial_curves(trained: dict, clean_epochs: int):
     Returns
     -------
     The two axes.
+
+    Raises
+    ------
+    ValueError
+        If ``clean_epochs`` is not a non-negative integer; and as
+        :func:`plot_model_learning_curves`.
     """
     if int(clean_epochs) != clean_epochs or clean_epochs < 0:
         raise ValueError(
@@ -424,14 +443,17 @@ def plot_attack_accuracy(epsilons, accuracy, epsilon: float | None = None, ax=No
     Returns
     -------
     The axes; a dotted line marks chance (0.5).
+
+    Raises
+    ------
+    ValueError
+        If ``epsilons`` and ``accuracy`` are not non-empty 1-D arrays of one length, a
+        radius is not positive or an accuracy is outside [0, 1].
     """
-    epsilons = np.asarray(epsilons, dtype=np.float64)
-    accuracy = np.asarray(accuracy, dtype=np.float64)
-    if epsilons.ndim != 1 or epsilons.size == 0 or accuracy.shape != epsilons.shape:
-        raise ValueError(
-            "epsilons and accuracy must be non-empty 1-D arrays of one length; got shapes "
-            f"{epsilons.shape} and {accuracy.shape}"
-        )
+    epsilons = validate_input(epsilons, "epsilons", shape=("K",), dtype=np.float64)
+    accuracy = validate_input(
+        accuracy, "accuracy", shape=(len(epsilons),), dtype=np.float64
+    )
     if not (epsilons > 0).all() or not ((accuracy >= 0) & (accuracy <= 1)).all():
         raise ValueError("epsilons must be positive and accuracies in [0, 1]")
     if ax is None:
