@@ -49,6 +49,18 @@ __all__ = [
     "planted_motifs",
     "planted_overlap",
     "window_overlaps_motif",
+    # checking a dataset against its specification (chapter 1)
+    "motif_table",
+    "motif_role",
+    "planted_table",
+    "mark_motifs",
+    "instance_table",
+    "motifs_per_sequence",
+    "planted_instances",
+    "class_balance_table",
+    "motif_count_table",
+    "motif_share_table",
+    "motif_usage_report",
 ]
 
 
@@ -902,3 +914,434 @@ def window_overlaps_motif(pwm, sequence, position, window: int) -> np.ndarray:
     mask = motif_mask(pwm)
     cum = np.concatenate([np.zeros((len(mask), 1)), np.cumsum(mask, axis=1)], axis=1)
     return (cum[sequence, position + window] - cum[sequence, position]) > 0
+
+
+# --------------------------------------------------------------------------------------------
+# Checking a dataset against its specification (chapter 1; moved out of the chapter, issue #12)
+# --------------------------------------------------------------------------------------------
+
+
+def _check_dataset(ds) -> None:
+    if not isinstance(ds, SyntheticDataset):
+        raise ValueError(f"ds must be a data.SyntheticDataset; got {type(ds).__name__}")
+
+
+def _splits(ds: SyntheticDataset) -> dict:
+    """The three splits by name, in the order of the 70/10/20 split."""
+    return {"train": ds.train, "valid": ds.valid, "test": ds.test}
+
+
+def _motif_count_probs(ds: SyntheticDataset) -> dict:
+    """Number of motifs -> probability the dataset was generated with."""
+    return dict(ds.params.get("motif_count_probs", MOTIF_COUNT_PROBS))
+
+
+def motif_table(motifs: list[Motif]) -> str:
+    """A text table of motifs: label, JASPAR ID, length, information content and consensus.
+
+    Parameters
+    ----------
+    motifs : list of Motif
+        E.g. ``load_motifs(list(CORE_MOTIFS.values()))``.
+
+    Returns
+    -------
+    str
+        A header line, then one line per motif: its ``label``, ``jaspar_id``, length (nt), the
+        total information content of its PWM (bits, one decimal; METHODS.md section 1) and its
+        :func:`consensus`.
+
+    Raises
+    ------
+    ValueError
+        If ``motifs`` is empty or holds something other than a ``Motif``.
+    """
+    if not motifs or not all(isinstance(m, Motif) for m in motifs):
+        raise ValueError("motifs must be a non-empty list of data.Motif")
+    lines = [f"{'motif':<10}{'JASPAR':<10}{'length':>7}{'IC (bits)':>11}  consensus"]
+    for m in motifs:
+        ic = information_content(m.pwm).sum()
+        lines.append(
+            f"{m.label:<10}{m.jaspar_id:<10}{len(m):>7}{ic:>11.1f}  {consensus(m.pwm)}"
+        )
+    return "\n".join(lines)
+
+
+def motif_role(name: str, background: list[Motif] | None = None) -> str:
+    """The role of a transcription factor in the dataset: ``"core"`` (one of ``CORE_MOTIFS``),
+    ``"background"`` (a background motif) or ``"not used"``.
+
+    Parameters
+    ----------
+    name : str
+        A motif name as JASPAR spells it, e.g. ``"CTCF"``.
+    background : list of Motif, optional
+        The background motifs; default those of ``BACKGROUND_MOTIF_IDS`` (every dataset of the
+        book).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a non-empty string.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be a non-empty string; got {name!r}")
+    if name in CORE_MOTIFS:
+        return "core"
+    if background is None:
+        background = load_motifs(BACKGROUND_MOTIF_IDS)
+    return "background" if name in {m.name for m in background} else "not used"
+
+
+def planted_table(split: Split, i: int, motifs: list[Motif]) -> str:
+    """A text table of the motifs planted in sequence ``i`` of a split, left to right.
+
+    Parameters
+    ----------
+    split : Split
+    i : int
+        The sequence's index in the split.
+    motifs : list of Motif
+        The dataset's motifs (``SyntheticDataset.motifs``), into which ``split.planted`` indexes.
+
+    Returns
+    -------
+    str
+        A header line, then one line per planted instance: its row of ``split.planted``
+        (sequence, motif index, start), the motif index, label and JASPAR ID, and the start and
+        end (exclusive) of the instance.
+
+    Raises
+    ------
+    ValueError
+        If ``i`` is not the index of a sequence of the split.
+    """
+    i = _check_index(split, i)
+    lines = [
+        f"{'planted row':<16}{'motif index':>12}  "
+        f"{'motif':<10}{'JASPAR':<10}{'start':>6}{'end':>6}"
+    ]
+    for row in split.planted[split.planted[:, 0] == i]:
+        _, mot, start = row
+        lines.append(
+            f"{str(row.tolist()):<16}{mot:>12}  {motifs[mot].label:<10}"
+            f"{motifs[mot].jaspar_id:<10}{start:>6}{start + len(motifs[mot]):>6}"
+        )
+    return "\n".join(lines)
+
+
+def mark_motifs(sequence: str, starts, lengths) -> str:
+    """A sequence with the positions of its motifs in capitals and the background in lower case.
+
+    Parameters
+    ----------
+    sequence : str
+        The nucleotides (e.g. ``one_hot_to_string(split.x[i])``).
+    starts, lengths : 1-D int arrays
+        Start (0-based) and length of every motif (e.g. from :func:`planted_motifs`).
+
+    Returns
+    -------
+    str
+        ``sequence`` with ``[start, start + length)`` of every motif upper-cased, the rest lower.
+
+    Raises
+    ------
+    ValueError
+        If ``starts`` and ``lengths`` are not 1-D integer arrays of one size, or a motif
+        does not lie inside the sequence.
+    """
+    starts = validate_input(
+        starts, "starts", shape=("n",), dtype=np.int64, allow_empty=True
+    )
+    lengths = validate_input(
+        lengths, "lengths", shape=(len(starts),), dtype=np.int64, allow_empty=True
+    )
+    if ((starts < 0) | (lengths < 0) | (starts + lengths > len(sequence))).any():
+        raise ValueError(
+            f"every motif must lie inside the sequence of {len(sequence)} nt"
+        )
+    in_motif = np.zeros(len(sequence), dtype=bool)
+    for start, length in zip(starts, lengths):
+        in_motif[start : start + length] = True
+    return "".join(b.upper() if m else b.lower() for b, m in zip(sequence, in_motif))
+
+
+def instance_table(split: Split, i: int, motifs: list[Motif]) -> str:
+    """A text table comparing every motif instance planted in sequence ``i`` with its consensus.
+
+    Parameters
+    ----------
+    split : Split
+    i : int
+        The sequence's index in the split.
+    motifs : list of Motif
+        The dataset's motifs (``SyntheticDataset.motifs``).
+
+    Returns
+    -------
+    str
+        A header line, then one line per planted instance, left to right: the motif's label,
+        the nucleotides sampled at the instance, the motif's :func:`consensus` and the number of
+        positions where the two differ.
+
+    Raises
+    ------
+    ValueError
+        If ``i`` is not the index of a sequence of the split.
+    """
+    i = _check_index(split, i)
+    sequence = one_hot_to_string(split.x[i])
+    lines = [f"{'motif':<10}{'instance':<16}{'consensus':<16}mismatches"]
+    for _, mot, start in split.planted[split.planted[:, 0] == i]:
+        cons = consensus(motifs[mot].pwm)
+        inst = sequence[start : start + len(cons)]
+        mismatches = sum(a != b for a, b in zip(inst, cons))
+        lines.append(f"{motifs[mot].label:<10}{inst:<16}{cons:<16}{mismatches}")
+    return "\n".join(lines)
+
+
+def motifs_per_sequence(split: Split) -> np.ndarray:
+    """The number of motifs planted in every sequence of a split (its rows in ``planted``).
+
+    Parameters
+    ----------
+    split : Split
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,), int
+
+    Raises
+    ------
+    ValueError
+        If ``split`` is not a ``Split``.
+    """
+    if not isinstance(split, Split):
+        raise ValueError(f"split must be a data.Split; got {type(split).__name__}")
+    return np.bincount(split.planted[:, 0], minlength=len(split))
+
+
+def planted_instances(ds: SyntheticDataset) -> tuple[np.ndarray, np.ndarray]:
+    """Every planted motif instance of the dataset, the three splits pooled (train, valid, test).
+
+    Parameters
+    ----------
+    ds : SyntheticDataset
+
+    Returns
+    -------
+    motif : int array, shape (M,)
+        Index of each instance's motif in ``ds.motifs``.
+    label : float array, shape (M,)
+        Class (1 positive, 0 negative) of the sequence the instance was planted in.
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``SyntheticDataset``.
+    """
+    _check_dataset(ds)
+    splits = _splits(ds).values()
+    motif = np.concatenate([s.planted[:, 1] for s in splits])
+    label = np.concatenate([s.y[s.planted[:, 0], 0] for s in splits])
+    return motif, label
+
+
+def class_balance_table(ds: SyntheticDataset) -> str:
+    """A text table of positives and negatives per split and in the whole dataset.
+
+    Parameters
+    ----------
+    ds : SyntheticDataset
+
+    Returns
+    -------
+    str
+        A header line, one line per split (train, valid, test) and one for all of them:
+        sequences, positives, negatives and the percentage of positives (METHODS.md section 1:
+        half of the sequences are positives).
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``SyntheticDataset``.
+    """
+    _check_dataset(ds)
+    splits = _splits(ds)
+    y_all = np.concatenate([s.y[:, 0] for s in splits.values()])
+    lines = [
+        f"{'split':<8}{'sequences':>10}{'positives':>11}{'negatives':>11}{'% positive':>12}"
+    ]
+    for name, s in splits.items():
+        pos = int(s.y.sum())
+        lines.append(
+            f"{name:<8}{len(s):>10,}{pos:>11,}{len(s) - pos:>11,}"
+            f"{100 * pos / len(s):>12.1f}"
+        )
+    lines.append(
+        f"{'all':<8}{y_all.size:>10,}{int(y_all.sum()):>11,}{int((y_all == 0).sum()):>11,}"
+        f"{100 * y_all.mean():>12.1f}"
+    )
+    return "\n".join(lines)
+
+
+def motif_count_table(ds: SyntheticDataset) -> str:
+    """A text table of the number of motifs per sequence, expected against observed.
+
+    Parameters
+    ----------
+    ds : SyntheticDataset
+
+    Returns
+    -------
+    str
+        A header line; for every number of motifs, its probability in the generating
+        ``motif_count_probs`` (METHODS.md section 1) and the observed fraction of all sequences,
+        of the positives and of the negatives (three splits pooled); then the expected and the
+        observed mean number of motifs per sequence.
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``SyntheticDataset``.
+    """
+    _check_dataset(ds)
+    splits = _splits(ds).values()
+    probs = _motif_count_probs(ds)
+    y_all = np.concatenate([s.y[:, 0] for s in splits])
+    n_motifs = np.concatenate([motifs_per_sequence(s) for s in splits])
+    lines = [
+        f"{'motifs':>6}{'expected':>10}{'all':>8}{'positives':>11}{'negatives':>11}"
+    ]
+    for k, p in probs.items():
+        obs = [
+            (n_motifs[mask] == k).mean()
+            for mask in (y_all >= 0, y_all == 1, y_all == 0)
+        ]
+        lines.append(f"{k:>6}{p:>10.3f}{obs[0]:>8.3f}{obs[1]:>11.3f}{obs[2]:>11.3f}")
+    expected_mean = sum(k * p for k, p in probs.items())
+    lines.append(
+        f"mean motifs per sequence: expected {expected_mean:.2f}, "
+        f"observed {n_motifs.mean():.2f}"
+    )
+    return "\n".join(lines)
+
+
+def motif_share_table(ds: SyntheticDataset) -> str:
+    """A text table of the share of motif positions per class, observed against expected.
+
+    The expected share of motif positions (information content above ``IC_THRESHOLD``) in a
+    class is the mean number of motifs per sequence times the mean number of such columns per
+    motif of the class's pool (the core PWMs for positives, all PWMs for negatives), divided by
+    the sequence length (METHODS.md section 1).
+
+    Parameters
+    ----------
+    ds : SyntheticDataset
+
+    Returns
+    -------
+    str
+        A header line; per class, the mean number of columns above the threshold per motif of its
+        pool, the observed and the expected share of motif positions, the share of weak motif
+        positions (0 < IC <= threshold) and of background positions (IC = 0), the three splits
+        pooled; then a line explaining the first column.
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``SyntheticDataset``.
+    """
+    _check_dataset(ds)
+    splits = _splits(ds).values()
+    y_all = np.concatenate([s.y[:, 0] for s in splits])
+    ic_all = np.concatenate([s.information_content for s in splits])
+    length = ds.test.x.shape[1]
+    expected_mean = sum(k * p for k, p in _motif_count_probs(ds).items())
+    informative_columns = np.array([motif_mask(m.pwm).sum() for m in ds.motifs])
+    pools = {
+        "positives": (y_all == 1, informative_columns[: ds.n_core]),
+        "negatives": (y_all == 0, informative_columns),
+    }
+    lines = [
+        f"{'class':<10}{'columns':>8}{'IC > 0.1':>10}{'expected':>10}{'0 < IC <= 0.1':>15}"
+        f"{'IC = 0':>9}"
+    ]
+    for name, (mask, columns) in pools.items():
+        ic_cls = ic_all[mask]
+        motif_frac = (ic_cls > IC_THRESHOLD).mean()
+        weak_frac = ((ic_cls > 0) & (ic_cls <= IC_THRESHOLD)).mean()
+        expected = expected_mean * columns.mean() / length
+        lines.append(
+            f"{name:<10}{columns.mean():>8.1f}{motif_frac:>10.1%}{expected:>10.1%}"
+            f"{weak_frac:>15.1%}{(ic_cls == 0).mean():>9.1%}"
+        )
+    lines.append(
+        "columns: mean number of columns above 0.1 bits per motif in the class's pool"
+    )
+    return "\n".join(lines)
+
+
+def motif_usage_report(ds: SyntheticDataset) -> str:
+    """Which PWMs each class uses, and how many negatives are made of core motifs only.
+
+    Parameters
+    ----------
+    ds : SyntheticDataset
+
+    Returns
+    -------
+    str
+        Per class: its number of motif instances, how many PWMs of its pool it uses, whether it
+        uses core PWMs only, and the share of forward-orientation instances. Then the share of
+        core PWMs among the negatives' instances (against uniform sampling from all PWMs), and
+        the number of negatives without a single background motif, against its expectation
+        ``N_neg * sum_k P(k) * p_core**k`` with ``p_core`` the core PWMs' share of the pool
+        (METHODS.md section 1): such a negative looks exactly like a positive.
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``SyntheticDataset``.
+    """
+    _check_dataset(ds)
+    splits = _splits(ds).values()
+    motif_idx, motif_cls = planted_instances(ds)
+    y_all = np.concatenate([s.y[:, 0] for s in splits])
+    lines = []
+    for cls, label in ((1, "positives"), (0, "negatives")):
+        used = motif_idx[motif_cls == cls]
+        pool = ds.n_core if cls == 1 else len(ds.motifs)
+        fwd_share = np.mean([ds.motifs[m].strand == "+" for m in used])
+        lines.append(
+            f"{label}: {used.size:,} motif instances, "
+            f"{np.unique(used).size} of the {pool} PWMs in "
+            f"the pool used, only core PWMs: {bool((used < ds.n_core).all())}, "
+            f"forward orientation {fwd_share:.1%}"
+        )
+    core_share = (motif_idx[motif_cls == 0] < ds.n_core).mean()
+    lines.append(
+        f"share of core PWMs among the negatives' instances: {core_share:.1%} "
+        f"(uniform sampling: {ds.n_core / len(ds.motifs):.1%})"
+    )
+    has_background = np.concatenate(
+        [
+            np.bincount(s.planted[s.planted[:, 1] >= ds.n_core, 0], minlength=len(s))
+            > 0
+            for s in splits
+        ]
+    )
+    lookalikes = int(((y_all == 0) & ~has_background).sum())
+    p_core = ds.n_core / len(ds.motifs)
+    p_only_core = sum(p * p_core**k for k, p in _motif_count_probs(ds).items())
+    expected_lookalikes = (y_all == 0).sum() * p_only_core
+    lines.append(
+        f"negatives made only of core motifs: {lookalikes} "
+        f"(expected {expected_lookalikes:.1f})"
+    )
+    return "\n".join(lines)

@@ -17,11 +17,13 @@ motif starts before the filter's window).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
 from ._tensorflow import keras
-from .data import Motif, information_content
+from .data import Motif, SyntheticDataset, information_content
 from .models import first_layer_activation_model
 from .validation import check_model_input
 
@@ -30,6 +32,10 @@ __all__ = [
     "first_layer_activations",
     "filter_pwms",
     "match_filters",
+    "FilterAnalysis",
+    "analyse_filters",
+    "filter_summary",
+    "core_match_report",
 ]
 
 
@@ -300,3 +306,157 @@ def match_filters(pwms, motifs: list[Motif], min_overlap: int = 6) -> pd.DataFra
             "information_content": information_content(pwms).sum(axis=1),
         }
     )
+
+
+# ---- chapter 2: a model's filters against the planted motifs (moved out of the chapter) ----
+
+
+class FilterAnalysis(NamedTuple):
+    """The first-layer filters of one model as PWMs, matched to the planted motifs."""
+
+    pwms: np.ndarray  # (F, K, 4) filter PWMs (filter_pwms)
+    n_sites: np.ndarray  # (F,) windows averaged into each PWM
+    best_any: pd.DataFrame  # match_filters against every planted motif
+    best_core: pd.DataFrame  # match_filters against the core motifs only
+
+
+def analyse_filters(
+    model: keras.Model, data, threshold: float = 0.5, min_overlap: int = 6
+) -> FilterAnalysis:
+    """Filter PWMs of a model on the test set, matched to all planted motifs and to the core ones.
+
+    :func:`filter_pwms` on ``data.test.x`` (activation alignment), then :func:`match_filters`
+    twice: against every motif of the dataset (``data.motifs``, both orientations) and against
+    the core motifs only (``data.motifs[:data.n_core]``).
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model of ``models.build_cnn`` (trained or not).
+    data : data.SyntheticDataset
+        The dataset whose test sequences activate the filters and whose motifs they are
+        compared with.
+    threshold : float
+        Fraction of a filter's maximum activation that counts as a hit (``filter_pwms``).
+    min_overlap : int
+        Columns a filter and a motif must share to be compared (``match_filters``).
+
+    Returns
+    -------
+    FilterAnalysis
+        ``(pwms, n_sites, best_any, best_core)``.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is not a ``data.SyntheticDataset``; and as :func:`filter_pwms` and
+        :func:`match_filters` (e.g. a ``threshold`` outside [0, 1)).
+    """
+    if not isinstance(data, SyntheticDataset):
+        raise ValueError(
+            f"data must be a data.SyntheticDataset; got {type(data).__name__}"
+        )
+    pwms, n_sites = filter_pwms(model, data.test.x, threshold=threshold)
+    best_any = match_filters(pwms, data.motifs, min_overlap=min_overlap)
+    best_core = match_filters(pwms, data.motifs[: data.n_core], min_overlap=min_overlap)
+    return FilterAnalysis(pwms, n_sites, best_any, best_core)
+
+
+def filter_summary(results: dict, match_r: float, naive_r: float = 0.6) -> pd.DataFrame:
+    """How many filters of each model capture a core motif, one row per model.
+
+    Parameters
+    ----------
+    results : dict
+        Model name -> :class:`FilterAnalysis` (``analyse_filters``).
+    match_r : float
+        The calibrated threshold: a filter is a core-motif match when its best correlation with
+        a core motif exceeds it (chapter 2 takes the largest correlation of any untrained
+        filter).
+    naive_r : float
+        A fixed threshold to compare with.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``variant`` (the model names), with columns ``filters``, ``median IC (bits)``
+        of the filter PWMs, ``median sites`` (windows per PWM), ``core r > {naive_r}`` and
+        ``core r > MATCH_R`` (filters whose best core correlation exceeds each threshold) and
+        ``core motifs recovered`` (the names, strand dropped and sorted, of the core motifs
+        matched above ``match_r``, or ``"none"``).
+
+    Raises
+    ------
+    ValueError
+        If ``results`` is empty or a threshold is not finite.
+    """
+    if not results:
+        raise ValueError("results is empty: give at least one model")
+    if not np.isfinite(match_r) or not np.isfinite(naive_r):
+        raise ValueError(f"thresholds must be finite; got {match_r!r} and {naive_r!r}")
+    rows = []
+    for label, (pwms, n_sites, best_any, best_core) in results.items():
+        hits = best_core[best_core["correlation"] > match_r]
+        recovered = sorted(set(hits["motif"].str.split("(", regex=False).str[0]))
+        rows.append(
+            {
+                "variant": label,
+                "filters": len(best_core),
+                "median IC (bits)": float(best_core["information_content"].median()),
+                "median sites": float(np.median(n_sites)),
+                f"core r > {naive_r}": int((best_core["correlation"] > naive_r).sum()),
+                "core r > MATCH_R": len(hits),
+                "core motifs recovered": ", ".join(recovered) or "none",
+            }
+        )
+    return pd.DataFrame(rows).set_index("variant")
+
+
+def core_match_report(summary: pd.DataFrame, specs: dict) -> str:
+    """Core-motif matches per first-layer activation, and the models with the most.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        From :func:`filter_summary` (columns ``filters`` and ``core r > MATCH_R``).
+    specs : dict
+        Model name (the index of ``summary``) -> its ``training.ModelSpec`` (read:
+        ``activation`` and ``batch_norm``).
+
+    Returns
+    -------
+    str
+        One line per activation, in order of first appearance: how many of its models' filters
+        match a core motif, pooled over its models with and/or without batch norm; then the
+        model(s) with the most matches.
+
+    Raises
+    ------
+    ValueError
+        If ``summary`` lacks a column or a model of it has no spec.
+    """
+    for col in ("filters", "core r > MATCH_R"):
+        if col not in summary.columns:
+            raise ValueError(f"summary has no column {col!r}; use filter_summary")
+    missing = set(summary.index) - set(specs)
+    if missing:
+        raise ValueError(f"no spec for the models {sorted(missing)}")
+    lines = []
+    for act in dict.fromkeys(specs[k].activation for k in summary.index):
+        names = [k for k in summary.index if specs[k].activation == act]
+        bn = {specs[k].batch_norm for k in names}
+        which = (
+            "with and without"
+            if len(bn) == 2
+            else ("with" if True in bn else "without")
+        )
+        rows = summary.loc[names]
+        lines.append(
+            f"{act} ({which} BN): {rows['core r > MATCH_R'].sum()} of "
+            f"{rows['filters'].sum()} first-layer filters match a core motif"
+        )
+    most = summary["core r > MATCH_R"]
+    lines.append(
+        "Most core-motif matches: " + ", ".join(most.index[most == most.max()])
+    )
+    return "\n".join(lines)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._tensorflow import keras, tf
+from .validation import validate_input
 
 __all__ = [
     "REGULARIZERS",
@@ -42,6 +43,12 @@ __all__ = [
     "spectral_penalty",
     "adversarial_phase",
     "first_selectable_epoch",
+    # chapters 7 and 8
+    "adversarial_examples",
+    "prior_table",
+    "mass_above",
+    "cutoff_table",
+    "track_priors",
 ]
 
 
@@ -677,3 +684,223 @@ def first_selectable_epoch(name: str, options: dict | None = None) -> int:
     if name == "adversarial" and opts["select_after_clean"]:
         return int(opts["clean_epochs"]) + 1
     return 1
+
+
+# --------------------------------------------------------------------------------------------
+# Looking at regularisers and priors from outside training (chapters 7 and 8; moved out of the
+# chapters, issue #12)
+# --------------------------------------------------------------------------------------------
+
+
+def adversarial_examples(
+    logit_fn,
+    x,
+    y,
+    epsilon: float | None = None,
+    step: float | None = None,
+    n_steps: int | None = None,
+) -> np.ndarray:
+    """PGD adversarial examples of a batch (:func:`pgd_attack`), with the adversarial
+    regulariser's options as defaults (METHODS.md section 3: radius 0.05, 15 steps of 0.005).
+
+    Parameters
+    ----------
+    logit_fn : callable
+        The network's logit, ``(B, L, 4) -> (B, 1)`` (e.g. ``attribution.target_model(model)``).
+    x : array, shape (B, L, 4)
+        The inputs (one-hot sequences).
+    y : array, shape (B, 1)
+        Their labels.
+    epsilon, step, n_steps : optional
+        Radius of the L-infinity ball, step size and number of steps; default
+        ``REGULARIZERS["adversarial"]``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (B, L, 4), float32
+        The adversarial inputs, each within ``epsilon`` of its input in every entry.
+
+    Raises
+    ------
+    ValueError
+        If ``epsilon`` is negative, ``step`` not positive, ``n_steps`` not a positive
+        integer, or ``x`` and ``y`` are not of the shapes above.
+    """
+    opts = REGULARIZERS["adversarial"]
+    epsilon = opts["epsilon"] if epsilon is None else epsilon
+    step = opts["step"] if step is None else step
+    n_steps = opts["n_steps"] if n_steps is None else n_steps
+    if not (np.isfinite(epsilon) and epsilon >= 0 and np.isfinite(step) and step > 0):
+        raise ValueError(
+            f"epsilon must be >= 0 and step > 0, both finite; got {epsilon!r}, {step!r}"
+        )
+    if int(n_steps) != n_steps or n_steps < 1:
+        raise ValueError(f"n_steps must be a positive integer; got {n_steps!r}")
+    x = tf.convert_to_tensor(np.asarray(x, dtype=np.float32))
+    y = tf.convert_to_tensor(y, dtype=tf.float32)
+    if x.shape.rank != 3 or x.shape[-1] != 4:
+        raise ValueError(f"x must have shape (B, L, 4); got {tuple(x.shape)}")
+    if tuple(y.shape) != (x.shape[0], 1):
+        raise ValueError(f"y must have shape ({x.shape[0]}, 1); got {tuple(y.shape)}")
+    return pgd_attack(logit_fn, x, y, epsilon, step, int(n_steps)).numpy()
+
+
+def prior_table(tracks: dict, cutoff: int, softness: float = 0.2, smooth_sigma=3.0):
+    """Both attribution priors of some attribution tracks, and the raw total variation's
+    dependence on scale: the toy comparison of chapter 8.
+
+    Parameters
+    ----------
+    tracks : dict
+        Name -> attribution track, an array of shape ``(L,)`` (all of one length).
+    cutoff, softness, smooth_sigma
+        The Fourier prior's options (``REGULARIZERS["fourier_prior"]``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``track`` (the names), with columns ``Fourier prior``
+        (:func:`fourier_prior_loss`), ``TV (normalised)`` and ``TV (raw)``
+        (:func:`tv_prior_loss` with and without ``normalize``), and both total variations of
+        the track scaled by 0.1 (``TV (raw) of 0.1 x track``, ``TV (normalised) of 0.1 x
+        track``): the raw one scales with the track, the normalised one does not.
+
+    Raises
+    ------
+    ValueError
+        If ``tracks`` is empty, or its tracks are not finite 1-D arrays of one length.
+    """
+    import pandas as pd
+
+    if not tracks:
+        raise ValueError("tracks is empty: give at least one track")
+    arrays = [
+        validate_input(t, f"tracks[{name!r}]", shape=("L",), dtype=np.float64)
+        for name, t in tracks.items()
+    ]
+    if len({a.size for a in arrays}) != 1:
+        raise ValueError("every track must be of one length")
+    stacked = tf.constant(np.stack(list(tracks.values())), tf.float32)
+    rows = []
+    for i, name in enumerate(tracks):
+        one = stacked[i : i + 1]
+        rows.append(
+            {
+                "track": name,
+                "Fourier prior": float(
+                    fourier_prior_loss(one, cutoff, softness, smooth_sigma)
+                ),
+                "TV (normalised)": float(tv_prior_loss(one, normalize=True)),
+                "TV (raw)": float(tv_prior_loss(one, normalize=False)),
+                "TV (raw) of 0.1 x track": float(
+                    tv_prior_loss(0.1 * one, normalize=False)
+                ),
+                "TV (normalised) of 0.1 x track": float(
+                    tv_prior_loss(0.1 * one, normalize=True)
+                ),
+            }
+        )
+    return pd.DataFrame(rows).set_index("track")
+
+
+def mass_above(spectra) -> np.ndarray:
+    """Share of the mean non-DC spectral mass above each frequency.
+
+    Parameters
+    ----------
+    spectra : array, shape (B, F + 1)
+        Normalised spectra of ``B`` tracks (:func:`track_spectrum`), the DC term first.
+
+    Returns
+    -------
+    numpy.ndarray, shape (F,)
+        Element ``f - 1`` is the share of the mean spectrum's mass at frequencies 1..F that
+        lies above frequency ``f``: what a Fourier prior with cutoff ``f`` down-weights. It
+        falls to 0 at ``f = F``.
+
+    Raises
+    ------
+    ValueError
+        If ``spectra`` is not a finite ``(B, F + 1)`` array with ``F >= 1``, or has no
+        mass outside the DC term.
+    """
+    spectra = validate_input(spectra, "spectra", shape=("B", "F + 1"), dtype=np.float64)
+    if spectra.shape[1] < 2:
+        raise ValueError(f"spectra need F >= 1 non-DC frequencies; got {spectra.shape}")
+    mean = spectra[:, 1:].mean(axis=0)
+    if mean.sum() <= 0:
+        raise ValueError("the spectra have no mass outside the DC term")
+    return 1 - np.cumsum(mean) / mean.sum()
+
+
+def cutoff_table(spectra, candidates, length: int):
+    """How much of a ground truth's spectrum a Fourier prior would penalise, per cutoff.
+
+    Parameters
+    ----------
+    spectra : array, shape (B, F + 1)
+        Normalised spectra of the ground-truth tracks (:func:`track_spectrum`).
+    candidates : sequence of int
+        Cutoffs, each in ``1..F``.
+    length : int
+        The tracks' length ``L`` (for the period ``L / c``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``cutoff c``, with the period ``L/c`` (nt) and the ground truth's share of
+        non-DC mass above ``c`` (:func:`mass_above`), for each candidate.
+
+    Raises
+    ------
+    ValueError
+        If a candidate is not in ``1..F``; and as :func:`mass_above`.
+    """
+    import pandas as pd
+
+    above = mass_above(spectra)
+    candidates = [int(c) for c in candidates]
+    if not candidates or min(candidates) < 1 or max(candidates) > above.size:
+        raise ValueError(
+            f"candidates must be cutoffs in 1..{above.size}; got {candidates}"
+        )
+    return pd.DataFrame(
+        {
+            "cutoff c": candidates,
+            "period L/c (nt)": [length / c for c in candidates],
+            "ground-truth non-DC mass above c": [above[c - 1] for c in candidates],
+        }
+    ).set_index("cutoff c")
+
+
+def track_priors(
+    track, cutoff: int, softness: float = 0.2, smooth_sigma: float = 3.0
+) -> dict:
+    """Both attribution priors of a batch of attribution tracks, averaged over the batch.
+
+    Parameters
+    ----------
+    track : array, shape (B, L)
+        Attribution tracks ``a_l = sum_c |x_lc df/dx_lc|`` (e.g. of held-out sequences).
+    cutoff, softness, smooth_sigma
+        The Fourier prior's options (``REGULARIZERS["fourier_prior"]``).
+
+    Returns
+    -------
+    dict
+        ``{"Fourier prior": ..., "TV prior": ...}``: the mean Fourier prior (from the NumPy
+        spectrum, :func:`track_spectrum` and :func:`fourier_weights`) and the normalised total
+        variation (:func:`tv_prior_loss`).
+
+    Raises
+    ------
+    ValueError
+        If ``track`` is not a finite ``(B, L)`` array with ``L >= 2``
+        (:func:`track_spectrum`).
+    """
+    spectrum = track_spectrum(track, smooth_sigma)  # checks the shape and values
+    w = fourier_weights(np.asarray(track).shape[1] // 2, cutoff, softness)
+    return {
+        "Fourier prior": float(np.mean(1 - spectrum[:, 1:] @ w)),
+        "TV prior": float(tv_prior_loss(tf.constant(track, tf.float32))),
+    }

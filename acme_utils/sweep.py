@@ -69,6 +69,11 @@ __all__ = [
     "train_row",
     "seed_spread",
     "criterion_picks",
+    "recipe_table",
+    "recipe_effects",
+    "score_table",
+    "score_spread",
+    "score_changes",
 ]
 
 
@@ -1910,3 +1915,209 @@ def main(argv=None) -> pd.DataFrame:
 
 if __name__ == "__main__":
     main()
+
+
+def _check_scores(table: pd.DataFrame, columns) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError(
+            f"table must be a pandas DataFrame; got {type(table).__name__}"
+        )
+    missing = [c for c in ("regularizer", "activation", *columns) if c not in table]
+    if missing:
+        raise ValueError(f"the table lacks the columns {missing}")
+    if not len(table):
+        raise ValueError("the results table is empty")
+
+
+def score_table(table: pd.DataFrame, columns: dict, order) -> pd.DataFrame:
+    """A sweep's scores with one row per regulariser and one column per score and activation.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A sweep's results (``run_sweep``), one model per regulariser and activation.
+    columns : dict
+        Score column -> its display name (e.g. ``{"snr": "SNR"}``), in the order shown.
+    order : sequence of str
+        The regularisers, top to bottom (missing ones give rows of NaN).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: ``order``; columns: a ``(display name, activation)`` MultiIndex.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is not a non-empty DataFrame with the columns needed.
+    """
+    _check_scores(table, columns)
+    wide = table.pivot(
+        index="regularizer", columns="activation", values=list(columns)
+    ).reindex(list(order))
+    return wide.rename(columns=columns, level=0)
+
+
+def score_spread(
+    table: pd.DataFrame,
+    columns: dict | None = None,
+) -> pd.DataFrame:
+    """How much the regularisers move each score: its maximum minus its minimum over the models
+    of each first-layer activation.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A sweep's results with an ``activation`` column.
+    columns : dict, optional
+        Score column -> display name; default test AUROC and SNR
+        (``{"test_auroc": "test AUROC spread", "snr": "SNR spread"}``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per activation (sorted), one column per score.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is not a non-empty DataFrame with the columns needed.
+    """
+    if columns is None:
+        columns = {"test_auroc": "test AUROC spread", "snr": "SNR spread"}
+    _check_scores(table, columns)
+    spread = table.groupby("activation")[list(columns)].agg(lambda s: s.max() - s.min())
+    return spread.rename(columns=columns)
+
+
+def score_changes(
+    table: pd.DataFrame, columns: dict, order, baseline: str = "none"
+) -> str:
+    """Every score of every regulariser minus the baseline's, per first-layer activation.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A sweep's results, one model per regulariser and activation.
+    columns : dict
+        Score column -> display name, in the order printed.
+    order : sequence of str
+        The regularisers; the baseline is left out of the lines.
+    baseline : str
+        The regulariser compared against (``"none"``: the unregularised model).
+
+    Returns
+    -------
+    str
+        For each activation of the table (in order of appearance), a heading line and one
+        line per regulariser of ``order``: each score's difference from the baseline's, with
+        a sign and 3 decimals.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is not a non-empty DataFrame with the columns needed, or has no
+        model of the ``baseline``.
+    """
+    _check_scores(table, columns)
+    if baseline not in set(table.regularizer):
+        raise ValueError(f"the baseline {baseline!r} is not in the table")
+    lines = []
+    for activation in table.activation.unique():
+        t = table[table.activation == activation].set_index("regularizer")
+        against = "the unregularised baseline" if baseline == "none" else baseline
+        lines.append(f"{activation} models, change against {against}:")
+        for reg in order:
+            if reg == baseline:
+                continue
+            d = t.loc[reg, list(columns)] - t.loc[baseline, list(columns)]
+            lines.append(
+                f"  {reg:<15} "
+                + ", ".join(f"{columns[k]} {d[k]:+.3f}" for k in columns)
+            )
+    return "\n".join(lines)
+
+
+def _check_recipes(recipes: pd.DataFrame, columns) -> None:
+    if not isinstance(recipes, pd.DataFrame):
+        raise ValueError(
+            f"recipes must be a pandas DataFrame; got {type(recipes).__name__}"
+        )
+    missing = [c for c in ("recipe", "activation", *columns) if c not in recipes]
+    if missing:
+        raise ValueError(f"the table lacks the columns {missing}")
+    if not len(recipes):
+        raise ValueError("the table is empty")
+
+
+def recipe_table(recipes: pd.DataFrame, values=("test_auroc", "snr", "best_epoch")):
+    """A results table reshaped to one row per training recipe, one column per score and
+    first-layer activation (the mean over the recipe's models of that activation).
+
+    Parameters
+    ----------
+    recipes : pandas.DataFrame
+        A sweep's results (e.g. ``committed_results("recipes")[0]``), with columns ``recipe``,
+        ``activation`` and every column of ``values``.
+    values : sequence of str
+        The scores to show.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: the recipes of the table, in the order of ``training.RECIPES``; columns: a
+        ``(score, activation)`` MultiIndex.
+
+    Raises
+    ------
+    ValueError
+        If ``recipes`` is not a non-empty DataFrame with the columns needed.
+    """
+    _check_recipes(recipes, values)
+    order = [r for r in training.RECIPES if r in set(recipes.recipe)]
+    return recipes.pivot_table(
+        index="recipe", columns="activation", values=list(values)
+    ).reindex(order)
+
+
+def recipe_effects(recipes: pd.DataFrame, baseline: str = "methods") -> str:
+    """How each training recipe moves test AUROC and attribution SNR against a baseline recipe.
+
+    Parameters
+    ----------
+    recipes : pandas.DataFrame
+        A sweep's results with columns ``recipe``, ``activation``, ``test_auroc`` and ``snr``,
+        one model per recipe and activation.
+    baseline : str
+        The recipe compared against (METHODS.md section 2 as written: ``"methods"``).
+
+    Returns
+    -------
+    str
+        One line per other recipe of the table (in the order of ``training.RECIPES``): for each
+        activation that both recipes have, the difference in test AUROC (4 decimals) and in SNR
+        (2 decimals), recipe minus baseline.
+
+    Raises
+    ------
+    ValueError
+        If ``recipes`` is not a non-empty DataFrame with the columns needed, or has no
+        model of the ``baseline`` recipe.
+    """
+    _check_recipes(recipes, ("test_auroc", "snr"))
+    if baseline not in set(recipes.recipe):
+        raise ValueError(f"the baseline recipe {baseline!r} is not in the table")
+    base = recipes[recipes.recipe == baseline].set_index("activation")
+    lines = []
+    for name in training.RECIPES:
+        if name == baseline or name not in set(recipes.recipe):
+            continue
+        rows = recipes[recipes.recipe == name].set_index("activation")
+        shifts = ", ".join(
+            f"{a}: AUROC {rows.loc[a, 'test_auroc'] - base.loc[a, 'test_auroc']:+.4f}, "
+            f"SNR {rows.loc[a, 'snr'] - base.loc[a, 'snr']:+.2f}"
+            for a in rows.index
+            if a in base.index
+        )
+        lines.append(f"{name:>12} vs {baseline}  {shifts}")
+    return "\n".join(lines)

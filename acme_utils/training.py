@@ -64,6 +64,9 @@ __all__ = [
     "train_model",
     "spec_key",
     "train_spec",
+    "performance_table",
+    "performance_summary",
+    "adversarial_summary",
 ]
 
 
@@ -1252,3 +1255,167 @@ def train_spec(
         verbose=verbose,
         recipe="methods",
     )
+
+
+# ---- chapter 2: the test-performance table of several models (moved out of the chapter) ----
+
+
+def performance_table(trained: dict, wall_seconds: dict | None = None):
+    """Test performance and training cost of several trained models, one row each.
+
+    Parameters
+    ----------
+    trained : dict
+        Display name -> ``TrainedModel`` (e.g. from ``train_spec``).
+    wall_seconds : dict, optional
+        Display name -> how long getting the model took in this run (training, or loading it
+        from the cache or the zoo), in seconds; one per model of ``trained``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``variant`` (the display names, in order), with columns ``test AUROC`` and
+        ``test AUPR`` (on the test split, METHODS.md section 2), ``best epoch`` (whose weights
+        were kept) and ``epochs run``, ``training time (s)`` (the sum of the recorded per-epoch
+        times, rounded to whole seconds: the same whether the model was trained now or loaded),
+        ``s / epoch``, ``from cache`` and, with ``wall_seconds``, ``this run (s)`` (one decimal).
+
+    Raises
+    ------
+    ValueError
+        If ``trained`` is empty or holds something other than a ``TrainedModel``, or
+        ``wall_seconds`` does not have one entry per model.
+    """
+    import pandas as pd
+
+    if not trained:
+        raise ValueError("trained is empty: give at least one model")
+    for label, tm in trained.items():
+        if not isinstance(tm, TrainedModel):
+            raise ValueError(
+                f"trained[{label!r}] must be a training.TrainedModel; "
+                f"got {type(tm).__name__}"
+            )
+    if wall_seconds is not None and set(wall_seconds) != set(trained):
+        raise ValueError(
+            "wall_seconds must have one entry per model of trained; "
+            f"got {sorted(wall_seconds)} for {sorted(trained)}"
+        )
+    rows = []
+    for label, tm in trained.items():
+        row = {
+            "variant": label,
+            "test AUROC": tm.test_metrics["auroc"],
+            "test AUPR": tm.test_metrics["aupr"],
+            "best epoch": tm.history["best_epoch"],
+            "epochs run": tm.history["stopped_epoch"],
+            "training time (s)": round(float(np.sum(tm.history["seconds"]))),
+            "s / epoch": float(np.mean(tm.history["seconds"])),
+            "from cache": tm.from_cache,
+        }
+        if wall_seconds is not None:
+            row["this run (s)"] = round(wall_seconds[label], 1)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("variant")
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight")
+
+
+def performance_summary(results, specs: dict) -> str:
+    """The best model by test AUROC, the spread, and the mean with and without batch norm.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        From :func:`performance_table` (column ``test AUROC``, indexed by display name).
+    specs : dict
+        Display name (every index of ``results``) -> its :class:`ModelSpec` (read:
+        ``batch_norm``).
+
+    Returns
+    -------
+    str
+        The model with the highest test AUROC and the spread (maximum minus minimum) across
+        the models, then the mean test AUROC of the models without and of those with batch
+        norm (a line for each that has models), 4 decimals.
+
+    Raises
+    ------
+    ValueError
+        If ``results`` is empty or has no ``test AUROC`` column, or a model of it has no
+        spec.
+    """
+    if "test AUROC" not in getattr(results, "columns", ()):
+        raise ValueError("results needs a 'test AUROC' column (performance_table)")
+    if not len(results):
+        raise ValueError("results is empty")
+    missing = set(results.index) - set(specs)
+    if missing:
+        raise ValueError(f"no spec for the models {sorted(missing)}")
+    auroc = results["test AUROC"]
+    best = auroc.idxmax()
+    n = len(results)
+    count = _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
+    lines = [
+        f"Highest test AUROC: {best} ({results.loc[best, 'test AUROC']:.4f}); "
+        f"spread across the {count} variants: {auroc.max() - auroc.min():.4f}"
+    ]
+    for bn in (False, True):
+        rows_bn = [k for k in results.index if specs[k].batch_norm == bn]
+        if rows_bn:
+            lines.append(
+                f"mean test AUROC {'with' if bn else 'without'} batch norm: "
+                f"{results.loc[rows_bn, 'test AUROC'].mean():.4f}"
+            )
+    return "\n".join(lines)
+
+
+# ---- chapter 7: what adversarial training did (moved out of the chapter, issue #12) ----
+
+
+def adversarial_summary(trained: dict, clean_epochs: int) -> str:
+    """The training loss of adversarially trained models after their clean warm-up.
+
+    A loss that settles at ln 2 (the loss of a constant prediction of 0.5) means the network
+    gave up on the adversarial batches (chapter 7).
+
+    Parameters
+    ----------
+    trained : dict
+        Display name -> ``TrainedModel``.
+    clean_epochs : int
+        Epochs of clean batches before adversarial ones (``REGULARIZERS["adversarial"]``).
+
+    Returns
+    -------
+    str
+        One line per model that trained past the warm-up: the mean training loss after it
+        (against ln 2), the epoch whose weights were kept and the test AUROC.
+
+    Raises
+    ------
+    ValueError
+        If ``clean_epochs`` is not a non-negative integer or ``trained`` holds something
+        other than a ``TrainedModel``.
+    """
+    if int(clean_epochs) != clean_epochs or clean_epochs < 0:
+        raise ValueError(
+            f"clean_epochs must be a non-negative integer; got {clean_epochs!r}"
+        )
+    lines = []
+    for name, tm in trained.items():
+        if not isinstance(tm, TrainedModel):
+            raise ValueError(
+                f"trained[{name!r}] must be a training.TrainedModel; "
+                f"got {type(tm).__name__}"
+            )
+        h = tm.history
+        late = np.array(h["loss"][int(clean_epochs) :])
+        if late.size:
+            lines.append(
+                f"{name}: mean training loss after the warm-up {late.mean():.4f} "
+                f"(ln 2 = {np.log(2):.4f}); "
+                f"kept epoch {h['best_epoch']}, test AUROC {tm.test_metrics['auroc']:.4f}"
+            )
+    return "\n".join(lines)

@@ -276,3 +276,187 @@ def test_window_overlaps_motif():
     np.testing.assert_array_equal(got, [True, True, True, False])
     with pytest.raises(ValueError, match="inside the sequences"):
         data.window_overlaps_motif(split.pwm, [0], [11], 2)
+
+
+# --- checking a dataset against its specification (chapter 1) ------------------------
+
+_ONE_HOT = np.eye(4)
+_WEAK = np.array([0.3, 0.25, 0.25, 0.2])  # 0 < information content <= 0.1 bits
+
+
+def _hand_made_dataset():
+    """A dataset whose every count is known by construction.
+
+    Motifs: a core motif ``CORE`` (3 columns, consensus ACG, all of 2 bits) and a background
+    motif ``BG`` (one weak column, then TTT), each followed by its reverse complement; the pool
+    of the positives is the two ``CORE`` PWMs (``n_core`` = 2). Sequences of 10 nt:
+
+    ===== ===== ===== =========================== ============================
+    split index class planted (motif index, start) note
+    ===== ===== ===== =========================== ============================
+    train 0     1     (0, 0), (1, 5)              2 motifs
+    train 1     1     (1, 2)
+    train 2     0     (2, 1)                      background only
+    train 3     0     (0, 3)                      a negative of core motifs only
+    valid 0     1     (0, 6)
+    test  0     0     (2, 0), (1, 6)              2 motifs
+    ===== ===== ===== =========================== ============================
+    """
+    core = np.array([_ONE_HOT[0], _ONE_HOT[1], _ONE_HOT[2]])
+    bg = np.array([_WEAK, _ONE_HOT[3], _ONE_HOT[3], _ONE_HOT[3]])
+    motifs = [
+        data.Motif("CORE", "C1", "+", core),
+        data.Motif("CORE", "C1", "-", data.reverse_complement(core)),
+        data.Motif("BG", "B1", "+", bg),
+        data.Motif("BG", "B1", "-", data.reverse_complement(bg)),
+    ]
+
+    def split(labels, planted):
+        n = len(labels)
+        pwm = np.full((n, 10, 4), 0.25)
+        for i, m, start in planted:
+            pwm[i, start : start + len(motifs[m])] = motifs[m].pwm
+        x = _ONE_HOT[pwm.argmax(-1)].astype(np.float32)
+        y = np.array(labels, np.float32)[:, None]
+        return data.Split(x, y, pwm.astype(np.float32), np.array(planted, np.int64))
+
+    train = split([1, 1, 0, 0], [[0, 0, 0], [0, 1, 5], [1, 1, 2], [2, 2, 1], [3, 0, 3]])
+    valid = split([1], [[0, 0, 6]])
+    test = split([0], [[0, 2, 0], [0, 1, 6]])
+    params = {"core_ids": ["C1"], "motif_count_probs": {1: 0.5, 2: 0.5}}
+    return data.SyntheticDataset(train, valid, test, motifs, params)
+
+
+def test_motif_table_lists_length_information_and_consensus():
+    ds = _hand_made_dataset()
+    lines = data.motif_table(ds.motifs[:2]).splitlines()
+    assert lines[0].split() == [
+        "motif",
+        "JASPAR",
+        "length",
+        "IC",
+        "(bits)",
+        "consensus",
+    ]
+    # three columns of 2 bits each; the reverse complement of ACG is CGT
+    assert lines[1].split() == ["CORE(+)", "C1", "3", "6.0", "ACG"]
+    assert lines[2].split() == ["CORE(-)", "C1", "3", "6.0", "CGT"]
+    with pytest.raises(ValueError, match="Motif"):
+        data.motif_table([])
+
+
+def test_motif_role_core_background_and_not_used():
+    bg = _hand_made_dataset().motifs[2:]
+    assert data.motif_role("SP1", bg) == "core"  # a key of CORE_MOTIFS
+    assert data.motif_role("BG", bg) == "background"
+    assert data.motif_role("CTCF", bg) == "not used"
+    with pytest.raises(ValueError, match="name"):
+        data.motif_role("", bg)
+
+
+def test_planted_and_instance_tables_of_one_sequence():
+    ds = _hand_made_dataset()
+    lines = data.planted_table(ds.train, 0, ds.motifs).splitlines()
+    assert len(lines) == 3  # header and two instances, left to right
+    assert lines[1].split() == ["[0,", "0,", "0]", "0", "CORE(+)", "C1", "0", "3"]
+    assert lines[2].split() == ["[0,", "1,", "5]", "1", "CORE(-)", "C1", "5", "8"]
+    lines = data.instance_table(ds.test, 0, ds.motifs).splitlines()
+    assert lines[0].split() == ["motif", "instance", "consensus", "mismatches"]
+    # the weak first column of BG samples A (its most probable letter): the consensus itself
+    assert lines[1].split() == ["BG(+)", "ATTT", "ATTT", "0"]
+    assert lines[2].split() == ["CORE(-)", "CGT", "CGT", "0"]
+    with pytest.raises(ValueError, match="sequence index"):
+        data.planted_table(ds.test, 1, ds.motifs)
+
+
+def test_instance_table_counts_mismatches():
+    ds = _hand_made_dataset()
+    ds.valid.x[0, 6] = _ONE_HOT[3]  # ACG -> TCG at the planted instance
+    line = data.instance_table(ds.valid, 0, ds.motifs).splitlines()[1]
+    assert line.split() == ["CORE(+)", "TCG", "ACG", "1"]
+
+
+def test_mark_motifs_capitalises_motif_positions():
+    assert data.mark_motifs("ACGTACGTAC", [1, 7], [2, 3]) == "aCGtacgTAC"
+    assert data.mark_motifs("ACGT", [], []) == "acgt"
+    with pytest.raises(ValueError, match="inside the sequence"):
+        data.mark_motifs("ACGT", [3], [2])
+
+
+def test_motifs_per_sequence_and_planted_instances():
+    ds = _hand_made_dataset()
+    np.testing.assert_array_equal(data.motifs_per_sequence(ds.train), [2, 1, 1, 1])
+    np.testing.assert_array_equal(data.motifs_per_sequence(ds.valid), [1])
+    motif, label = data.planted_instances(ds)  # train, valid, test rows in order
+    np.testing.assert_array_equal(motif, [0, 1, 1, 2, 0, 0, 2, 1])
+    np.testing.assert_array_equal(label, [1, 1, 1, 0, 0, 1, 0, 0])
+
+
+def test_class_balance_table_counts_every_split():
+    rows = [
+        line.split()
+        for line in data.class_balance_table(_hand_made_dataset()).splitlines()
+    ]
+    assert rows[0] == ["split", "sequences", "positives", "negatives", "%", "positive"]
+    assert rows[1:] == [
+        ["train", "4", "2", "2", "50.0"],
+        ["valid", "1", "1", "0", "100.0"],
+        ["test", "1", "0", "1", "0.0"],
+        ["all", "6", "3", "3", "50.0"],
+    ]
+
+
+def test_motif_count_table_observed_against_expected():
+    rows = [
+        line.split()
+        for line in data.motif_count_table(_hand_made_dataset()).splitlines()
+    ]
+    # motifs per sequence: positives 2, 1, 1; negatives 1, 1, 2
+    assert rows[1] == ["1", "0.500", "0.667", "0.667", "0.667"]
+    assert rows[2] == ["2", "0.500", "0.333", "0.333", "0.333"]
+    assert rows[3][-3:] == ["1.50,", "observed", "1.33"]  # 1.5 expected, 8 / 6 observed
+
+
+def test_motif_share_table_observed_against_expected():
+    rows = [
+        line.split()
+        for line in data.motif_share_table(_hand_made_dataset()).splitlines()
+    ]
+    # positives: 4 instances of 3 informative columns in 3 x 10 positions: 40 %; expected
+    # 1.5 motifs x 3 columns / 10 nt = 45 %; no weak column. Negatives: 4 instances, 12
+    # informative and 2 weak positions (the first column of each BG instance) in 30: 40 %,
+    # 6.7 %, and 16 background positions: 53.3 %; expected 1.5 x 3 / 10 = 45 % (every PWM of
+    # the pool has 3 informative columns).
+    assert rows[1] == ["positives", "3.0", "40.0%", "45.0%", "0.0%", "60.0%"]
+    assert rows[2] == ["negatives", "3.0", "40.0%", "45.0%", "6.7%", "53.3%"]
+
+
+def test_motif_usage_report_counts_pools_orientations_and_lookalikes():
+    lines = data.motif_usage_report(_hand_made_dataset()).splitlines()
+    # positives: motifs 0, 1, 1, 0: both core PWMs, half of them forward
+    assert lines[0] == (
+        "positives: 4 motif instances, 2 of the 2 PWMs in the pool used, "
+        "only core PWMs: True, forward orientation 50.0%"
+    )
+    # negatives: motifs 2, 0, 2, 1: three of the four PWMs, 2 core of 4 instances
+    assert lines[1] == (
+        "negatives: 4 motif instances, 3 of the 4 PWMs in the pool used, "
+        "only core PWMs: False, forward orientation 75.0%"
+    )
+    assert lines[2] == (
+        "share of core PWMs among the negatives' instances: 50.0% (uniform sampling: 50.0%)"
+    )
+    # one negative (train 3) without a background motif; expected 3 x (0.5 x 0.5 + 0.5 x 0.25)
+    assert lines[3] == "negatives made only of core motifs: 1 (expected 1.1)"
+
+
+def test_dataset_checks_reject_what_is_not_a_dataset():
+    for check in (
+        data.class_balance_table,
+        data.motif_count_table,
+        data.motif_share_table,
+        data.motif_usage_report,
+        data.planted_instances,
+    ):
+        with pytest.raises(ValueError, match="SyntheticDataset"):
+            check(_hand_made_dataset().train)

@@ -284,3 +284,82 @@ def test_plot_learning_curves_marks_best_epoch():
     with pytest.raises(ValueError, match="inconsistent"):
         plotting.plot_learning_curves({"a": {**h, "best_epoch": 4}})
     plt.close("all")
+
+
+# --- a model's filters against the planted motifs (chapter 2) ------------------------
+
+
+def test_analyse_filters_matches_every_and_the_core_motifs(small_data):
+    from acme_utils import models
+
+    keras.utils.set_random_seed(0)
+    model = models.build_cnn(input_length=small_data.test.x.shape[1])
+    result = filters.analyse_filters(model, small_data, threshold=0.5, min_overlap=6)
+    pwms, n_sites, best_any, best_core = result  # a tuple
+    n_filters, kernel = models.CONV_BLOCKS[0][
+        :2
+    ]  # the first layer: 24 filters of 19 nt
+    assert pwms.shape == (n_filters, kernel, 4) and n_sites.shape == (n_filters,)
+    assert len(best_any) == len(best_core) == n_filters
+    # the core motifs are a subset of all motifs: the best correlation over all is at least
+    # the best over the core ones, and core matches index the core motifs only
+    assert (best_any["correlation"] >= best_core["correlation"] - 1e-12).all()
+    assert best_core["motif_index"].dropna().lt(small_data.n_core).all()
+    with pytest.raises(ValueError, match="SyntheticDataset"):
+        filters.analyse_filters(model, small_data.test)
+
+
+def _analysis(correlations, labels, ic, n_sites):
+    best = pd.DataFrame(
+        {"motif": labels, "correlation": correlations, "information_content": ic}
+    )
+    return filters.FilterAnalysis(
+        np.zeros((len(ic), 3, 4)), np.array(n_sites), best, best
+    )
+
+
+def test_filter_summary_counts_matches_above_both_thresholds():
+    results = {
+        "m1": _analysis(
+            [0.9, 0.65, 0.8, np.nan],
+            ["MAX(+)", "SP1(-)", "MAX(-)", None],
+            [5.0, 3.0, 1.0, 0.0],
+            [10, 20, 30, 0],
+        ),
+        "m2": _analysis([0.2, 0.5], ["YY1(+)", "SP1(+)"], [1.0, 2.0], [4, 6]),
+    }
+    table = filters.filter_summary(results, match_r=0.7, naive_r=0.6)
+    assert list(table.index) == ["m1", "m2"]
+    assert table.loc["m1"].tolist() == [
+        4,
+        2.0,
+        15.0,
+        3,
+        2,
+        "MAX",
+    ]  # MAX in both strands
+    assert table.loc["m2"].tolist() == [2, 1.5, 5.0, 0, 0, "none"]
+    assert list(table.columns)[3:5] == ["core r > 0.6", "core r > MATCH_R"]
+    with pytest.raises(ValueError, match="empty"):
+        filters.filter_summary({}, 0.7)
+
+
+def test_core_match_report_pools_each_activation():
+    from acme_utils.training import ModelSpec
+
+    summary = pd.DataFrame(
+        {"filters": [24, 24, 24], "core r > MATCH_R": [3, 5, 5]},
+        index=["relu", "relu + BN", "exp"],
+    )
+    specs = {
+        "relu": ModelSpec("none", "relu", False, 0),
+        "relu + BN": ModelSpec("none", "relu", True, 0),
+        "exp": ModelSpec("none", "exponential", True, 0),
+    }
+    assert filters.core_match_report(summary, specs).splitlines() == [
+        "relu (with and without BN): 8 of 48 first-layer filters match a core motif",
+        "exponential (with BN): 5 of 24 first-layer filters match a core motif",
+        "Most core-motif matches: relu + BN, exp",
+    ]
+    with pytest.raises(ValueError, match="no spec"):
+        filters.core_match_report(summary, {"relu": specs["relu"]})

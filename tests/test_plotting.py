@@ -1163,3 +1163,209 @@ def test_plot_correction_scores_one_line_per_method_in_each_panel():
     assert len(one.axes) == 3
     with pytest.raises(ValueError, match="lacks"):
         plotting.plot_correction_scores(scores, ["sal", "deeplift"])
+
+
+def _toy_motifs(n):
+    from acme_utils.data import Motif
+
+    return [Motif(f"M{k}", f"MA{k}", "+", _toy_pwm(20 + k)) for k in range(n)]
+
+
+def test_plot_motif_logos_one_titled_logo_per_motif_rest_blank():
+    fig = plotting.plot_motif_logos(_toy_motifs(3), ncols=2, show_length=True)
+    axes = fig.axes
+    assert len(axes) == 4  # two rows of two
+    assert [ax.get_title(loc="left") for ax in axes[:3]] == [
+        "M0(+)  MA0  (20 nt)",
+        "M1(+)  MA1  (21 nt)",
+        "M2(+)  MA2  (22 nt)",
+    ]
+    assert not axes[3].axison  # the unused panel
+    fig = plotting.plot_motif_logos(_toy_motifs(2), ncols=2)
+    assert fig.axes[0].get_title(loc="left") == "M0(+)  MA0"
+    with pytest.raises(ValueError, match="Motif"):
+        plotting.plot_motif_logos([np.eye(4)])
+    with pytest.raises(ValueError, match="ncols"):
+        plotting.plot_motif_logos(_toy_motifs(2), ncols=0)
+
+
+def test_plot_sequence_anatomy_layout_above_logo():
+    fig = plotting.plot_sequence_anatomy(
+        _toy_pwm(), [5, 12], [4, 6], ["A(+)", "B(-)"], title="toy"
+    )
+    ax_layout, ax_logo = fig.axes
+    assert ax_layout.get_title(loc="left") == "toy"
+    assert len(ax_layout.patches) == 2  # a box per motif
+    assert ax_logo.get_title(loc="left").startswith("its ground-truth PWM")
+    with pytest.raises(ValueError, match="shape"):
+        plotting.plot_sequence_anatomy(np.zeros((5, 3)), [], [])
+
+
+def test_dataset_figures_of_chapter_1(small_data):
+    test = small_data.test
+    fig = plotting.plot_example_sequences(test, [0, 1, 2])
+    assert len(fig.axes) == 3
+    for ax, j in zip(fig.axes, [0, 1, 2]):
+        kind = "positive" if test.y[j, 0] == 1 else "negative"
+        assert ax.get_title(loc="left").startswith(f"test sequence {j} ({kind}, ")
+    assert fig.axes[-1].get_xlabel() == "position (nt)"
+    ax = plotting.plot_dataset_balance(small_data)
+    assert len(ax.patches) == 6  # positives and negatives of three splits
+    assert sum(p.get_height() for p in ax.patches) == 1000  # 500 per class
+    ax = plotting.plot_dataset_motif_counts(small_data)
+    assert sum(p.get_height() for p in ax.patches) == pytest.approx(1.0)
+    fig = plotting.plot_dataset_motif_usage(small_data)
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "Motif usage, positives",
+        "Motif usage, negatives",
+    ]
+    assert len(fig.axes[1].patches) == len(small_data.motifs) // 2  # a bar per motif
+    with pytest.raises(ValueError, match="SyntheticDataset"):
+        plotting.plot_dataset_balance(test)
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_example_sequences(test, [])
+
+
+def test_plot_recipe_comparison_a_bar_per_recipe_and_activation():
+    import pandas as pd
+
+    columns = pd.MultiIndex.from_product(
+        [["snr", "test_auroc"], ["exponential", "relu"]]
+    )
+    table = pd.DataFrame(
+        [[1.0, 0.5, 0.95, 0.94], [2.0, 1.5, 0.97, 0.975], [2.5, 1.4, 0.972, 0.971]],
+        index=["methods", "l2", "authors"],
+        columns=columns,
+    )
+    ax_auroc, ax_snr = plotting.plot_recipe_comparison(table)
+    assert len(ax_auroc.patches) == len(ax_snr.patches) == 6
+    assert [t.get_text() for t in ax_auroc.get_xticklabels()] == list(table.index)
+    assert ax_auroc.get_lines()[0].get_ydata()[0] == 0.97  # the study's filter
+    assert [t.get_text() for t in ax_snr.get_legend().get_texts()] == [
+        "relu",
+        "exponential",
+    ]
+    with pytest.raises(ValueError, match="no \\(score, activation\\)"):
+        plotting.plot_recipe_comparison(table.loc[:, ["snr"]].droplevel(0, axis=1))
+
+
+def test_plot_recipe_histories_one_line_per_model_per_panel():
+    import json
+
+    import pandas as pd
+
+    def history(n):
+        return json.dumps(
+            {
+                "val_loss": [0.5] * n,
+                "val_auroc": [0.9] * n,
+                "learning_rate": [1e-3] * n,
+            }
+        )
+
+    recipes = pd.DataFrame(
+        {
+            "recipe": ["methods", "authors", "l2"],
+            "activation": ["relu", "relu", "relu"],
+            "best_epoch": [2, 3, 1],
+            "history": [history(3), history(4), history(2)],
+        }
+    )
+    axes = plotting.plot_recipe_histories(recipes)
+    assert len(axes) == 3
+    labels = [line.get_label() for line in axes[0].get_lines()]
+    assert labels == ["relu, methods", "relu, authors"]  # l2 is not shown
+    assert [line.get_linestyle() for line in axes[0].get_lines()] == [":", "-"]
+    with pytest.raises(ValueError, match="no model"):
+        plotting.plot_recipe_histories(recipes, shown=("batch32",))
+
+
+class _Trained:
+    """What the learning-curve figures read of a training.TrainedModel."""
+
+    def __init__(self, n, best):
+        self.history = {
+            "loss": list(np.linspace(0.7, 0.3, n)),
+            "val_auroc": list(np.linspace(0.6, 0.9, n)),
+            "best_epoch": best,
+        }
+
+
+def test_plot_model_and_adversarial_learning_curves():
+    trained = {"a": _Trained(8, 6), "b": _Trained(7, 7)}
+    ax_loss, ax_auc = plotting.plot_model_learning_curves(trained)
+    assert len(ax_loss.get_lines()) == 4  # a curve and a star per model
+    assert ax_loss.figure.get_size_inches().tolist() == [10, 3.4]
+    ax_loss, ax_auc = plotting.plot_adversarial_curves(trained, clean_epochs=5)
+    for ax in (ax_loss, ax_auc):
+        (span,) = ax.patches  # the clean warm-up, epochs 1-5
+        assert span.get_x() == 0.5 and span.get_width() == 5
+    assert ax_loss.get_lines()[-1].get_ydata()[0] == pytest.approx(np.log(2))
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_model_learning_curves({})
+    with pytest.raises(ValueError, match="clean_epochs"):
+        plotting.plot_adversarial_curves(trained, clean_epochs=-1)
+
+
+def test_plot_attack_accuracy_curve_radius_and_chance():
+    ax = plotting.plot_attack_accuracy([0.01, 0.05, 0.1], [0.9, 0.4, 0.1], epsilon=0.05)
+    curve, radius, chance = ax.get_lines()
+    assert curve.get_ydata().tolist() == [0.9, 0.4, 0.1]
+    assert radius.get_xdata()[0] == 0.05 and chance.get_ydata()[0] == 0.5
+    assert ax.get_xscale() == "log" and ax.get_ylim() == (0, 1)
+    with pytest.raises(ValueError, match="accuracy must have shape"):
+        plotting.plot_attack_accuracy([0.01, 0.05], [0.9])
+    with pytest.raises(ValueError, match="positive"):
+        plotting.plot_attack_accuracy([0.0], [0.9])
+
+
+def test_plot_score_bars_a_panel_per_score_a_bar_per_model():
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {
+            "regularizer": ["none", "none", "mixup", "mixup", "l2", "l2"],
+            "activation": ["relu", "exponential"] * 3,
+            "test_auroc": [0.95, 0.96, 0.94, 0.97, 0.93, 0.95],
+            "snr": [1.0, 2.0, 1.5, 1.25, 0.5, 0.7],
+        }
+    )
+    axes = plotting.plot_score_bars(
+        table, {"test_auroc": "AUROC", "snr": "SNR"}, ["none", "mixup", "l2"]
+    )
+    assert len(axes) == 2
+    for ax in axes:
+        assert len(ax.patches) == 6
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["none", "mixup", "l2"]
+    assert axes[0].get_ylim() == pytest.approx((0.92, 0.975))  # zoomed to the AUROCs
+    assert axes[0].get_legend() is None and axes[1].get_legend() is not None
+    with pytest.raises(ValueError, match="lacks the columns"):
+        plotting.plot_score_bars(table, {"kmer_kld": "KLD"}, ["none"])
+
+
+def test_plot_prior_spectra_a_panel_per_activation():
+    spectrum = np.full(11, 0.1)
+    spectra = {
+        (reg, act): spectrum
+        for act in ("relu", "exponential")
+        for reg in ("none", "mixup", "tv_prior")
+    }
+    axes = plotting.plot_prior_spectra(spectra, truth=spectrum, cutoff=3)
+    assert len(axes) == 2
+    for ax in axes:
+        assert len(ax.get_lines()) == 1 + 3 + 1  # truth, three models, the cutoff
+    assert axes[0].get_title() == "relu models, batch norm on"
+    assert axes[0].get_legend() is None and axes[1].get_legend() is not None
+    with pytest.raises(ValueError, match="no spectrum"):
+        plotting.plot_prior_spectra(spectra, order=["none", "l2"])
+
+
+def test_plot_logo_stack_one_row_per_matrix():
+    x = np.eye(4)[np.arange(30) % 4]
+    fig = plotting.plot_logo_stack({"input": x, "perturbed": 0.1 * x}, start=5, end=20)
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["input", "perturbed"]
+    assert fig.axes[-1].get_xlabel() == "position (nt)"
+    with pytest.raises(ValueError, match="outside"):
+        plotting.plot_logo_stack({"input": x}, start=20, end=40)
+    with pytest.raises(ValueError, match="same shape"):
+        plotting.plot_logo_stack({"a": x, "b": x[:10]})

@@ -374,3 +374,96 @@ def test_adversarial_run_shorter_than_its_warm_up_keeps_the_best_of_all_epochs(
 ):
     history = _fit_adversarial(small_data, epochs=2, clean_epochs=5)
     assert history["best_epoch"] == 1 + int(np.argmax(history["val_auroc"]))
+
+
+# --- regularisers and priors looked at from outside training (chapters 7 and 8) -------
+
+
+def _linear_logit(w):
+    """A linear logit ``f(x) = sum(w * x)``: PGD's sign steps move every entry by -sign(w) for
+    a positive label (raising the loss lowers f) and by +sign(w) for a negative one."""
+    w = tf.constant(w)
+    return lambda x: tf.reduce_sum(x * w, axis=(1, 2))[:, None]
+
+
+def test_adversarial_examples_of_a_linear_model_sit_on_the_ball():
+    x, y = _batch(4, 10)
+    w = np.random.default_rng(1).normal(size=(10, 4)).astype(np.float32)
+    eps = R.REGULARIZERS["adversarial"]["epsilon"]  # 15 steps of 0.005 reach the radius
+    x_adv = R.adversarial_examples(_linear_logit(w), x, y)
+    direction = np.where(y[:, :, None] == 1, -1, 1) * np.sign(w)[None]
+    np.testing.assert_allclose(x_adv, x + eps * direction, atol=1e-6)
+    assert x_adv.dtype == np.float32
+    # a radius of 0.001 in 2 steps of 0.01: clipped to the smaller ball
+    x_small = R.adversarial_examples(_linear_logit(w), x, y, 0.001, 0.01, 2)
+    np.testing.assert_allclose(x_small, x + 0.001 * direction, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"n_steps": 0}, "n_steps"),
+        ({"step": 0.0}, "step"),
+        ({"epsilon": -1.0}, "epsilon"),
+    ],
+)
+def test_adversarial_examples_reject_bad_options(args, message):
+    x, y = _batch(2, 10)
+    with pytest.raises(ValueError, match=message):
+        R.adversarial_examples(
+            _linear_logit(np.ones((10, 4), np.float32)), x, y, **args
+        )
+
+
+def test_adversarial_examples_reject_bad_shapes():
+    x, y = _batch(2, 10)
+    logit = _linear_logit(np.ones((10, 4), np.float32))
+    with pytest.raises(ValueError, match="x must have shape"):
+        R.adversarial_examples(logit, x[..., :3], y)
+    with pytest.raises(ValueError, match="y must have shape"):
+        R.adversarial_examples(logit, x, y[:1])
+
+
+def test_prior_table_total_variations_by_hand():
+    spikes = np.zeros(50)
+    spikes[[10, 20, 30]] = 1.0  # raw TV 6 (two steps per spike), sum 3
+    tracks = {"constant": np.ones(50), "spikes": spikes}
+    table = R.prior_table(tracks, cutoff=10, smooth_sigma=0)  # no smoothing
+    assert list(table.index) == ["constant", "spikes"]
+    assert table.loc["constant", "TV (raw)"] == 0
+    assert table.loc["spikes", "TV (raw)"] == pytest.approx(6)
+    assert table.loc["spikes", "TV (normalised)"] == pytest.approx(2)
+    assert table.loc["spikes", "TV (raw) of 0.1 x track"] == pytest.approx(0.6)
+    assert table.loc["spikes", "TV (normalised) of 0.1 x track"] == pytest.approx(2)
+    # unsmoothed, a constant track's mass is all DC: the Fourier prior's maximum, 1
+    assert table.loc["constant", "Fourier prior"] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="one length"):
+        R.prior_table({"a": np.ones(5), "b": np.ones(6)}, cutoff=2)
+
+
+def test_mass_above_and_cutoff_table_of_a_hand_made_spectrum():
+    # non-DC mass 1, 1, 2 (of 4), the same in both rows: above f = 1, 2, 3: 3/4, 2/4, 0
+    spectra = np.array([[5.0, 1.0, 1.0, 2.0], [0.0, 1.0, 1.0, 2.0]])
+    np.testing.assert_allclose(R.mass_above(spectra), [0.75, 0.5, 0.0])
+    table = R.cutoff_table(spectra, [1, 2], length=6)
+    assert table.index.name == "cutoff c" and list(table.index) == [1, 2]
+    assert table["period L/c (nt)"].tolist() == [6.0, 3.0]
+    assert table["ground-truth non-DC mass above c"].tolist() == [0.75, 0.5]
+    with pytest.raises(ValueError, match="candidates"):
+        R.cutoff_table(spectra, [4], length=6)
+    with pytest.raises(ValueError, match="no mass"):
+        R.mass_above(np.array([[1.0, 0.0, 0.0]]))
+    with pytest.raises(ValueError, match="spectra must have shape"):
+        R.mass_above(np.ones(5))
+
+
+def test_track_priors_agree_with_the_tensorflow_losses():
+    rng = np.random.default_rng(0)
+    track = np.abs(rng.normal(size=(3, 200))).astype(np.float32)
+    got = R.track_priors(track, cutoff=30)
+    # the TensorFlow Fourier prior used in training, computed independently of the NumPy twin
+    assert got["Fourier prior"] == pytest.approx(
+        float(R.fourier_prior_loss(tf.constant(track), cutoff=30)), abs=1e-5
+    )
+    zigzag = np.tile([0.0, 1.0], (1, 4))  # TV 7 over a sum of 4
+    assert R.track_priors(zigzag, cutoff=2)["TV prior"] == pytest.approx(7 / 4)

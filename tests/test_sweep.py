@@ -1154,3 +1154,84 @@ def test_criterion_picks_selects_the_best_by_each_criterion_and_ranks_its_snr():
         sweep.criterion_picks(pool, ["test_aupr"])
     with pytest.raises(ValueError, match="empty"):
         sweep.criterion_picks(pool.iloc[:0], ["snr"])
+
+
+def _recipes_table():
+    """Three recipes (listed out of RECIPES order) x two activations, known scores."""
+    rows = [
+        ("authors", "relu", 0.970, 1.50, 30),
+        ("authors", "exponential", 0.975, 2.40, 20),
+        ("methods", "relu", 0.950, 0.50, 40),
+        ("methods", "exponential", 0.955, 1.00, 50),
+        ("l2", "relu", 0.951, 0.75, 41),
+    ]
+    return pd.DataFrame(
+        rows, columns=["recipe", "activation", "test_auroc", "snr", "best_epoch"]
+    )
+
+
+def test_recipe_table_one_row_per_recipe_in_recipes_order():
+    table = sweep.recipe_table(_recipes_table())
+    assert list(table.index) == ["methods", "l2", "authors"]  # the order of RECIPES
+    assert table.loc["authors", ("snr", "exponential")] == 2.40
+    assert table.loc["methods", ("best_epoch", "relu")] == 40
+    assert np.isnan(table.loc["l2", ("test_auroc", "exponential")])  # no such model
+    with pytest.raises(ValueError, match="lacks the columns"):
+        sweep.recipe_table(_recipes_table().drop(columns="snr"))
+
+
+def test_recipe_effects_differences_against_the_baseline():
+    lines = sweep.recipe_effects(_recipes_table()).splitlines()
+    assert lines == [
+        "          l2 vs methods  relu: AUROC +0.0010, SNR +0.25",
+        "     authors vs methods  relu: AUROC +0.0200, SNR +1.00, "
+        "exponential: AUROC +0.0200, SNR +1.40",
+    ]
+    with pytest.raises(ValueError, match="baseline"):
+        sweep.recipe_effects(_recipes_table(), baseline="batch32")
+
+
+def _scores_table():
+    rows = [
+        ("none", "relu", 0.95, 1.00),
+        ("none", "exponential", 0.96, 2.00),
+        ("mixup", "relu", 0.94, 1.50),
+        ("mixup", "exponential", 0.97, 1.25),
+    ]
+    return pd.DataFrame(
+        rows, columns=["regularizer", "activation", "test_auroc", "snr"]
+    )
+
+
+def test_score_table_a_row_per_regulariser_in_the_given_order():
+    wide = sweep.score_table(
+        _scores_table(), {"snr": "SNR", "test_auroc": "AUROC"}, ["mixup", "none", "l2"]
+    )
+    assert list(wide.index) == ["mixup", "none", "l2"]
+    assert list(wide.columns.get_level_values(0).unique()) == ["SNR", "AUROC"]
+    assert wide.loc["mixup", ("SNR", "exponential")] == 1.25
+    assert wide.loc["none", ("AUROC", "relu")] == 0.95
+    assert wide.loc["l2"].isna().all()  # no such model
+    with pytest.raises(ValueError, match="lacks the columns"):
+        sweep.score_table(_scores_table(), {"kmer_kld": "k-mer KLD"}, ["none"])
+
+
+def test_score_spread_is_max_minus_min_per_activation():
+    spread = sweep.score_spread(_scores_table())
+    assert list(spread.columns) == ["test AUROC spread", "SNR spread"]
+    assert spread.loc["relu"].tolist() == pytest.approx([0.01, 0.5])
+    assert spread.loc["exponential"].tolist() == pytest.approx([0.01, 0.75])
+
+
+def test_score_changes_against_the_baseline():
+    text = sweep.score_changes(
+        _scores_table(), {"test_auroc": "AUROC", "snr": "SNR"}, ["none", "mixup"]
+    )
+    assert text.splitlines() == [
+        "relu models, change against the unregularised baseline:",
+        "  mixup           AUROC -0.010, SNR +0.500",
+        "exponential models, change against the unregularised baseline:",
+        "  mixup           AUROC +0.010, SNR -0.750",
+    ]
+    with pytest.raises(ValueError, match="baseline"):
+        sweep.score_changes(_scores_table(), {"snr": "SNR"}, ["mixup"], baseline="l2")

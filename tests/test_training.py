@@ -369,3 +369,85 @@ def test_train_spec_passes_name_and_configs(monkeypatch):
     assert kw0["name"] == "relu+bn seed 3" and kw1["name"] == "relu + BN"
     assert kw0["recipe"] == kw1["recipe"] == "methods"
     assert kw0["verbose"] is False and kw1["verbose"] is True
+
+
+# --- the test-performance table of several models (chapter 2) -----------------------
+
+
+def _fake_trained(auroc, aupr, seconds, best, from_cache=False):
+    """A TrainedModel with only what performance_table reads (no network)."""
+    history = {"seconds": seconds, "best_epoch": best, "stopped_epoch": len(seconds)}
+    return training.TrainedModel(
+        model=None,
+        name="fake",
+        model_config={},
+        train_config={},
+        history=history,
+        test_metrics={"auroc": auroc, "aupr": aupr},
+        key="k",
+        path=None,
+        from_cache=from_cache,
+    )
+
+
+def _three_models():
+    trained = {
+        "a": _fake_trained(0.90, 0.80, [1.2, 2.3, 3.6], 2),
+        "b": _fake_trained(0.95, 0.85, [4.0, 4.0], 1, from_cache=True),
+        "c": _fake_trained(0.93, 0.90, [0.4], 1),
+    }
+    specs = {
+        "a": training.ModelSpec("none", "relu", False, 0),
+        "b": training.ModelSpec("none", "relu", True, 0),
+        "c": training.ModelSpec("none", "exponential", False, 0),
+    }
+    return trained, specs
+
+
+def test_performance_table_one_row_per_model():
+    trained, _ = _three_models()
+    table = training.performance_table(trained, {"a": 1.26, "b": 0.04, "c": 9.0})
+    assert list(table.index) == ["a", "b", "c"] and table.index.name == "variant"
+    assert table.loc["a", "test AUROC"] == 0.90 and table.loc["c", "test AUPR"] == 0.90
+    assert table["best epoch"].tolist() == [2, 1, 1]
+    assert table["epochs run"].tolist() == [3, 2, 1]
+    assert table["training time (s)"].tolist() == [7, 8, 0]  # 7.1, 8.0, 0.4 rounded
+    assert table.loc["a", "s / epoch"] == pytest.approx(7.1 / 3)
+    assert table["from cache"].tolist() == [False, True, False]
+    assert table["this run (s)"].tolist() == [1.3, 0.0, 9.0]
+    assert "this run (s)" not in training.performance_table(trained).columns
+    with pytest.raises(ValueError, match="one entry per model"):
+        training.performance_table(trained, {"a": 1.0})
+    with pytest.raises(ValueError, match="TrainedModel"):
+        training.performance_table({"a": object()})
+    with pytest.raises(ValueError, match="empty"):
+        training.performance_table({})
+
+
+def test_performance_summary_best_spread_and_batch_norm_means():
+    trained, specs = _three_models()
+    lines = training.performance_summary(
+        training.performance_table(trained), specs
+    ).splitlines()
+    assert lines == [
+        "Highest test AUROC: b (0.9500); spread across the three variants: 0.0500",
+        "mean test AUROC without batch norm: 0.9150",  # (0.90 + 0.93) / 2
+        "mean test AUROC with batch norm: 0.9500",
+    ]
+    with pytest.raises(ValueError, match="no spec"):
+        training.performance_summary(training.performance_table(trained), {})
+
+
+def test_adversarial_summary_mean_loss_after_the_warm_up():
+    long = _fake_trained(0.7, 0.6, [1.0] * 4, 3)
+    long.history["loss"] = [0.5, 0.4, 0.69, 0.70]
+    short = _fake_trained(0.6, 0.5, [1.0] * 2, 1)
+    short.history["loss"] = [0.5, 0.4]  # stopped within the warm-up: no line
+    report = training.adversarial_summary({"long": long, "short": short}, 2)
+    assert report == (
+        "long: mean training loss after the warm-up 0.6950 (ln 2 = 0.6931); "
+        "kept epoch 3, test AUROC 0.7000"
+    )
+    assert training.adversarial_summary({"short": short}, 2) == ""
+    with pytest.raises(ValueError, match="clean_epochs"):
+        training.adversarial_summary({"long": long}, -1)

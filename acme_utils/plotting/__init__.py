@@ -32,6 +32,7 @@ from .attribution import (
     plot_correction_scores,
     plot_norm_track,
     plot_quality_by_method,
+    plot_prior_spectra,
     plot_simplex_decomposition,
     plot_planted_window,
     plot_window_logos,
@@ -57,10 +58,17 @@ from .sequences import (
     information_matrix,
     plot_class_balance,
     plot_count_histogram,
+    plot_dataset_balance,
+    plot_dataset_motif_counts,
+    plot_dataset_motif_usage,
+    plot_example_sequences,
     plot_logo,
+    plot_logo_stack,
     plot_motif_layout,
+    plot_motif_logos,
     plot_motif_usage,
     plot_pwm_logo,
+    plot_sequence_anatomy,
     plot_sequence_pwm,
 )
 from .sweeps import (
@@ -74,9 +82,19 @@ from .sweeps import (
     plot_paper_comparison,
     plot_paper_comparisons,
     plot_score_panels,
+    plot_recipe_comparison,
+    plot_score_bars,
     plot_score_scatter,
 )
-from .training import plot_filter_matches, plot_learning_curves, plot_training_histories
+from .training import (
+    plot_adversarial_curves,
+    plot_attack_accuracy,
+    plot_filter_matches,
+    plot_learning_curves,
+    plot_model_learning_curves,
+    plot_recipe_histories,
+    plot_training_histories,
+)
 
 # Written out (not computed from the modules' lists) so that static tools see the re-exports;
 # tests/test_plotting.py checks that it is exactly the union of the family modules' ``__all__``.
@@ -90,10 +108,21 @@ __all__ = [
     "plot_class_balance",
     "plot_count_histogram",
     "plot_motif_usage",
+    "plot_motif_logos",
+    "plot_sequence_anatomy",
+    "plot_example_sequences",
+    "plot_dataset_balance",
+    "plot_dataset_motif_counts",
+    "plot_dataset_motif_usage",
+    "plot_logo_stack",
     # training
     "plot_learning_curves",
     "plot_filter_matches",
     "plot_training_histories",
+    "plot_recipe_histories",
+    "plot_model_learning_curves",
+    "plot_adversarial_curves",
+    "plot_attack_accuracy",
     # attribution
     "plot_attribution_panel",
     "plot_angle_histogram",
@@ -111,6 +140,7 @@ __all__ = [
     "plot_angle_histogram_grid",
     "plot_correction_panel",
     "plot_correction_scores",
+    "plot_prior_spectra",
     # consistency
     "plot_ranked_kmers",
     "plot_angular_density",
@@ -138,4 +168,6 @@ __all__ = [
     "plot_score_panels",
     "plot_correlation_forests",
     "plot_activation_pairs",
+    "plot_recipe_comparison",
+    "plot_score_bars",
 ]

@@ -43,6 +43,7 @@ __all__ = [
     "plot_angle_histogram_grid",
     "plot_correction_panel",
     "plot_correction_scores",
+    "plot_prior_spectra",
 ]
 
 
@@ -1258,3 +1259,68 @@ def plot_correction_scores(
                 title=f"{model}: {metric_name}",
             )
     return fig
+
+
+def plot_prior_spectra(
+    spectra: dict,
+    truth=None,
+    cutoff: int | None = None,
+    order=None,
+    activations=("relu", "exponential"),
+    colors=("0.3", "tab:blue", "tab:red", "tab:green"),
+    title: str = "{activation} models, batch norm on",
+):
+    """:func:`plot_attribution_spectra` side by side, one panel per first-layer activation.
+
+    Parameters
+    ----------
+    spectra : dict
+        ``(regulariser, activation)`` -> mean normalised spectrum, shape ``(F + 1,)``.
+    truth : array, shape (F + 1,), optional
+        The ground truth's mean spectrum, on every panel.
+    cutoff : int, optional
+        The Fourier prior's cutoff, marked on every panel.
+    order : sequence of str, optional
+        The regularisers, in the order of the curves and the legend; default their order of
+        appearance in ``spectra``.
+    activations : sequence of str
+        One panel each, left to right (y axes shared).
+    colors : sequence
+        Colours of the regularisers, in ``order``.
+    title : str
+        Panel title, formatted with ``activation``.
+
+    Returns
+    -------
+    The axes. The first panel carries the y label, the last the legend.
+
+    Raises
+    ------
+    ValueError
+        If ``spectra`` is empty or lacks a regulariser and activation of ``order`` and
+        ``activations`` (and as :func:`plot_attribution_spectra`).
+    """
+    if not spectra:
+        raise ValueError("spectra is empty: give at least one spectrum")
+    if order is None:
+        order = list(dict.fromkeys(reg for reg, _ in spectra))
+    missing = [(r, a) for a in activations for r in order if (r, a) not in spectra]
+    if missing:
+        raise ValueError(f"no spectrum for {missing}")
+    colors = dict(zip(order, colors))
+    fig, axes = plt.subplots(
+        1, len(activations), figsize=(11, 3.6), sharey=True, constrained_layout=True
+    )
+    axes = np.atleast_1d(axes)
+    for ax, activation in zip(axes, activations):
+        plot_attribution_spectra(
+            {reg: spectra[reg, activation] for reg in order},
+            truth=truth,
+            cutoff=cutoff,
+            ax=ax,
+            colors=colors,
+            title=title.format(activation=activation),
+            ylabel="mean normalised |rFFT| (smoothed track)" if ax is axes[0] else None,
+            legend=ax is axes[-1],
+        )
+    return axes

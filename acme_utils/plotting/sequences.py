@@ -3,7 +3,10 @@
 Figures: :func:`plot_logo` and :func:`plot_pwm_logo` (logos of any ``(L, 4)`` matrix, used by
 every family and by chapters 1, 5, 6 and 7), :func:`plot_motif_layout` (chapters 1 and 6),
 :func:`plot_sequence_pwm` (chapters 1 and 5), and the dataset summaries of chapter 1:
-:func:`plot_class_balance`, :func:`plot_count_histogram` and :func:`plot_motif_usage`.
+:func:`plot_class_balance`, :func:`plot_count_histogram` and :func:`plot_motif_usage`, with
+the whole figures of chapter 1 built from them (:func:`plot_motif_logos`,
+:func:`plot_sequence_anatomy`, :func:`plot_example_sequences` and the ``plot_dataset_*`` checks),
+and :func:`plot_logo_stack` (several inputs as logos, one row each; chapter 7).
 """
 
 from __future__ import annotations
@@ -13,7 +16,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..data import ALPHABET, information_content
+from ..data import (
+    ALPHABET,
+    MOTIF_COUNT_PROBS,
+    Motif,
+    Split,
+    SyntheticDataset,
+    information_content,
+    motifs_per_sequence,
+    planted_instances,
+    planted_motifs,
+)
 from ._style import _axes, _despine, _title
 
 __all__ = [
@@ -25,6 +38,15 @@ __all__ = [
     "plot_class_balance",
     "plot_count_histogram",
     "plot_motif_usage",
+    # chapter 1
+    "plot_motif_logos",
+    "plot_sequence_anatomy",
+    "plot_example_sequences",
+    "plot_dataset_balance",
+    "plot_dataset_motif_counts",
+    "plot_dataset_motif_usage",
+    # chapter 7
+    "plot_logo_stack",
 ]
 
 
@@ -557,3 +579,310 @@ def plot_motif_usage(
     _despine(ax)
     _title(ax, title)
     return ax
+
+
+# ---- chapter 1: the motifs and the dataset's checks (moved out of the chapter, issue #12) ----
+
+
+def _check_dataset(ds) -> None:
+    if not isinstance(ds, SyntheticDataset):
+        raise ValueError(f"ds must be a data.SyntheticDataset; got {type(ds).__name__}")
+
+
+def plot_motif_logos(motifs, ncols: int = 2, figsize=None, show_length: bool = False):
+    """Information-content logos of several motifs in a grid, each titled with its label and ID.
+
+    Parameters
+    ----------
+    motifs : list of data.Motif
+        Drawn row by row, left to right.
+    ncols : int
+        Logos per row.
+    figsize : (float, float), optional
+        Size of the figure (default 3.5 inches per column by 1.2 per row).
+    show_length : bool
+        Add the motif's length (nt) to its title.
+
+    Returns
+    -------
+    The figure (constrained layout). Unused panels of the last row are left blank.
+
+    Raises
+    ------
+    ValueError
+        If ``motifs`` is empty or holds something other than a ``data.Motif``, or
+        ``ncols`` is not a positive integer.
+    """
+    if not motifs or not all(isinstance(m, Motif) for m in motifs):
+        raise ValueError("motifs must be a non-empty list of data.Motif")
+    if int(ncols) != ncols or ncols < 1:
+        raise ValueError(f"ncols must be a positive integer; got {ncols!r}")
+    ncols = int(ncols)
+    nrows = -(-len(motifs) // ncols)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=figsize or (3.5 * ncols, 1.2 * nrows),
+        layout="constrained",
+        squeeze=False,
+    )
+    for ax, m in zip(axes.flat, motifs):
+        title = f"{m.label}  {m.jaspar_id}"
+        plot_pwm_logo(
+            m.pwm, ax=ax, title=f"{title}  ({len(m)} nt)" if show_length else title
+        )
+    for ax in axes.flat[len(motifs) :]:
+        ax.set_axis_off()
+    return fig
+
+
+def plot_sequence_anatomy(
+    pwm,
+    starts,
+    lengths,
+    labels=None,
+    title: str = "motif placements and gaps",
+    figsize=(9, 3.6),
+):
+    """One sequence's motif layout (:func:`plot_motif_layout`) above its ground-truth PWM
+    (:func:`plot_sequence_pwm`).
+
+    Parameters
+    ----------
+    pwm : array, shape (L, 4)
+        The sequence's ground-truth PWM.
+    starts, lengths, labels
+        Its planted motifs (``data.planted_motifs``).
+    title : str
+        Title of the layout panel; the logo panel is titled "its ground-truth PWM (information
+        content)".
+    figsize : (float, float)
+
+    Returns
+    -------
+    The figure, with two axes: the layout and the logo.
+
+    Raises
+    ------
+    ValueError
+        If ``pwm`` is not ``(L, 4)`` or the motifs are not valid placements
+        (:func:`plot_motif_layout`).
+    """
+    pwm = np.asarray(pwm, dtype=np.float64)
+    if pwm.ndim != 2 or pwm.shape[1] != 4:
+        raise ValueError(f"a sequence PWM must have shape (L, 4); got {pwm.shape}")
+    fig, (ax_layout, ax_logo) = plt.subplots(
+        2, 1, figsize=figsize, layout="constrained", height_ratios=[1, 1.2]
+    )
+    plot_motif_layout(starts, lengths, pwm.shape[0], labels, ax=ax_layout, title=title)
+    plot_sequence_pwm(
+        pwm,
+        starts,
+        lengths,
+        labels,
+        ax=ax_logo,
+        title="its ground-truth PWM (information content)",
+    )
+    return fig
+
+
+def plot_example_sequences(
+    split: Split, indices, motifs=None, name: str = "test sequence"
+):
+    """Ground-truth PWMs of several sequences of a split, one row each, planted motifs named.
+
+    Parameters
+    ----------
+    split : data.Split
+    indices : sequence of int
+        The sequences to draw, top to bottom.
+    motifs : list of data.Motif, optional
+        The dataset's motifs (default: those of every dataset of the book; see
+        ``data.planted_motifs``).
+    name : str
+        How the titles name a sequence: ``"{name} {index} (positive, 4 motifs)"``.
+
+    Returns
+    -------
+    The figure (1.5 inches per row, shared x axis labelled on the bottom row).
+
+    Raises
+    ------
+    ValueError
+        If ``split`` is not a ``data.Split``, ``indices`` is empty or holds an index
+        outside the split.
+    """
+    if not isinstance(split, Split):
+        raise ValueError(f"split must be a data.Split; got {type(split).__name__}")
+    indices = list(indices)
+    if not indices:
+        raise ValueError("indices is empty: give at least one sequence")
+    fig, axes = plt.subplots(
+        len(indices),
+        1,
+        figsize=(9, 1.5 * len(indices)),
+        layout="constrained",
+        sharex=True,
+        squeeze=False,
+    )
+    axes = axes[:, 0]
+    for ax, j in zip(axes, indices):
+        spans = planted_motifs(split, j, motifs)  # (starts, lengths, labels)
+        kind = "positive" if split.y[j, 0] == 1 else "negative"
+        plot_sequence_pwm(
+            split.pwm[j],
+            *spans,
+            ax=ax,
+            title=f"{name} {j} ({kind}, {len(spans[0])} motifs)",
+        )
+    axes[-1].set_xlabel("position (nt)")
+    return fig
+
+
+def plot_dataset_balance(ds: SyntheticDataset):
+    """:func:`plot_class_balance` of the three splits of a dataset, titled, on a figure of its
+    own (4.5 x 3 inches).
+
+    Parameters
+    ----------
+    ds : data.SyntheticDataset
+
+    Returns
+    -------
+    The axes.
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``data.SyntheticDataset``.
+    """
+    _check_dataset(ds)
+    _, ax = plt.subplots(figsize=(4.5, 3), layout="constrained")
+    splits = {"train": ds.train, "valid": ds.valid, "test": ds.test}
+    plot_class_balance({name: s.y for name, s in splits.items()}, ax=ax)
+    ax.set_title("Class balance per split", fontsize=10)
+    return ax
+
+
+def plot_dataset_motif_counts(ds: SyntheticDataset):
+    """:func:`plot_count_histogram` of the motifs per sequence of a dataset (three splits
+    pooled) against the probabilities it was generated with, on a figure of its own.
+
+    Parameters
+    ----------
+    ds : data.SyntheticDataset
+
+    Returns
+    -------
+    The axes.
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``data.SyntheticDataset``.
+    """
+    _check_dataset(ds)
+    n_motifs = np.concatenate(
+        [motifs_per_sequence(s) for s in (ds.train, ds.valid, ds.test)]
+    )
+    probs = dict(ds.params.get("motif_count_probs", MOTIF_COUNT_PROBS))
+    _, ax = plt.subplots(figsize=(4.5, 3), layout="constrained")
+    plot_count_histogram(n_motifs, probs, ax=ax)
+    ax.set_title("Motifs per sequence (all splits)", fontsize=10)
+    return ax
+
+
+def plot_dataset_motif_usage(ds: SyntheticDataset):
+    """How often each motif (both orientations together) was planted, positives above and
+    negatives below (:func:`plot_motif_usage`), core motifs in red; the dashed line is the
+    share under uniform sampling from the class's pool.
+
+    Parameters
+    ----------
+    ds : data.SyntheticDataset
+        Its ``motifs`` alternate orientations (``+``, ``-``, ``+``, ...), as ``data.load_motifs``
+        returns them.
+
+    Returns
+    -------
+    The figure, with two axes (positives, negatives).
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` is not a ``data.SyntheticDataset``.
+    """
+    _check_dataset(ds)
+    motif_idx, motif_cls = planted_instances(ds)
+    names = [m.name for m in ds.motifs[::2]]  # ds.motifs alternates orientations
+    core = {m.name for m in ds.motifs[: ds.n_core]}
+    fig, axes = plt.subplots(2, 1, figsize=(9, 4.8), layout="constrained", sharex=True)
+    for ax, cls, label in ((axes[0], 1, "positives"), (axes[1], 0, "negatives")):
+        counts = np.bincount(motif_idx[motif_cls == cls] // 2, minlength=len(names))
+        n_pool = len(core) if cls == 1 else len(names)
+        plot_motif_usage(
+            counts,
+            names,
+            ax=ax,
+            expected=1 / n_pool,
+            highlight=core,
+            title=f"Motif usage, {label}",
+        )
+    return fig
+
+
+# ---- chapter 7: inputs as logos, one row each (moved out of the chapter, issue #12) ----
+
+
+def plot_logo_stack(
+    matrices: dict,
+    start: int = 0,
+    end: int | None = None,
+    width: float = 9,
+    row_height: float = 1.3,
+):
+    """Several ``(L, 4)`` matrices as logos (:func:`plot_logo`), one row each, cropped to the
+    same window and sharing the x axis.
+
+    Parameters
+    ----------
+    matrices : dict
+        Title -> ``(L, 4)`` matrix (e.g. an input, a mixed input, a perturbation), all of one
+        length.
+    start, end : int
+        The window ``[start, end)``; default the whole length.
+    width, row_height : float
+        Figure width and height of one row (inches).
+
+    Returns
+    -------
+    The figure; the bottom row's x axis is labelled "position (nt)".
+
+    Raises
+    ------
+    ValueError
+        If ``matrices`` is empty, its matrices differ in shape, or the window is outside
+        them.
+    """
+    if not matrices:
+        raise ValueError("matrices is empty: give at least one matrix")
+    shapes = {np.shape(m) for m in matrices.values()}
+    if len(shapes) != 1:
+        raise ValueError(f"every matrix must have the same shape; got {shapes}")
+    length = shapes.pop()[0]
+    end = length if end is None else end
+    if not 0 <= start < end <= length:
+        raise ValueError(f"window [{start}, {end}) is outside the length {length}")
+    fig, axes = plt.subplots(
+        len(matrices),
+        1,
+        figsize=(width, row_height * len(matrices)),
+        sharex=True,
+        squeeze=False,
+    )
+    axes = axes[:, 0]
+    for ax, (title, m) in zip(axes, matrices.items()):
+        plot_logo(np.asarray(m)[start:end], ax=ax, title=title, start=start)
+    axes[-1].set_xlabel("position (nt)")
+    fig.tight_layout()
+    return fig

@@ -23,13 +23,13 @@ __all__ = [
     "plot_paper_comparison",
     "ACTIVATION_MARKERS",
     "CORRELATION_COLUMNS",
-    # chapters 5-6
     "plot_labelled_scatter",
-    # chapter 9
     "plot_paper_comparisons",
     "plot_score_panels",
     "plot_correlation_forests",
     "plot_activation_pairs",
+    "plot_recipe_comparison",
+    "plot_score_bars",
 ]
 
 
@@ -784,3 +784,120 @@ def plot_activation_pairs(sets: dict, colors: dict | None = None):
             colors=dict(zip(names, (colors.get(r, "0.3") for r in pairs.regularizer))),
         )
     return fig
+
+
+def plot_recipe_comparison(
+    table,
+    min_test_auroc: float = 0.97,
+    auroc_ylim=(0.93, 0.98),
+    activations=("relu", "exponential"),
+):
+    """Test AUROC (left) and attribution SNR (right) per training recipe, a bar per activation.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``sweep.recipe_table``: one row per recipe (drawn left to right), a ``(score,
+        activation)`` column for ``"test_auroc"`` and ``"snr"``; a missing activation is left
+        out.
+    min_test_auroc : float
+        The study's performance filter, drawn as a dashed line on the AUROC panel.
+    auroc_ylim : (float, float)
+        Y limits of the AUROC panel.
+    activations : sequence of str
+        The bars of each group, in order.
+
+    Returns
+    -------
+    The two axes.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is empty or has no ``(score, activation)`` column to draw.
+    """
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        raise ValueError("table must be a non-empty DataFrame (sweep.recipe_table)")
+    if not any((s, a) in table for s in ("test_auroc", "snr") for a in activations):
+        raise ValueError("table has no (score, activation) column to draw")
+    order = list(table.index)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained")
+    pos, width = np.arange(len(order)), 0.38
+    for ax, score in zip(axes, ("test_auroc", "snr")):
+        for k, activation in enumerate(activations):
+            if (score, activation) in table:
+                values = table[(score, activation)]
+                ax.bar(pos + (k - 0.5) * width, values, width, label=activation)
+        ax.set_xticks(pos, order, rotation=30, ha="right")
+    axes[0].set(ylabel="test AUROC", ylim=auroc_ylim)
+    axes[0].axhline(min_test_auroc, color="k", ls="--", lw=0.8)
+    axes[0].text(
+        pos[-1] + 0.5,
+        min_test_auroc + 0.001,
+        "study's filter",
+        ha="right",
+        va="bottom",
+        fontsize=8,
+    )
+    axes[1].set_ylabel("attribution SNR")
+    axes[1].legend(title="first layer (+ batch norm)")
+    return axes
+
+
+def plot_score_bars(
+    table,
+    scores: dict,
+    order,
+    activations=("relu", "exponential"),
+    figsize=(11, 3.4),
+    rotation: float = 30,
+    legend_on: str = "snr",
+):
+    """One panel per score of a sweep, a group of bars per regulariser, a bar per activation.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A sweep's results: columns ``regularizer``, ``activation`` and every key of ``scores``;
+        one model per regulariser and activation.
+    scores : dict
+        Score column -> y label, one panel each, left to right.
+    order : sequence of str
+        The regularisers, left to right.
+    activations : sequence of str
+        The bars of each group (:func:`plot_grouped_bars`).
+    figsize : (float, float)
+    rotation : float
+        Angle of the regulariser names.
+    legend_on : str
+        The score whose panel carries the legend.
+
+    Returns
+    -------
+    The axes, one per score. The test-AUROC panel (``test_auroc``) is zoomed to its values.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is not a non-empty DataFrame with the columns needed, or ``scores``
+        is empty.
+    """
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        raise ValueError("table must be a non-empty DataFrame of a sweep's results")
+    missing = [c for c in ("regularizer", "activation", *scores) if c not in table]
+    if missing:
+        raise ValueError(f"the table lacks the columns {missing}")
+    if not scores:
+        raise ValueError("scores is empty: give at least one score")
+    fig, axes = plt.subplots(1, len(scores), figsize=figsize, constrained_layout=True)
+    axes = np.atleast_1d(axes)
+    for ax, (col, label) in zip(axes, scores.items()):
+        values = table.pivot(index="regularizer", columns="activation", values=col)
+        values = values.reindex(list(order))
+        plot_grouped_bars(
+            values[list(activations)], ax=ax, ylabel=label, legend=col == legend_on
+        )
+        if col == "test_auroc":
+            ax.set_ylim(values.min().min() - 0.01, min(1.0, values.max().max() + 0.005))
+        ax.tick_params(axis="x", labelrotation=rotation)
+    return axes

@@ -1,21 +1,37 @@
 """Figures of training: learning curves and first-layer filters matched to known motifs.
 
 Figures: :func:`plot_learning_curves` (chapters 2, 7 and 8), :func:`plot_filter_matches`
-(chapter 2) and :func:`plot_training_histories` (any per-epoch series side by side; chapter 2).
+(chapter 2) and :func:`plot_training_histories` (any per-epoch series side by side; chapter 2),
+with :func:`plot_recipe_histories` (the histories of a results table's recipes; chapter 2),
+:func:`plot_model_learning_curves` (the learning curves of trained models; chapters 2, 7 and 8),
+:func:`plot_adversarial_curves` and :func:`plot_attack_accuracy` (adversarial training;
+chapter 7).
 """
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..validation import validate_input
 from ._style import _despine
 from .sequences import plot_pwm_logo
 
-__all__ = ["plot_learning_curves", "plot_filter_matches", "plot_training_histories"]
+__all__ = [
+    "plot_learning_curves",
+    "plot_filter_matches",
+    "plot_training_histories",
+    # chapter 2
+    "plot_recipe_histories",
+    # chapters 2, 7 and 8
+    "plot_model_learning_curves",
+    "plot_adversarial_curves",
+    "plot_attack_accuracy",
+]
 
 
 def plot_learning_curves(histories: dict, axes=None, colors=None):
@@ -306,3 +322,190 @@ def plot_training_histories(
             ax.set(ylim=ylims[key])
     axes[0].legend(fontsize=8)
     return axes
+
+
+# ---- chapter 2: learning curves of the training recipes (moved out of the chapter) ----
+
+
+def plot_recipe_histories(
+    recipes,
+    shown=("methods", "authors"),
+    solid: str = "authors",
+    keys=("val_loss", "val_auroc", "learning_rate"),
+    figsize=(13, 3.4),
+):
+    """Per-epoch histories stored in a results table, for the models of some training recipes.
+
+    :func:`plot_training_histories` of validation loss, validation AUROC (best epoch starred)
+    and learning rate, one line per model, labelled ``"activation, recipe"``.
+
+    Parameters
+    ----------
+    recipes : pandas.DataFrame
+        A sweep's results (e.g. ``sweep.committed_results("recipes")[0]``) with columns
+        ``recipe``, ``activation``, ``best_epoch`` and ``history`` (the JSON of the model's
+        per-epoch history, as ``sweep.row_history`` reads it).
+    shown : sequence of str
+        The recipes whose models are drawn (in the table's row order).
+    solid : str
+        The recipe drawn with solid lines; the others are dotted.
+    keys : sequence of str
+        The series to draw, one panel each.
+    figsize : (float, float)
+
+    Returns
+    -------
+    The axes, one per key.
+
+    Raises
+    ------
+    ValueError
+        If ``recipes`` is not a DataFrame with the columns needed, or has no model of
+        the recipes ``shown``.
+    """
+    if not isinstance(recipes, pd.DataFrame):
+        raise ValueError(
+            f"recipes must be a pandas DataFrame; got {type(recipes).__name__}"
+        )
+    missing = [
+        c for c in ("recipe", "activation", "best_epoch", "history") if c not in recipes
+    ]
+    if missing:
+        raise ValueError(f"the table lacks the columns {missing}")
+    rows = recipes[recipes.recipe.isin(list(shown))]
+    if not len(rows):
+        raise ValueError(f"no model of the recipes {list(shown)} in the table")
+    histories, styles = {}, {}
+    for i, (_, row) in enumerate(rows.iterrows()):
+        label = f"{row.activation}, {row.recipe}"
+        histories[label] = {**json.loads(row["history"]), "best_epoch": row.best_epoch}
+        styles[label] = {"color": f"C{i}", "ls": "-" if row.recipe == solid else ":"}
+    return plot_training_histories(
+        histories,
+        keys,
+        styles,
+        figsize=figsize,
+        ylabels={
+            "val_loss": "validation loss",
+            "val_auroc": "validation AUROC (★ kept)",
+            "learning_rate": "learning rate",
+        },
+        ylims={"val_loss": (0, 1.5), "val_auroc": (0.85, 1.0)},
+    )
+
+
+# ---- chapters 2, 7 and 8: learning curves of trained models, adversarial training ----
+
+
+def plot_model_learning_curves(trained: dict, figsize=(10, 3.4)):
+    """:func:`plot_learning_curves` of trained models, on a figure of its own.
+
+    Parameters
+    ----------
+    trained : dict
+        Display name -> ``training.TrainedModel`` (its ``history`` is drawn).
+    figsize : (float, float)
+
+    Returns
+    -------
+    The two axes: training loss and validation AUROC.
+
+    Raises
+    ------
+    ValueError
+        If ``trained`` is empty or a model has no ``history`` (and as
+        :func:`plot_learning_curves`).
+    """
+    if not trained:
+        raise ValueError("trained is empty: give at least one model")
+    histories = {}
+    for name, tm in trained.items():
+        if not hasattr(tm, "history"):
+            raise ValueError(
+                f"trained[{name!r}] must be a training.TrainedModel (with a history)"
+            )
+        histories[name] = tm.history
+    _, axes = plt.subplots(1, 2, figsize=figsize, constrained_layout=True)
+    return plot_learning_curves(histories, axes=axes)
+
+
+def plot_adversarial_curves(trained: dict, clean_epochs: int):
+    """Learning curves of adversarially trained models (:func:`plot_model_learning_curves`),
+    the clean warm-up shaded and ln 2 (the loss of a constant prediction of 0.5) dotted on the
+    loss panel.
+
+    Parameters
+    ----------
+    trained : dict
+        Display name -> ``training.TrainedModel``.
+    clean_epochs : int
+        Epochs of clean batches before adversarial ones (``REGULARIZERS["adversarial"]``).
+
+    Returns
+    -------
+    The two axes.
+
+    Raises
+    ------
+    ValueError
+        If ``clean_epochs`` is not a non-negative integer; and as
+        :func:`plot_model_learning_curves`.
+    """
+    if int(clean_epochs) != clean_epochs or clean_epochs < 0:
+        raise ValueError(
+            f"clean_epochs must be a non-negative integer; got {clean_epochs!r}"
+        )
+    axes = plot_model_learning_curves(trained)
+    for ax in axes:
+        ax.axvspan(0.5, clean_epochs + 0.5, color="0.9", zorder=0)
+    axes[0].axhline(np.log(2), color="k", ls=":", lw=1)
+    return axes
+
+
+def plot_attack_accuracy(epsilons, accuracy, epsilon: float | None = None, ax=None):
+    """Accuracy of a model under a PGD attack against the attack's radius (log scale).
+
+    Parameters
+    ----------
+    epsilons : 1-D array
+        The radii (L-infinity), positive.
+    accuracy : 1-D array
+        The accuracy under attack at each radius, in [0, 1].
+    epsilon : float, optional
+        The radius of adversarial training (METHODS.md section 3), marked by a dashed red line.
+    ax : matplotlib Axes, optional
+        Where to draw; default a new 5 x 3 inch figure.
+
+    Returns
+    -------
+    The axes; a dotted line marks chance (0.5).
+
+    Raises
+    ------
+    ValueError
+        If ``epsilons`` and ``accuracy`` are not non-empty 1-D arrays of one length, a
+        radius is not positive or an accuracy is outside [0, 1].
+    """
+    epsilons = validate_input(epsilons, "epsilons", shape=("K",), dtype=np.float64)
+    accuracy = validate_input(
+        accuracy, "accuracy", shape=(len(epsilons),), dtype=np.float64
+    )
+    if not (epsilons > 0).all() or not ((accuracy >= 0) & (accuracy <= 1)).all():
+        raise ValueError("epsilons must be positive and accuracies in [0, 1]")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3), layout="constrained")
+    ax.semilogx(epsilons, accuracy, "o-", color="k")
+    if epsilon is not None:
+        ax.axvline(
+            epsilon,
+            color="tab:red",
+            lw=1,
+            ls="--",
+            label=f"METHODS.md epsilon = {epsilon}",
+        )
+    ax.axhline(0.5, color="0.6", lw=0.8, ls=":", label="chance")
+    ax.set_xlabel(r"PGD radius $\epsilon$ ($L_\infty$)")
+    ax.set_ylabel("test accuracy under attack")
+    ax.set_ylim(0, 1)
+    ax.legend(frameon=False, fontsize=8)
+    return ax
