@@ -968,7 +968,9 @@ def motif_table(motifs: list[Motif]) -> str:
 
 
 def motif_role(name: str, background: list[Motif] | None = None) -> str:
-    """The role of a transcription factor in the dataset: ``"core"`` (one of ``CORE_MOTIFS``),
+    """The role of a transcription factor in the dataset.
+
+    The role of a transcription factor in the dataset: ``"core"`` (one of ``CORE_MOTIFS``),
     ``"background"`` (a background motif) or ``"not used"``.
 
     Parameters

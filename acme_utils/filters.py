@@ -312,12 +312,24 @@ def match_filters(pwms, motifs: list[Motif], min_overlap: int = 6) -> pd.DataFra
 
 
 class FilterAnalysis(NamedTuple):
-    """The first-layer filters of one model as PWMs, matched to the planted motifs."""
+    """The first-layer filters of one model as PWMs, matched to the planted motifs.
 
-    pwms: np.ndarray  # (F, K, 4) filter PWMs (filter_pwms)
-    n_sites: np.ndarray  # (F,) windows averaged into each PWM
-    best_any: pd.DataFrame  # match_filters against every planted motif
-    best_core: pd.DataFrame  # match_filters against the core motifs only
+    Attributes
+    ----------
+    pwms : numpy.ndarray, shape (F, K, 4)
+        Filter PWMs (:func:`filter_pwms`): F filters of width K.
+    n_sites : numpy.ndarray, shape (F,)
+        Windows averaged into each PWM.
+    best_any : pandas.DataFrame
+        :func:`match_filters` against every planted motif.
+    best_core : pandas.DataFrame
+        :func:`match_filters` against the core motifs only.
+    """
+
+    pwms: np.ndarray
+    n_sites: np.ndarray
+    best_any: pd.DataFrame
+    best_core: pd.DataFrame
 
 
 def analyse_filters(

@@ -700,7 +700,9 @@ def adversarial_examples(
     step: float | None = None,
     n_steps: int | None = None,
 ) -> np.ndarray:
-    """PGD adversarial examples of a batch (:func:`pgd_attack`), with the adversarial
+    """PGD adversarial examples of a batch, with the adversarial regulariser's defaults.
+
+    PGD adversarial examples of a batch (:func:`pgd_attack`), with the adversarial
     regulariser's options as defaults (METHODS.md section 3: radius 0.05, 15 steps of 0.005).
 
     Parameters
@@ -746,7 +748,9 @@ def adversarial_examples(
 
 
 def prior_table(tracks: dict, cutoff: int, softness: float = 0.2, smooth_sigma=3.0):
-    """Both attribution priors of some attribution tracks, and the raw total variation's
+    """Both attribution priors of some attribution tracks (chapter 8's toy comparison).
+
+    Both attribution priors of some attribution tracks, and the raw total variation's
     dependence on scale: the toy comparison of chapter 8.
 
     Parameters

@@ -1962,7 +1962,9 @@ def score_spread(
     table: pd.DataFrame,
     columns: dict | None = None,
 ) -> pd.DataFrame:
-    """How much the regularisers move each score: its maximum minus its minimum over the models
+    """How much the regularisers move each score, per first-layer activation.
+
+    How much the regularisers move each score: its maximum minus its minimum over the models
     of each first-layer activation.
 
     Parameters
@@ -2051,7 +2053,9 @@ def _check_recipes(recipes: pd.DataFrame, columns) -> None:
 
 
 def recipe_table(recipes: pd.DataFrame, values=("test_auroc", "snr", "best_epoch")):
-    """A results table reshaped to one row per training recipe, one column per score and
+    """A results table reshaped to one row per training recipe.
+
+    A results table reshaped to one row per training recipe, one column per score and
     first-layer activation (the mean over the recipe's models of that activation).
 
     Parameters

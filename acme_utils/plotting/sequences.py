@@ -644,7 +644,9 @@ def plot_sequence_anatomy(
     title: str = "motif placements and gaps",
     figsize=(9, 3.6),
 ):
-    """One sequence's motif layout (:func:`plot_motif_layout`) above its ground-truth PWM
+    """One sequence's motif layout above its ground-truth PWM.
+
+    One sequence's motif layout (:func:`plot_motif_layout`) above its ground-truth PWM
     (:func:`plot_sequence_pwm`).
 
     Parameters
@@ -740,7 +742,9 @@ def plot_example_sequences(
 
 
 def plot_dataset_balance(ds: SyntheticDataset):
-    """:func:`plot_class_balance` of the three splits of a dataset, titled, on a figure of its
+    """The class balance of a dataset's three splits.
+
+    :func:`plot_class_balance` of the three splits of a dataset, titled, on a figure of its
     own (4.5 x 3 inches).
 
     Parameters
@@ -765,7 +769,9 @@ def plot_dataset_balance(ds: SyntheticDataset):
 
 
 def plot_dataset_motif_counts(ds: SyntheticDataset):
-    """:func:`plot_count_histogram` of the motifs per sequence of a dataset (three splits
+    """Motifs per sequence of a dataset against the generating probabilities.
+
+    :func:`plot_count_histogram` of the motifs per sequence of a dataset (three splits
     pooled) against the probabilities it was generated with, on a figure of its own.
 
     Parameters
@@ -793,7 +799,9 @@ def plot_dataset_motif_counts(ds: SyntheticDataset):
 
 
 def plot_dataset_motif_usage(ds: SyntheticDataset):
-    """How often each motif (both orientations together) was planted, positives above and
+    """How often each motif was planted, positives above and negatives below.
+
+    How often each motif (both orientations together) was planted, positives above and
     negatives below (:func:`plot_motif_usage`), core motifs in red; the dashed line is the
     share under uniform sampling from the class's pool.
 
@@ -841,7 +849,9 @@ def plot_logo_stack(
     width: float = 9,
     row_height: float = 1.3,
 ):
-    """Several ``(L, 4)`` matrices as logos (:func:`plot_logo`), one row each, cropped to the
+    """Several ``(L, 4)`` matrices as logos, one row each, on a shared x axis.
+
+    Several ``(L, 4)`` matrices as logos (:func:`plot_logo`), one row each, cropped to the
     same window and sharing the x axis.
 
     Parameters

@@ -430,7 +430,9 @@ def plot_model_learning_curves(trained: dict, figsize=(10, 3.4)):
 
 
 def plot_adversarial_curves(trained: dict, clean_epochs: int):
-    """Learning curves of adversarially trained models (:func:`plot_model_learning_curves`),
+    """Learning curves of adversarially trained models, the warm-up shaded.
+
+    Learning curves of adversarially trained models (:func:`plot_model_learning_curves`),
     the clean warm-up shaded and ln 2 (the loss of a constant prediction of 0.5) dotted on the
     loss panel.
 
