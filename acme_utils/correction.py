@@ -405,6 +405,19 @@ def normal_offsets(maps: dict, x, motif, background) -> pd.DataFrame:
 _SCORES = ("snr", "auroc", "aupr")
 
 
+def _check_score_table(scores) -> None:
+    """A ground-truth score table: a DataFrame indexed by ``(model, method, corrected)``."""
+    if not isinstance(scores, pd.DataFrame):
+        raise ValueError(
+            f"scores must be a pandas DataFrame; got {type(scores).__name__}"
+        )
+    if list(scores.index.names) != ["model", "method", "corrected"]:
+        raise ValueError(
+            "scores must be indexed by (model, method, corrected); got "
+            f"{list(scores.index.names)}"
+        )
+
+
 def score_changes(scores: pd.DataFrame, models=None, methods=None) -> pd.DataFrame:
     """How much the correction changed each ground-truth score, per model and method.
 
@@ -428,15 +441,7 @@ def score_changes(scores: pd.DataFrame, models=None, methods=None) -> pd.DataFra
     ValueError
         If ``scores`` is not such a table or lacks a requested row.
     """
-    if not isinstance(scores, pd.DataFrame):
-        raise ValueError(
-            f"scores must be a pandas DataFrame; got {type(scores).__name__}"
-        )
-    if list(scores.index.names) != ["model", "method", "corrected"]:
-        raise ValueError(
-            "scores must be indexed by (model, method, corrected); got "
-            f"{list(scores.index.names)}"
-        )
+    _check_score_table(scores)
     missing = [c for c in _SCORES if c not in scores.columns]
     if missing:
         raise ValueError(f"scores lacks the columns {missing}")

@@ -22,7 +22,7 @@ import pandas as pd
 from ..validation import validate_input
 from ._style import _axes, _despine, _title
 from .sequences import plot_logo, plot_pwm_logo
-from ..correction import correct_gradients
+from ..correction import _check_score_table, correct_gradients
 from ..data import motif_mask
 from .sweeps import plot_grouped_bars
 
@@ -1207,15 +1207,7 @@ def plot_correction_scores(
         ``metrics`` or the raw or corrected row of a model and method, or ``methods``,
         ``models`` or ``metrics`` is empty.
     """
-    if not isinstance(scores, pd.DataFrame):
-        raise ValueError(
-            f"scores must be a pandas DataFrame; got {type(scores).__name__}"
-        )
-    if list(scores.index.names) != ["model", "method", "corrected"]:
-        raise ValueError(
-            "scores must be indexed by (model, method, corrected); got "
-            f"{list(scores.index.names)}"
-        )
+    _check_score_table(scores)
     if metrics is None:
         metrics = {
             "snr": "attribution SNR",
