@@ -66,8 +66,11 @@ class _StdoutHandler(_logging.StreamHandler):
 
 
 _log = _logging.getLogger(__name__)
-if not _log.handlers:  # a re-import must not add a second handler (each line twice)
+# a re-import must not add a second handler (each line twice); other handlers (pytest's
+# capture, an application's) are left alone
+if not any(getattr(h, "_acme_utils", False) for h in _log.handlers):
     _handler = _StdoutHandler()
+    _handler._acme_utils = True
     _handler.setFormatter(_logging.Formatter("%(message)s"))
     _log.addHandler(_handler)
     _log.setLevel(_logging.INFO)
