@@ -33,6 +33,7 @@ from .validation import check_model_input, check_one_hot
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "corrected_saliency",
     "correct_gradients",
     "gradient_angles",
     "BASELINES",
@@ -887,6 +888,35 @@ def _explain(
             {"model": model_key, "method": method, "options": options},
         )
     return attr
+
+
+def corrected_saliency(trained, x, cache_dir=None) -> np.ndarray:
+    """Gradient-corrected saliency maps of ``x`` (METHODS.md sections 4-5), cached on disk.
+
+    The map the consistency metrics and the figures of the model chapters read: ``explain``'s
+    saliency (cached per model and sequences), then ``correct_gradients`` (cheap, not cached).
+
+    Parameters
+    ----------
+    trained : training.TrainedModel or keras.Model
+        The model to explain (a bare Keras model is not cached).
+    x : array_like, shape (N, L, 4)
+        One-hot sequences of the model's length L.
+    cache_dir : str or os.PathLike, optional
+        The cache (default ``$ACME_CACHE_DIR`` or ``~/.cache/acme_utils``).
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, L, 4), float32
+        The corrected maps: each position's four values sum to zero.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a finite one-hot ``(N, L, 4)`` array of the model's length L.
+    """
+    maps = explain(trained, x, "saliency", cache_dir=cache_dir, verbose=False)
+    return correct_gradients(maps)
 
 
 def completeness_report(gaps, tolerance: float = 0.01) -> str:

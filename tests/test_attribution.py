@@ -365,6 +365,21 @@ def test_explain_checks_its_input_once(model, x, monkeypatch):
         assert calls == ["x"], method
 
 
+def test_corrected_saliency_is_the_cached_saliency_corrected(model, x, tmp_path):
+    class Trained:  # the attributes of training.TrainedModel that explain() uses
+        def __init__(self, m, key):
+            self.model, self.key, self.name = m, key, "toy"
+
+    got = A.corrected_saliency(Trained(model, "k"), x, cache_dir=tmp_path)
+    raw = A.saliency(model, x)
+    # the projection of METHODS.md section 5, written out: subtract each position's mean
+    np.testing.assert_allclose(got, raw - raw.mean(-1, keepdims=True), atol=1e-6)
+    np.testing.assert_allclose(got.sum(-1), 0.0, atol=1e-5)
+    assert len(list((tmp_path / "attributions").iterdir())) == 1  # saliency, cached
+    with pytest.raises(ValueError, match="one-hot"):
+        A.corrected_saliency(Trained(model, "k"), x * 2, cache_dir=tmp_path)
+
+
 def test_explain_refuses_return_gap(model, x, tmp_path):
     """explain returns a map whether or not it goes through the cache, never a (map, gap) pair."""
     with pytest.raises(ValueError, match="integrated_gradients"):

@@ -940,6 +940,9 @@ def test_plot_planted_window_crops_around_the_motif_starts():
     assert fig.axes[0].get_xlim() == (-0.5, 99.5)  # clipped to the sequence
     with pytest.raises(ValueError, match="starts is empty"):
         plotting.plot_planted_window(maps, pwm, [])
+    fig = plotting.plot_planted_window(maps, pwm, [30], compact=True)  # passed on
+    assert fig.axes[-1].yaxis.get_major_ticks()[0].label1.get_fontsize() == 7
+    plt.close("all")
 
 
 def _kmer_details():

@@ -835,6 +835,7 @@ def plot_planted_window(
     before: int = 15,
     after: int = 25,
     height: float = 1.1,
+    compact: bool = False,
 ):
     """:func:`plot_attribution_panel` of one sequence, cropped to its planted motifs.
 
@@ -855,6 +856,8 @@ def plot_planted_window(
         The window's margins (positions).
     height : float
         Height of one row (inches).
+    compact : bool, default False
+        Fewer, smaller y tick labels (for rows about an inch high or less).
 
     Returns
     -------
@@ -879,6 +882,7 @@ def plot_planted_window(
         end=end,
         height=height,
         title=title,
+        compact=compact,
         xlabel="position (nt)",
     )
 
