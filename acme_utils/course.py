@@ -79,12 +79,15 @@ TIMES_PATH = Path(__file__).resolve().parent / "results" / "course_times.csv"
 # The lesson plans of the instructor's guide (book/instructors.md). Per chapter: the teaching
 # time in minutes, the exercises (a number n: the chapter's first n; "all"; or a list of
 # labels) and the chapter's parameters (papermill; {} runs the publication-size defaults,
-# whose models all come from the pretrained zoo). ``time --plan NAME`` measures each chapter at
-# exactly these parameters.
+# whose models all come from the pretrained zoo). ``shared_cache``: whether the chapters share
+# one cache (one machine, as in the module) or each starts from an empty one (on Colab every
+# notebook runs on its own runtime). ``time --plan NAME`` measures each chapter at exactly
+# these parameters, with that cache.
 LESSON_PLANS = {
     "lab": {
         "title": "A 90-minute lab on Colab with a GPU",
         "runtime": "Google Colab, GPU runtime",
+        "shared_cache": False,
         "sessions": [
             {
                 "title": "From a synthetic regulatory code to selecting models",
@@ -123,6 +126,7 @@ LESSON_PLANS = {
     "module": {
         "title": "A 3-session module on CPU",
         "runtime": "a laptop or lab machine, CPU only",
+        "shared_cache": True,
         "sessions": [
             {
                 "title": "Session 1: data, models and attribution maps",
@@ -326,7 +330,7 @@ def _read(notebook):
     raise ValueError(f"{path.name}: not a notebook (.md or .ipynb)")
 
 
-def _scan(nb, name: str):
+def _scan(nb, name: str, require_solutions: bool = True):
     """Exercises and solutions of a notebook, checked.
 
     Returns (exercises, solutions): exercises as ``{label: (cell, block)}`` in order;
@@ -405,12 +409,12 @@ def _scan(nb, name: str):
             raise ValueError(f"{name}: exercise {s['label']!r} has two solutions")
         seen.add(s["label"])
     missing = [label for label in found if label not in seen]
-    if missing:
+    if missing and require_solutions:
         raise ValueError(f"{name}: exercise(s) without a solution: {missing}")
     return found, solutions
 
 
-def exercises(notebook) -> list[Exercise]:
+def exercises(notebook, solutions: bool = True) -> list[Exercise]:
     """The exercises of a chapter, in order, each with what its solution holds.
 
     Exercises are ``{exercise}`` (or ``{exercise-start}``) directives with a ``:label:``;
@@ -422,6 +426,9 @@ def exercises(notebook) -> list[Exercise]:
     ----------
     notebook : str, path-like or nbformat.NotebookNode
         A chapter: a MyST ``.md`` (read with jupytext), an ``.ipynb``, or a notebook.
+    solutions : bool, default True
+        Whether every exercise must have a solution; False reads a student notebook
+        (``strip_solutions``), whose exercises have none.
 
     Returns
     -------
@@ -438,15 +445,15 @@ def exercises(notebook) -> list[Exercise]:
         ``solution-end`` (or a ``solution-end`` no start); a label is used twice.
     """
     nb, name = _read(notebook)
-    found, solutions = _scan(nb, name)
-    by_label = {s["label"]: s for s in solutions}
+    found, answers = _scan(nb, name, require_solutions=solutions)
+    code = {s["label"]: tuple(s["code"]) for s in answers}
     return [
         Exercise(
             label=label,
             title=block.arg,
-            has_code=bool(by_label[label]["code"]),
+            has_code=bool(code.get(label)),
             text=block.body.strip(),
-            code=tuple(by_label[label]["code"]),
+            code=code.get(label, ()),
         )
         for label, (_, block) in found.items()
     ]
@@ -823,9 +830,11 @@ def time_plan(
     """Execute a lesson plan's chapters with papermill, in order, and time each one.
 
     Each chapter runs top to bottom (solutions included) at the plan's parameters, in a
-    fresh kernel, with one cache directory for the whole plan: like a student who starts
-    from an empty cache (a new Colab runtime) and works through the plan, taking models
-    from the pretrained zoo (``ACME_RETRAIN`` is unset for the kernels). The wall time
+    fresh kernel, taking models from the pretrained zoo (``ACME_RETRAIN`` is unset for
+    the kernels). With the plan's ``shared_cache`` the chapters share one cache directory,
+    like a student who starts from an empty cache and works through the plan on one
+    machine; without it each chapter starts from an empty cache of its own, as each
+    notebook does on its own Colab runtime. The wall time
     and the machine's load averages before and after are recorded; the table and its
     provenance are written atomically after every chapter, so an interrupted run resumes
     with the first chapter not measured at the plan's current parameters.
@@ -838,8 +847,9 @@ def time_plan(
         The times table (CSV; provenance as ``.json`` beside it); None (default):
         ``TIMES_PATH``. Rows of other plans are kept.
     cache_dir : str or path-like, optional
-        The plan's cache directory; None (default): ``<tmp>/acme_utils_course/<name>``,
-        emptied by ``redo``.
+        The shared cache of a plan with ``shared_cache``; None (default):
+        ``<tmp>/acme_utils_course/<name>``, emptied by ``redo``. Unused by a plan without
+        it (each chapter gets a new temporary one).
     chapters : sequence of str, optional
         Only these chapters of the plan (stems); None (default): all.
     redo : bool, default False
@@ -899,6 +909,7 @@ def time_plan(
         "dirty": bool(zoo._git("status", "--porcelain", "--untracked-files=no")),
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "plan": name,
+        "shared_cache": LESSON_PLANS[name].get("shared_cache", True),
         "machine": _machine(),
         "versions": zoo._versions(),
         "chapters": [],
@@ -910,7 +921,7 @@ def time_plan(
         log.info(
             f"{zoo.RETRAIN_ENV_VAR} is unset for the chapters: models from the zoo"
         )
-    os.environ["ACME_CACHE_DIR"] = str(cache)
+    shared = run["shared_cache"]
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     try:
         for order, entry in enumerate(entries):
@@ -930,13 +941,17 @@ def time_plan(
                 continue
             ipynb = notebooks_dir / f"{chapter}.ipynb"
             n_exercises = len(exercises(ipynb))
-            entries_before = sum(1 for _ in cache.rglob("*"))
+            own = None if shared else tempfile.TemporaryDirectory()
+            os.environ["ACME_CACHE_DIR"] = own.name if own else str(cache)
+            entries_before = sum(
+                1 for _ in Path(os.environ["ACME_CACHE_DIR"]).rglob("*")
+            )
             load1, load5 = _load()
             log.info(
                 f"{name}: {chapter} at {params or 'its defaults'} "
                 f"(load average {load1}) ..."
             )
-            t0 = time.perf_counter()
+            began, t0 = time.gmtime(), time.perf_counter()
             with tempfile.TemporaryDirectory() as tmp:
                 try:
                     papermill.execute_notebook(
@@ -953,7 +968,10 @@ def time_plan(
                         "saved: fix it and run the same command again to resume"
                     )
                     raise
-            wall = time.perf_counter() - t0
+                finally:
+                    wall = time.perf_counter() - t0
+                    if own is not None:  # not timed: a Colab runtime is just dropped
+                        own.cleanup()
             after1, after5 = _load()
             row = {
                 "plan": name,
@@ -968,7 +986,7 @@ def time_plan(
                 "load1_after": after1,
                 "load5_after": after5,
                 "cache_entries_before": entries_before,
-                "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", began),
                 "run": index,
             }
             keep = ~((table.plan == name) & (table.chapter == chapter))
