@@ -232,7 +232,6 @@ _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*?)\s*$")
 _DIRECTIVE = re.compile(r"^\{(?P<name>[A-Za-z][\w-]*)\}\s*(?P<arg>.*)$")
 _OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*?)\s*$")
 _EXERCISE = ("exercise", "exercise-start")
-_SOLUTION = ("solution", "solution-start", "solution-end")
 
 
 @dataclass(frozen=True)
