@@ -22,6 +22,9 @@ Modules, one concept each:
 - ``filters``      first-layer filters turned into PWMs and matched to known motifs
 - ``plotting``     sequence logos and the other figures of the chapters, one module per
                    figure family (sequences, training, attribution, consistency, sweeps)
+- ``course``       teaching: the chapters' exercises, student notebooks without solutions,
+                   lesson plans and their measured run times; also a command line
+                   (``python -m acme_utils.course strip|time``)
 - ``zoo``          the pretrained weights of the chapters' models, shipped with the package;
                    also a command line (``python -m acme_utils.zoo build|verify|list``)
 - ``terminal``     progress lines on the terminal during long steps, also from a notebook kernel
