@@ -30,7 +30,7 @@ from .scorecard import explained_positives, score_model
 from .terminal import PROGRESS_ENV_VAR, progress
 from .training import STUDY_RECIPE, ModelSpec, spec_key
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("acme_utils.sweep")  # not __name__: "__main__" under python -m
 
 __all__ = [
     "STUDY_REGULARIZERS",

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from .cache import write_json
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("acme_utils.zoo")  # not __name__: "__main__" under python -m
 
 __all__ = [
     "ZOO_DIR",

@@ -127,3 +127,20 @@ def test_reimporting_the_package_adds_no_second_handler():
         if getattr(h, "_acme_utils", False)
     ]
     assert len(ours) == 1
+
+
+def test_commands_run_with_python_m_log_their_messages():
+    # under ``python -m`` a module's __name__ is "__main__", outside the package's logger
+    import subprocess
+    import sys
+
+    from acme_utils import zoo
+
+    done = subprocess.run(
+        [sys.executable, "-m", "acme_utils.zoo", "list"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = [line for line in done.stdout.splitlines() if "test AUROC" in line]
+    assert len(lines) == len(zoo.read_manifest())
