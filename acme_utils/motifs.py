@@ -48,7 +48,7 @@ from .data import CORE_MOTIFS, SyntheticDataset, _jaspar_matrix
 from .terminal import note_interrupt, progress
 from .validation import check_map, check_one_hot, validate_input
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("acme_utils.motifs")  # also when run as __main__
 
 __all__ = [
     "MOTIF_Q_THRESHOLD",
