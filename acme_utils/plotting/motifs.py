@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..data import reverse_complement
 from .sequences import plot_logo, plot_pwm_logo
@@ -182,9 +183,11 @@ def plot_recovery_criteria(
             ax=ax,
             colors=colors,
             xlabel=labels.get(x, x),
-            ylabel=labels.get(y, y) if x == criteria[0] else "",
+            ylabel=labels.get(y, y),
             legend=x == criteria[-1],
         )
+        if np.allclose(values, np.round(values)):
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
