@@ -35,9 +35,9 @@ def main(n: int = 2000) -> None:
     rec = motifs.match_patterns(patterns, database)
     t_match = time.perf_counter() - start
     print(f"{n:,} maps of length {x.shape[1]}, all cores (numba kernels compiled)")
-    print(f"  TF-MoDISco (discover_patterns)   {t_discover:6.1f} s")
-    print(f"  TomTom vs JASPAR (match_patterns) {t_match:6.1f} s")
-    print(f"  total                             {t_discover + t_match:6.1f} s")
+    print(f"  TF-MoDISco (discover_patterns)   {t_discover:6.2f} s")
+    print(f"  TomTom vs JASPAR (match_patterns) {t_match:6.2f} s")
+    print(f"  total                             {t_discover + t_match:6.2f} s")
     print(
         f"  {len(patterns)} patterns; {rec.n_found} of 5 core motifs found, "
         f"{rec.n_false} false discoveries"
