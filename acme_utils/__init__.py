@@ -20,8 +20,12 @@ Modules, one concept each:
 - ``paper``        the published numbers of the study (its Table 1), for comparison
 - ``evaluation``   exact rank-based AUROC and average precision
 - ``filters``      first-layer filters turned into PWMs and matched to known motifs
+- ``motifs``       TF-MoDISco patterns of attribution maps matched to JASPAR with TomTom, and
+                   the recovery of the planted motifs; also a command line
+                   (``python -m acme_utils.motifs recover``)
 - ``plotting``     sequence logos and the other figures of the chapters, one module per
-                   figure family (sequences, training, attribution, consistency, sweeps)
+                   figure family (sequences, training, attribution, consistency, sweeps,
+                   motifs)
 - ``course``       teaching: the chapters' exercises, student notebooks without solutions,
                    lesson plans and their measured run times; also a command line
                    (``python -m acme_utils.course strip|time``)

@@ -159,11 +159,14 @@ def _jaspar_pwms(
             raise ValueError(
                 f"JASPAR ID {jaspar_id!r} is not in {release} as shipped by pyjaspar"
             )
-        counts = np.array(
-            [motif.counts[c] for c in ALPHABET], dtype=np.float64
-        ).T  # (len, 4)
-        out.append((str(motif.name), counts / counts.sum(axis=1, keepdims=True)))
+        out.append((str(motif.name), _jaspar_matrix(motif)))
     return tuple(out)
+
+
+def _jaspar_matrix(motif) -> np.ndarray:
+    """A ``pyjaspar`` motif's counts as an ``(len, 4)`` PWM (column / column sum), A, C, G, T."""
+    counts = np.array([motif.counts[c] for c in ALPHABET], dtype=np.float64).T
+    return counts / counts.sum(axis=1, keepdims=True)
 
 
 def load_motifs(

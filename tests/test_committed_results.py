@@ -106,3 +106,78 @@ def test_study_grid_is_the_study_protocol():
 def test_missing_committed_table_names_what_exists():
     with pytest.raises(FileNotFoundError, match="study_grid"):
         sweep.committed_results("nope")
+
+
+# ------------------------------------------------ the motif recovery of the study grid (issue 13)
+
+
+def test_committed_motif_recovery_schema_and_consistency():
+    from acme_utils import motifs
+    from acme_utils.data import CORE_MOTIFS
+
+    table, _ = sweep.committed_results(motifs.RESULTS_NAME)
+    grid, _ = sweep.committed_results("study_grid")
+    q_columns = [f"q_{name}" for name in CORE_MOTIFS]
+    required = [
+        "model",
+        "model_key",
+        "regularizer",
+        "activation",
+        "batch_norm",
+        "seed",
+        "method",
+        "n_sequences",
+        "n_patterns",
+        "n_core_found",
+        "n_false",
+        "core_found",
+        "mean_neg_log10_q",
+        "seconds",
+        "note",
+        "test_auroc",
+        "snr",
+        "kmer_kld",
+        "kattr_mean_kld",
+        *q_columns,
+    ]
+    missing = set(required) - set(table.columns)
+    assert not missing, f"motif_recovery.csv lacks {sorted(missing)}"
+    assert len(table) > 0 and table.model_key.is_unique
+    # every row is a model of the grid, with the grid's scores
+    merged = table.merge(grid, on="model_key", suffixes=("", "_grid"))
+    assert len(merged) == len(table)
+    for col in ("model", "regularizer", "activation", "seed", "n_sequences"):
+        assert (merged[col] == merged[f"{col}_grid"]).all(), col
+    for col in ("test_auroc", "snr", "kmer_kld", "kattr_mean_kld"):
+        assert np.allclose(merged[col], merged[f"{col}_grid"]), col
+    assert set(table.method) == {"saliency"}
+    q = table[q_columns].to_numpy(dtype=float)
+    assert ((q >= 0) & (q <= 1)).all()
+    found = (q <= motifs.MOTIF_Q_THRESHOLD).sum(axis=1)
+    assert (table.n_core_found == found).all()
+    assert table.n_core_found.between(0, len(CORE_MOTIFS)).all()
+    assert ((table.n_false >= 0) & (table.n_false <= table.n_patterns)).all()
+    assert (table.n_core_found <= table.n_patterns).all()
+    names = table.core_found.fillna("").str.split(", ")
+    assert [len([n for n in row if n]) for row in names] == found.tolist()
+    log_q = np.log10(np.maximum(q, 1e-300))
+    assert np.allclose(table.mean_neg_log10_q, -log_q.mean(axis=1))
+
+
+def test_committed_motif_recovery_provenance():
+    from acme_utils import motifs
+
+    table, meta = sweep.committed_results(motifs.RESULTS_NAME)
+    grid, _ = sweep.committed_results("study_grid")
+    assert meta["command"].startswith("python -m acme_utils.motifs recover")
+    assert re.fullmatch(r"[0-9a-f]{40}", meta["commit"] or ""), (
+        "provenance must name the commit"
+    )
+    for pkg in ("acme_utils", "tensorflow", "numpy", "modisco-lite", "memelite"):
+        assert meta["packages"][pkg], pkg
+    assert meta["machine"]["cores"] >= 1 and meta["wall_seconds_total"] > 0
+    assert meta["models_recovered"] == len(table)
+    # every model of the grid is either in the table or named as skipped
+    assert sorted(table.model.tolist() + meta["models_skipped"]) == sorted(grid.model)
+    assert meta["settings"] == motifs.MODISCO_SETTINGS
+    assert meta["q_threshold"] == motifs.MOTIF_Q_THRESHOLD

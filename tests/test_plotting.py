@@ -29,7 +29,7 @@ def _close_figures():
 # ---------------------------------------------------------------------------- package layout
 
 #: The figure-family modules of ``acme_utils.plotting``.
-FAMILIES = ("sequences", "training", "attribution", "consistency", "sweeps")
+FAMILIES = ("sequences", "training", "attribution", "consistency", "sweeps", "motifs")
 
 
 def _public_names(module) -> set[str]:

@@ -14,11 +14,13 @@ chapters call them as ``from acme_utils import plotting; plotting.plot_logo(...)
                    and scores of the two metrics (chapters 5, 6, 9)
 - ``sweeps``       scores compared across models: grouped bars, score scatter, correlation
                    forest (chapters 3, 7, 8, 9)
+- ``motifs``       TF-MoDISco patterns beside their JASPAR matches, and motif recovery
+                   against the selection criteria (chapter 10)
 """
 
 from __future__ import annotations
 
-from . import attribution, consistency, sequences, sweeps, training  # noqa: F401
+from . import attribution, consistency, motifs, sequences, sweeps, training  # noqa: F401
 from .attribution import (
     mask_runs,
     plot_angle_histogram,
@@ -54,6 +56,7 @@ from .consistency import (
     plot_ranked_kmers,
     plot_scores_against_snr,
 )
+from .motifs import plot_pattern_matches, plot_recovery_criteria
 from .sequences import (
     information_matrix,
     plot_class_balance,
@@ -170,4 +173,7 @@ __all__ = [
     "plot_activation_pairs",
     "plot_recipe_comparison",
     "plot_score_bars",
+    # motifs
+    "plot_pattern_matches",
+    "plot_recovery_criteria",
 ]
