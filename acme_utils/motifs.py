@@ -1014,9 +1014,7 @@ def main(argv=None) -> pd.DataFrame:
     )
     path = Path(args.results)
     sweep._write_atomic(table, path)
-    meta = sweep.provenance(command, started, table.assign(train_seconds=0.0))
-    for key in ("train_seconds_total", "models_trained", "models_passed", "failed"):
-        meta.pop(key)
+    meta = sweep.run_provenance(command, started)
     meta["packages"].update(_versions())
     meta.update(
         grid=args.grid,

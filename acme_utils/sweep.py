@@ -33,6 +33,7 @@ from .training import STUDY_RECIPE, ModelSpec, spec_key
 log = logging.getLogger("acme_utils.sweep")  # not __name__: "__main__" under python -m
 
 __all__ = [
+    "run_provenance",
     "STUDY_REGULARIZERS",
     "PRIORS",
     "ACTIVATIONS",
@@ -1197,6 +1198,79 @@ def configuration_summary(
     return out
 
 
+def run_provenance(
+    command: str,
+    started: float,
+    previous: dict | None = None,
+    packages=("acme_utils", "tensorflow", "keras", "numpy", "scipy", "ray"),
+) -> dict:
+    """What produced a committed result: command, commit, versions, machine, wall time.
+
+    The part of a results table's provenance that does not depend on what the table holds
+    (``provenance`` adds a sweep's training totals; ``motifs`` adds its settings).
+
+    Parameters
+    ----------
+    command : str
+        The command line of this run.
+    started : float
+        When this run started (``time.time()``); its wall time runs until now.
+    previous : dict, optional
+        The table's previous provenance, whose ``runs`` are kept (a resumed table).
+    packages : iterable of str
+        The distributions whose installed versions are recorded.
+
+    Returns
+    -------
+    dict
+        ``command``, ``commit``, ``packages``, ``python``, ``machine``,
+        ``wall_seconds_total`` (summed over every run) and ``runs`` (one entry per run,
+        this one last).
+    """
+    import platform
+    import subprocess
+    from importlib.metadata import PackageNotFoundError, version
+
+    def pkg(name):
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parent,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = None
+    runs = list((previous or {}).get("runs", []))
+    runs.append(
+        {
+            "command": command,
+            "commit": commit,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+            "wall_seconds": round(time.time() - started, 1),
+        }
+    )
+    return {
+        "command": command,
+        "commit": commit,
+        "packages": {name: pkg(name) for name in packages},
+        "python": platform.python_version(),
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.machine(),
+            "cores": os.cpu_count(),
+        },
+        "wall_seconds_total": round(sum(r["wall_seconds"] for r in runs), 1),
+        "runs": runs,
+    }
+
+
 def provenance(
     command: str,
     started: float,
@@ -1204,10 +1278,7 @@ def provenance(
     previous: dict | None = None,
     failures=(),
 ) -> dict:
-    """What produced a results table: command, commit, versions, machine, wall time.
-
-    The command, the commit, package versions, the machine, and the wall time (summed
-    over every run that added to the table).
+    """What produced a sweep's results table: ``run_provenance`` plus training totals.
 
     Parameters
     ----------
@@ -1230,64 +1301,23 @@ def provenance(
         ``wall_seconds_total``, ``train_seconds_total``, ``models_trained``,
         ``models_passed``, ``failed`` and ``runs`` (one entry per run, this one last).
     """
-    import platform
-    import subprocess
-    from importlib.metadata import PackageNotFoundError, version
-
-    def pkg(name):
-        try:
-            return version(name)
-        except PackageNotFoundError:
-            return None
-
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).resolve().parent,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = None
-    previous = previous or {}
-    runs = list(previous.get("runs", []))
-    wall = time.time() - started
-    runs.append(
-        {
-            "command": command,
-            "commit": commit,
-            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-            "wall_seconds": round(wall, 1),
-        }
-    )
     passed = (
         table["passed_filter"].astype(bool)
         if "passed_filter" in table.columns
         else pd.Series([], dtype=bool)
     )
-    return {
-        "command": command,
-        "commit": commit,
-        "packages": {
-            name: pkg(name)
-            for name in ("acme_utils", "tensorflow", "keras", "numpy", "scipy", "ray")
-        },
-        "python": platform.python_version(),
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.machine(),
-            "cores": os.cpu_count(),
-        },
-        "wall_seconds_total": round(sum(r["wall_seconds"] for r in runs), 1),
-        "train_seconds_total": round(float(table["train_seconds"].sum()), 1)
+    meta = run_provenance(command, started, previous)
+    runs = meta.pop("runs")
+    meta.update(
+        train_seconds_total=round(float(table["train_seconds"].sum()), 1)
         if len(table)
         else 0.0,
-        "models_trained": int(len(table)),
-        "models_passed": int(passed.sum()),
-        "failed": [{"model": label, "error": err} for label, err in failures],
-        "runs": runs,
-    }
+        models_trained=int(len(table)),
+        models_passed=int(passed.sum()),
+        failed=[{"model": label, "error": err} for label, err in failures],
+        runs=runs,
+    )
+    return meta
 
 
 def row_history(row) -> dict:

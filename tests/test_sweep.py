@@ -1235,3 +1235,16 @@ def test_score_changes_against_the_baseline():
     ]
     with pytest.raises(ValueError, match="baseline"):
         sweep.score_changes(_scores_table(), {"snr": "SNR"}, ["mixup"], baseline="l2")
+
+
+def test_run_provenance_keeps_previous_runs_and_sums_their_wall_time():
+    import time
+
+    first = sweep.run_provenance("cmd a", time.time() - 2.0)
+    assert first["command"] == "cmd a" and len(first["runs"]) == 1
+    assert first["wall_seconds_total"] >= 2.0
+    second = sweep.run_provenance("cmd b", time.time() - 1.0, previous=first)
+    assert [r["command"] for r in second["runs"]] == ["cmd a", "cmd b"]
+    total = sum(r["wall_seconds"] for r in second["runs"])
+    assert second["wall_seconds_total"] == pytest.approx(total, abs=0.11)
+    assert "numpy" in second["packages"] and second["machine"]["cores"] >= 1
