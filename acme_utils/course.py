@@ -175,23 +175,30 @@ LESSON_PLANS = {
                 ],
             },
             {
-                "title": "Session 3: training for interpretability, selecting models",
+                "title": "Session 3: training for interpretability, selecting models, "
+                "finding motifs",
                 "chapters": [
                     {
                         "chapter": "07_regularising_cnns",
-                        "minutes": 40,
-                        "exercises": "all",
-                        "parameters": {},
-                    },
-                    {
-                        "chapter": "08_attribution_priors",
                         "minutes": 35,
                         "exercises": "all",
                         "parameters": {},
                     },
                     {
+                        "chapter": "08_attribution_priors",
+                        "minutes": 25,
+                        "exercises": "all",
+                        "parameters": {},
+                    },
+                    {
                         "chapter": "09_model_selection",
-                        "minutes": 45,
+                        "minutes": 30,
+                        "exercises": "all",
+                        "parameters": {},
+                    },
+                    {
+                        "chapter": "10_maps_to_motifs",
+                        "minutes": 30,
                         "exercises": "all",
                         "parameters": {},
                     },
