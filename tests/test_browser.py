@@ -204,6 +204,16 @@ def test_chapter_page_in_a_browser(md, site, browser, cache_dir):
         f"MathJax from a CDN: {scripts}"
     )
 
+    # exercises: each has a solution, folded away until the reader clicks it open
+    n_exercises = page.locator("div.exercise").count()
+    assert n_exercises >= 3, f"{md.stem}: {n_exercises} exercises on the page"
+    solutions = page.locator("div.solution.dropdown")
+    assert solutions.count() == n_exercises
+    body = solutions.first.locator("section")
+    assert not body.is_visible(), f"{md.stem}: a solution is shown before it is asked for"
+    solutions.first.locator(".toggle-button, button").first.click()
+    body.wait_for(state="visible", timeout=5_000)
+
     text = page.content()
     for private in (str(cache_dir), str(Path.home() / ".cache" / "acme_utils")):
         assert private not in text, f"{md.stem} prints a private cache path ({private})"
