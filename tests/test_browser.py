@@ -210,7 +210,9 @@ def test_chapter_page_in_a_browser(md, site, browser, cache_dir):
     solutions = page.locator("div.solution.dropdown")
     assert solutions.count() == n_exercises
     body = solutions.first.locator("section")
-    assert not body.is_visible(), f"{md.stem}: a solution is shown before it is asked for"
+    assert not body.is_visible(), (
+        f"{md.stem}: a solution is shown before it is asked for"
+    )
     solutions.first.locator(".toggle-button, button").first.click()
     body.wait_for(state="visible", timeout=5_000)
 
