@@ -59,14 +59,17 @@ REGULARIZERS = {
     "manifold_mixup": {"alpha": 1.0},
     "input_noise": {"std": 0.15},
     "manifold_noise": {"std": 0.15},
-    # select_after_clean: early stopping may only keep an epoch trained with adversarial batches
+    # clean_epochs/mixed_until: 30/45, not METHODS.md's 5/20: after 5 clean epochs our models
+    # are far from trained and collapse to a constant output once attacked (chapter 7).
+    # select_adversarial_only: the epochs before the adversarial-only phase are a warm-up
+    # (never kept, not counted by early stopping or learning-rate reduction).
     "adversarial": {
         "epsilon": 0.05,
         "step": 0.005,
         "n_steps": 15,
-        "clean_epochs": 5,
-        "mixed_until": 20,
-        "select_after_clean": True,
+        "clean_epochs": 30,
+        "mixed_until": 45,
+        "select_adversarial_only": True,
     },
     "spectral_norm": {"weight": 0.01, "n_power_iterations": 5},
     "fourier_prior": {
@@ -655,13 +658,16 @@ def adversarial_phase(epoch: int, clean_epochs: int, mixed_until: int) -> str:
 
 
 def first_selectable_epoch(name: str, options: dict | None = None) -> int:
-    """The first epoch whose weights early stopping may keep (1-based).
+    """The first epoch after the warm-up: early stopping may keep it and counts from it.
 
-    For adversarial training with ``select_after_clean`` it is the first epoch after the
-    clean warm-up: otherwise a model whose validation AUROC drops once adversarial
-    batches start (as it does at the METHODS.md epsilon) is silently restored to its
-    clean warm-up weights, and the "adversarially trained" model never saw an
-    adversarial example.
+    Only adversarial training has a warm-up. With ``select_adversarial_only`` (the
+    default) it lasts until the adversarial-only phase (epoch ``mixed_until + 1``),
+    otherwise until the end of the clean epochs. Validation AUROC is not comparable across
+    a change of phase: it drops when adversarial batches arrive, so without a warm-up
+    early stopping restores the clean weights (a model that never saw an adversarial
+    example, reported as adversarially trained), or stops in the mixed phase, and the
+    learning rate is cut for a "plateau" that is only the switch (METHODS.md section 3
+    gives the schedule but not its interplay with early stopping; chapter 7).
 
     Parameters
     ----------
@@ -673,7 +679,8 @@ def first_selectable_epoch(name: str, options: dict | None = None) -> int:
     Returns
     -------
     int
-        ``clean_epochs + 1`` for "adversarial" with ``select_after_clean``, else 1.
+        For "adversarial": ``mixed_until + 1`` with ``select_adversarial_only``, else
+        ``clean_epochs + 1``; 1 for every other regulariser.
 
     Raises
     ------
@@ -681,9 +688,11 @@ def first_selectable_epoch(name: str, options: dict | None = None) -> int:
         If ``name`` or ``options`` is invalid (``regularizer_options``).
     """
     opts = regularizer_options(name, options)
-    if name == "adversarial" and opts["select_after_clean"]:
-        return int(opts["clean_epochs"]) + 1
-    return 1
+    if name != "adversarial":
+        return 1
+    if opts["select_adversarial_only"]:
+        return int(opts["mixed_until"]) + 1
+    return int(opts["clean_epochs"]) + 1
 
 
 # --------------------------------------------------------------------------------------------

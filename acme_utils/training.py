@@ -710,8 +710,9 @@ def fit(
     ``acme_utils.regularizers``, applied inside the compiled train step.
 
     Only epochs from ``regularizers.first_selectable_epoch`` on may be kept (adversarial
-    training: after its clean warm-up), and early stopping only counts from there; when
-    ``epochs`` ends before that epoch, the best of all epochs is kept (with a note).
+    training: after its warm-up), and early stopping and learning-rate reduction only
+    count from there (the warm-up trains at the initial rate); when ``epochs`` ends before
+    that epoch, the best of all epochs is kept (with a note).
 
     With ``lr_plateau_patience > 0`` the learning rate falls on plateaus of validation
     AUROC (``PlateauSchedule``). An L2 penalty set in the model
@@ -835,7 +836,8 @@ def fit(
         history["val_aupr"].append(scores["aupr"])
         history["seconds"].append(time.perf_counter() - start)
         history["learning_rate"].append(schedule.learning_rate)
-        next_rate = schedule.update(scores["auroc"])
+        # a warm-up epoch is no plateau: its AUROC is not comparable with later phases'
+        next_rate = schedule.update(scores["auroc"]) if epoch >= first else schedule.learning_rate
         if next_rate != history["learning_rate"][-1]:
             optimizer.learning_rate.assign(next_rate)
             if verbose:

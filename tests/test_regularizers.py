@@ -329,15 +329,17 @@ def test_track_spectrum_of_tracks_shorter_than_the_kernel_matches_the_prior_loss
 def test_first_selectable_epoch():
     assert R.first_selectable_epoch("none") == 1
     assert R.first_selectable_epoch("mixup") == 1
-    assert (
-        R.first_selectable_epoch("adversarial")
-        == R.REGULARIZERS["adversarial"]["clean_epochs"] + 1
-    )
-    assert R.first_selectable_epoch("adversarial", {"clean_epochs": 2}) == 3
-    assert R.first_selectable_epoch("adversarial", {"select_after_clean": False}) == 1
+    defaults = R.REGULARIZERS["adversarial"]
+    assert R.first_selectable_epoch("adversarial") == defaults["mixed_until"] + 1
+    assert R.first_selectable_epoch(
+        "adversarial", {"clean_epochs": 2, "mixed_until": 3}
+    ) == 4
+    assert R.first_selectable_epoch(
+        "adversarial", {"clean_epochs": 2, "select_adversarial_only": False}
+    ) == 3
 
 
-def _fit_adversarial(small_data, epochs, **options):
+def _fit_adversarial(small_data, epochs, patience=1, lr_plateau_patience=0, **options):
     training.set_seed(0)
     model = models.build_cnn(
         activation="relu",
@@ -352,21 +354,36 @@ def _fit_adversarial(small_data, epochs, **options):
         train,
         small_data.valid,
         epochs=epochs,
-        patience=1,
+        patience=patience,
         regularizer="adversarial",
         regularizer_options=opts,
+        lr_plateau_patience=lr_plateau_patience,
         verbose=False,
     )
 
 
-def test_adversarial_early_stopping_only_keeps_epochs_trained_on_adversarial_batches(
+def test_adversarial_early_stopping_only_keeps_epochs_of_the_adversarial_only_phase(
     small_data,
 ):
-    # patience 1 would otherwise be free to stop in, and keep, the clean warm-up
-    history = _fit_adversarial(small_data, epochs=5)
-    assert history["best_epoch"] >= 3
-    assert history["stopped_epoch"] >= 3
-    assert history["best_epoch"] == 3 + int(np.argmax(history["val_auroc"][2:]))
+    # clean epochs 1-2, mixed 3, adversarial only from 4: patience 1 would otherwise be
+    # free to stop in, and keep, the warm-up
+    history = _fit_adversarial(small_data, epochs=6)
+    assert history["best_epoch"] >= 4
+    assert history["stopped_epoch"] >= 5
+    assert history["best_epoch"] == 4 + int(np.argmax(history["val_auroc"][3:]))
+
+
+def test_adversarial_warm_up_trains_at_the_initial_learning_rate(small_data):
+    # a plateau patience of 1 cuts the rate after any epoch without improvement; the
+    # warm-up (epochs 1-3) is not counted, so epochs 1-4 train at the initial rate and
+    # the later rates are those of a schedule fed the AUROCs from epoch 4 on
+    history = _fit_adversarial(small_data, epochs=7, patience=10, lr_plateau_patience=1)
+    rates = history["learning_rate"]
+    assert len(rates) == 7
+    assert rates[:4] == [pytest.approx(1e-3)] * 4
+    replay = training.PlateauSchedule(1e-3, 1)
+    expected = [replay.update(a) for a in history["val_auroc"][3:6]]
+    assert rates[4:] == pytest.approx(expected)
 
 
 def test_adversarial_run_shorter_than_its_warm_up_keeps_the_best_of_all_epochs(
