@@ -59,6 +59,8 @@ __all__ = [
     "configuration_summary",
     "provenance",
     "row_history",
+    "phase_losses",
+    "auroc_at_epochs",
     "main",
     "study_models",
     "provenance_report",
@@ -1332,11 +1334,127 @@ def row_history(row) -> dict:
 
     Returns
     -------
-    dict of str to list of float
-        The per-epoch series of ``HISTORY_KEYS`` the model's history had, rounded to 5
-        decimals.
+    dict
+        The per-epoch series of ``HISTORY_KEYS`` the model's history had (lists of
+        float, rounded to 5 decimals), plus ``best_epoch`` and ``stopped_epoch`` when the
+        row has them, as ``training.fit`` returns them.
     """
-    return json.loads(row["history"])
+    history = json.loads(row["history"])
+    for key in ("best_epoch", "stopped_epoch"):
+        if key in row:
+            history[key] = int(row[key])
+    return history
+
+
+def _histories(table: pd.DataFrame, what: str) -> list[dict]:
+    if len(table) == 0:
+        raise ValueError(f"{what}: the table is empty")
+    missing = {"model", "history"} - set(table.columns)
+    if missing:
+        raise ValueError(f"{what}: the table lacks the columns {sorted(missing)}")
+    return [row_history(r) for _, r in table.iterrows()]
+
+
+def phase_losses(
+    table: pd.DataFrame, clean_epochs: int, mixed_until: int
+) -> pd.DataFrame:
+    """Mean training loss of adversarially trained models in each phase of their schedule.
+
+    The phases of ``regularizers.adversarial_phase``: clean (epochs 1..clean_epochs),
+    mixed (..mixed_until), adversarial only (after). A mean near ln 2 after the clean
+    phase means the network gave up and predicts about 0.5 for everything (chapter 7).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Results rows (``run_sweep``) with ``model``, ``history``, ``best_epoch``,
+        ``stopped_epoch`` and ``test_auroc``.
+    clean_epochs : int
+        Last clean epoch of the schedule the models were trained with.
+    mixed_until : int
+        Last mixed epoch, at least ``clean_epochs``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by model: ``clean``, ``mixed`` and ``adversarial`` (mean loss in each
+        phase; NaN for a phase the model never reached), ``kept_epoch``,
+        ``stopped_epoch`` and ``test_auroc``.
+
+    Raises
+    ------
+    ValueError
+        If the table is empty or lacks a column, or the epochs are not integers with
+        0 <= clean_epochs <= mixed_until.
+    """
+    if int(clean_epochs) != clean_epochs or int(mixed_until) != mixed_until:
+        raise ValueError("clean_epochs and mixed_until must be integers")
+    if not 0 <= clean_epochs <= mixed_until:
+        raise ValueError(
+            f"need 0 <= clean_epochs <= mixed_until; got {clean_epochs}, {mixed_until}"
+        )
+    histories = _histories(table, "phase_losses")
+    missing = {"best_epoch", "stopped_epoch", "test_auroc"} - set(table.columns)
+    if missing:
+        raise ValueError(f"phase_losses: the table lacks the columns {sorted(missing)}")
+    bounds = {
+        "clean": (0, int(clean_epochs)),
+        "mixed": (int(clean_epochs), int(mixed_until)),
+        "adversarial": (int(mixed_until), None),
+    }
+    rows = []
+    for h in histories:
+        loss = np.asarray(h["loss"], dtype=float)
+        rows.append(
+            {
+                phase: loss[a:b].mean() if loss[a:b].size else np.nan
+                for phase, (a, b) in bounds.items()
+            }
+        )
+    out = pd.DataFrame(rows, index=pd.Index(table.model.to_list(), name="model"))
+    out["kept_epoch"] = table.best_epoch.astype(int).to_numpy()
+    out["stopped_epoch"] = table.stopped_epoch.astype(int).to_numpy()
+    out["test_auroc"] = table.test_auroc.astype(float).to_numpy()
+    return out
+
+
+def auroc_at_epochs(table: pd.DataFrame, epochs) -> pd.DataFrame:
+    """Validation AUROC of each model at given epochs, next to its best.
+
+    How far training had got by an epoch: chapter 7 uses it to choose the clean warm-up
+    of adversarial training from the unregularised models' learning curves.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Results rows with ``model`` and ``history``.
+    epochs : sequence of int
+        1-based epochs, each positive.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by model: one column per epoch (``"epoch 5"``; NaN when the model stopped
+        earlier), ``best`` (its highest validation AUROC) and ``best_epoch``.
+
+    Raises
+    ------
+    ValueError
+        If the table is empty or lacks a column, or ``epochs`` is empty or holds a
+        non-positive or non-integer value.
+    """
+    epochs = list(epochs)
+    if not epochs or any(int(e) != e or e < 1 for e in epochs):
+        raise ValueError(f"epochs must be positive integers; got {epochs!r}")
+    histories = _histories(table, "auroc_at_epochs")
+    rows = []
+    for h in histories:
+        v = np.asarray(h["val_auroc"], dtype=float)
+        row = {f"epoch {e}": v[e - 1] if e <= v.size else np.nan for e in epochs}
+        row["best"] = v.max()
+        row["best_epoch"] = int(v.argmax()) + 1
+        rows.append(row)
+    return pd.DataFrame(rows, index=pd.Index(table.model.to_list(), name="model"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -66,7 +66,6 @@ __all__ = [
     "train_spec",
     "performance_table",
     "performance_summary",
-    "adversarial_summary",
 ]
 
 
@@ -837,7 +836,11 @@ def fit(
         history["seconds"].append(time.perf_counter() - start)
         history["learning_rate"].append(schedule.learning_rate)
         # a warm-up epoch is no plateau: its AUROC is not comparable with later phases'
-        next_rate = schedule.update(scores["auroc"]) if epoch >= first else schedule.learning_rate
+        next_rate = (
+            schedule.update(scores["auroc"])
+            if epoch >= first
+            else schedule.learning_rate
+        )
         if next_rate != history["learning_rate"][-1]:
             optimizer.learning_rate.assign(next_rate)
             if verbose:
@@ -1374,50 +1377,3 @@ def performance_summary(results, specs: dict) -> str:
 
 
 # ---- chapter 7: what adversarial training did (moved out of the chapter, issue #12) ----
-
-
-def adversarial_summary(trained: dict, clean_epochs: int) -> str:
-    """The training loss of adversarially trained models after their clean warm-up.
-
-    A loss that settles at ln 2 (the loss of a constant prediction of 0.5) means the network
-    gave up on the adversarial batches (chapter 7).
-
-    Parameters
-    ----------
-    trained : dict
-        Display name -> ``TrainedModel``.
-    clean_epochs : int
-        Epochs of clean batches before adversarial ones (``REGULARIZERS["adversarial"]``).
-
-    Returns
-    -------
-    str
-        One line per model that trained past the warm-up: the mean training loss after it
-        (against ln 2), the epoch whose weights were kept and the test AUROC.
-
-    Raises
-    ------
-    ValueError
-        If ``clean_epochs`` is not a non-negative integer or ``trained`` holds something
-        other than a ``TrainedModel``.
-    """
-    if int(clean_epochs) != clean_epochs or clean_epochs < 0:
-        raise ValueError(
-            f"clean_epochs must be a non-negative integer; got {clean_epochs!r}"
-        )
-    lines = []
-    for name, tm in trained.items():
-        if not isinstance(tm, TrainedModel):
-            raise ValueError(
-                f"trained[{name!r}] must be a training.TrainedModel; "
-                f"got {type(tm).__name__}"
-            )
-        h = tm.history
-        late = np.array(h["loss"][int(clean_epochs) :])
-        if late.size:
-            lines.append(
-                f"{name}: mean training loss after the warm-up {late.mean():.4f} "
-                f"(ln 2 = {np.log(2):.4f}); "
-                f"kept epoch {h['best_epoch']}, test AUROC {tm.test_metrics['auroc']:.4f}"
-            )
-    return "\n".join(lines)

@@ -103,6 +103,33 @@ def test_study_grid_is_the_study_protocol():
     assert set(table.recipe) == {training.STUDY_RECIPE}
 
 
+def test_adversarial_short_warmup_is_the_superseded_schedule():
+    # chapter 7's evidence for the 30-epoch warm-up: the first adversarial grid rows, trained
+    # with METHODS.md's 5/20 schedule by the sweep command, kept unchanged
+    table, meta = sweep.committed_results("adversarial_short_warmup")
+    grid, _ = sweep.committed_results("study_grid")
+    assert len(table) == meta["models_trained"] > 0
+    assert set(table.regularizer) == {"adversarial"}
+    assert set(table.recipe) == {training.STUDY_RECIPE}
+    assert not set(table.model_key) & set(grid.model_key)  # superseded, not in the grid
+    assert meta["regularizer_options"]["clean_epochs"] == 5
+    assert meta["regularizer_options"]["mixed_until"] == 20
+    assert REGULARIZERS["adversarial"]["clean_epochs"] > 5  # what the book uses now
+    assert all(
+        run["command"].startswith("python -m acme_utils.sweep --results")
+        for run in meta["runs"]
+    )
+    assert re.fullmatch(r"[0-9a-f]{40}", meta["commit"])
+    assert meta["wall_seconds_total"] == pytest.approx(
+        table.train_seconds.sum(), abs=1.0
+    )
+    for _, row in table.iterrows():
+        h = sweep.row_history(row)
+        assert len(h["loss"]) == row.stopped_epoch
+        # kept from epoch 6 on (after the clean warm-up), as that schedule selected
+        assert 6 <= row.best_epoch <= row.stopped_epoch
+
+
 def test_missing_committed_table_names_what_exists():
     with pytest.raises(FileNotFoundError, match="study_grid"):
         sweep.committed_results("nope")

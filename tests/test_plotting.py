@@ -1308,6 +1308,16 @@ def test_plot_model_and_adversarial_learning_curves():
         plotting.plot_model_learning_curves({})
     with pytest.raises(ValueError, match="clean_epochs"):
         plotting.plot_adversarial_curves(trained, clean_epochs=-1)
+    # histories (as sweep.row_history reads them from a results table), mixed phase shaded
+    histories = {name: t.history for name, t in trained.items()}
+    ax_loss, _ = plotting.plot_adversarial_curves(histories, 2, mixed_until=5)
+    clean, mixed = ax_loss.patches
+    assert (clean.get_x(), clean.get_width()) == (0.5, 2)
+    assert (mixed.get_x(), mixed.get_width()) == (2.5, 3)
+    with pytest.raises(ValueError, match="mixed_until"):
+        plotting.plot_adversarial_curves(histories, 5, mixed_until=2)
+    with pytest.raises(ValueError, match="best_epoch"):
+        plotting.plot_adversarial_curves({"a": {"loss": [1.0], "val_auroc": [0.5]}}, 0)
 
 
 def test_plot_attack_accuracy_curve_radius_and_chance():

@@ -331,12 +331,16 @@ def test_first_selectable_epoch():
     assert R.first_selectable_epoch("mixup") == 1
     defaults = R.REGULARIZERS["adversarial"]
     assert R.first_selectable_epoch("adversarial") == defaults["mixed_until"] + 1
-    assert R.first_selectable_epoch(
-        "adversarial", {"clean_epochs": 2, "mixed_until": 3}
-    ) == 4
-    assert R.first_selectable_epoch(
-        "adversarial", {"clean_epochs": 2, "select_adversarial_only": False}
-    ) == 3
+    assert (
+        R.first_selectable_epoch("adversarial", {"clean_epochs": 2, "mixed_until": 3})
+        == 4
+    )
+    assert (
+        R.first_selectable_epoch(
+            "adversarial", {"clean_epochs": 2, "select_adversarial_only": False}
+        )
+        == 3
+    )
 
 
 def _fit_adversarial(small_data, epochs, patience=1, lr_plateau_patience=0, **options):

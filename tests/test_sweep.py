@@ -6,6 +6,7 @@ and attribution maps go through the session cache, so later tests mostly load th
 
 import contextlib
 import io
+import json
 import re
 
 import numpy as np
@@ -1248,3 +1249,60 @@ def test_run_provenance_keeps_previous_runs_and_sums_their_wall_time():
     total = sum(r["wall_seconds"] for r in second["runs"])
     assert second["wall_seconds_total"] == pytest.approx(total, abs=0.11)
     assert "numpy" in second["packages"] and second["machine"]["cores"] >= 1
+
+
+# ------------------------------------------ adversarial schedules read from a table (chapter 7)
+
+
+def _history_rows(losses, aurocs, best_epochs):
+    return pd.DataFrame(
+        {
+            "model": [f"m{i}" for i in range(len(losses))],
+            "history": [
+                json.dumps({"loss": l, "val_auroc": a}) for l, a in zip(losses, aurocs)
+            ],
+            "best_epoch": best_epochs,
+            "stopped_epoch": [len(l) for l in losses],
+            "test_auroc": [0.9, 0.8][: len(losses)],
+        }
+    )
+
+
+def test_phase_losses_by_hand():
+    table = _history_rows(
+        [[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [1.0, 3.0, 5.0]],
+        [[0.5] * 6, [0.5] * 3],
+        [5, 3],
+    )
+    out = sweep.phase_losses(table, clean_epochs=2, mixed_until=4)
+    assert out.loc["m0", ["clean", "mixed", "adversarial"]].tolist() == [1.5, 3.5, 5.5]
+    # the second model stopped in the mixed phase: no adversarial-only epochs
+    assert out.loc["m1", "clean"] == 2.0 and out.loc["m1", "mixed"] == 5.0
+    assert np.isnan(out.loc["m1", "adversarial"])
+    assert out.kept_epoch.tolist() == [5, 3] and out.stopped_epoch.tolist() == [6, 3]
+    assert out.test_auroc.tolist() == [0.9, 0.8]
+    with pytest.raises(ValueError, match="clean_epochs <= mixed_until"):
+        sweep.phase_losses(table, 5, 4)
+    with pytest.raises(ValueError, match="empty"):
+        sweep.phase_losses(table.iloc[:0], 2, 4)
+    with pytest.raises(ValueError, match="history"):
+        sweep.phase_losses(table.drop(columns="history"), 2, 4)
+
+
+def test_auroc_at_epochs_by_hand():
+    table = _history_rows(
+        [[0.7] * 4, [0.7] * 2], [[0.6, 0.8, 0.9, 0.85], [0.55, 0.75]], [3, 2]
+    )
+    out = sweep.auroc_at_epochs(table, [1, 3])
+    assert out.loc["m0"].tolist() == [0.6, 0.9, 0.9, 3]
+    assert out.loc["m1", "epoch 1"] == 0.55 and np.isnan(out.loc["m1", "epoch 3"])
+    assert out.loc["m1", "best"] == 0.75 and out.loc["m1", "best_epoch"] == 2
+    for bad in ([], [0], [1.5]):
+        with pytest.raises(ValueError, match="positive integers"):
+            sweep.auroc_at_epochs(table, bad)
+
+
+def test_row_history_carries_the_kept_and_stopped_epochs():
+    row = _history_rows([[0.7, 0.6]], [[0.6, 0.7]], [2]).iloc[0]
+    h = sweep.row_history(row)
+    assert h["best_epoch"] == 2 and h["stopped_epoch"] == 2 and h["loss"] == [0.7, 0.6]

@@ -436,18 +436,3 @@ def test_performance_summary_best_spread_and_batch_norm_means():
     ]
     with pytest.raises(ValueError, match="no spec"):
         training.performance_summary(training.performance_table(trained), {})
-
-
-def test_adversarial_summary_mean_loss_after_the_warm_up():
-    long = _fake_trained(0.7, 0.6, [1.0] * 4, 3)
-    long.history["loss"] = [0.5, 0.4, 0.69, 0.70]
-    short = _fake_trained(0.6, 0.5, [1.0] * 2, 1)
-    short.history["loss"] = [0.5, 0.4]  # stopped within the warm-up: no line
-    report = training.adversarial_summary({"long": long, "short": short}, 2)
-    assert report == (
-        "long: mean training loss after the warm-up 0.6950 (ln 2 = 0.6931); "
-        "kept epoch 3, test AUROC 0.7000"
-    )
-    assert training.adversarial_summary({"short": short}, 2) == ""
-    with pytest.raises(ValueError, match="clean_epochs"):
-        training.adversarial_summary({"long": long}, -1)

@@ -429,19 +429,27 @@ def plot_model_learning_curves(trained: dict, figsize=(10, 3.4)):
     return plot_learning_curves(histories, axes=axes)
 
 
-def plot_adversarial_curves(trained: dict, clean_epochs: int):
+def plot_adversarial_curves(
+    trained: dict, clean_epochs: int, mixed_until: int | None = None, axes=None
+):
     """Learning curves of adversarially trained models, the warm-up shaded.
 
-    Learning curves of adversarially trained models (:func:`plot_model_learning_curves`),
-    the clean warm-up shaded and ln 2 (the loss of a constant prediction of 0.5) dotted on the
-    loss panel.
+    Training loss and validation AUROC per epoch (:func:`plot_learning_curves`), the clean
+    epochs shaded grey, the mixed epochs (when ``mixed_until`` is given) a lighter grey,
+    and ln 2 (the loss of a constant prediction of 0.5) dotted on the loss panel.
 
     Parameters
     ----------
     trained : dict
-        Display name -> ``training.TrainedModel``.
+        Display name -> ``training.TrainedModel``, or -> its history (a dict with the
+        per-epoch lists ``loss`` and ``val_auroc`` and the ``best_epoch``, e.g.
+        ``sweep.row_history`` of a results row).
     clean_epochs : int
         Epochs of clean batches before adversarial ones (``REGULARIZERS["adversarial"]``).
+    mixed_until : int, optional
+        Last epoch of clean and adversarial batches together; None: not shaded.
+    axes : pair of matplotlib Axes, optional
+        Where to draw; default a new figure.
 
     Returns
     -------
@@ -450,16 +458,34 @@ def plot_adversarial_curves(trained: dict, clean_epochs: int):
     Raises
     ------
     ValueError
-        If ``clean_epochs`` is not a non-negative integer; and as
-        :func:`plot_model_learning_curves`.
+        If ``clean_epochs`` is not a non-negative integer, ``mixed_until`` is smaller, or a
+        value of ``trained`` is neither a ``TrainedModel`` nor a history with ``loss``,
+        ``val_auroc`` and ``best_epoch``.
     """
     if int(clean_epochs) != clean_epochs or clean_epochs < 0:
         raise ValueError(
             f"clean_epochs must be a non-negative integer; got {clean_epochs!r}"
         )
-    axes = plot_model_learning_curves(trained)
+    if mixed_until is not None and mixed_until < clean_epochs:
+        raise ValueError(
+            f"mixed_until ({mixed_until}) must be at least clean_epochs ({clean_epochs})"
+        )
+    histories = {}
+    for name, tm in trained.items():
+        h = getattr(tm, "history", tm)  # a TrainedModel, or its history itself
+        if not isinstance(h, dict) or not {"loss", "val_auroc", "best_epoch"} <= set(h):
+            raise ValueError(
+                f"trained[{name!r}] must be a training.TrainedModel or a history with "
+                f"'loss', 'val_auroc' and 'best_epoch'"
+            )
+        histories[name] = h
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.5), constrained_layout=True)
+    axes = plot_learning_curves(histories, axes=axes)
     for ax in axes:
-        ax.axvspan(0.5, clean_epochs + 0.5, color="0.9", zorder=0)
+        ax.axvspan(0.5, clean_epochs + 0.5, color="0.88", zorder=0)
+        if mixed_until is not None:
+            ax.axvspan(clean_epochs + 0.5, mixed_until + 0.5, color="0.95", zorder=0)
     axes[0].axhline(np.log(2), color="k", ls=":", lw=1)
     return axes
 
