@@ -39,10 +39,12 @@ def main(n: int = 2000) -> None:
         for name in regularizers.REGULARIZERS
         if name not in ("none", "adversarial")
     ]
+    adv = regularizers.REGULARIZERS["adversarial"]
+    clean, mixed = adv["clean_epochs"], adv["mixed_until"]
     runs += [
-        ("adversarial", 6),
-        ("adversarial", 21),
-    ]  # mixed and adversarial-only phases
+        ("adversarial", clean + 1),
+        ("adversarial", mixed + 1),
+    ]  # first epochs of the mixed and adversarial-only phases
     base = None
     print(
         f"one epoch over {n:,} training sequences, batch 100, baseline CNN (relu + batch norm)"
@@ -54,11 +56,12 @@ def main(n: int = 2000) -> None:
         label = (
             name
             if name != "adversarial"
-            else f"adversarial ({regularizers.adversarial_phase(epoch, 5, 20)})"
+            else f"adversarial ({regularizers.adversarial_phase(epoch, clean, mixed)})"
         )
         print(f"  {label:<28}{seconds:9.2f}{seconds / base:12.2f}", flush=True)
     print(
-        f"  (adversarial epochs 1-5 are clean: the baseline's cost; full-size epoch = {len(d.train):,} sequences)"
+        f"  (adversarial epochs 1-{clean} are clean: the baseline's cost; "
+        f"full-size epoch = {len(d.train):,} sequences)"
     )
 
 
